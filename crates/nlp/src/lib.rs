@@ -7,6 +7,7 @@
 
 pub mod doc;
 pub mod tokenize;
+pub mod gazetteer;
 
 pub use doc::{Doc, Token};
 
