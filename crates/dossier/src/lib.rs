@@ -1,0 +1,38 @@
+//! dossier as a library.
+//!
+//! ```no_run
+//! use dossier::{open_store, ingest, Input, IngestOptions, NoProgress};
+//! let mut store = open_store("dossier.db", true).unwrap();
+//! let pipeline = dossier::nlp::Pipeline::load_default().unwrap();
+//! let report = ingest(store.as_mut(), &pipeline, vec![Input::Path("reports/".into())],
+//!                     &IngestOptions::default(), &NoProgress).unwrap();
+//! println!("{} new documents", report.inserted);
+//! ```
+
+pub mod pipeline;
+
+pub use dossier_core as core;
+pub use dossier_ingest as ingest_formats;
+pub use dossier_nlp as nlp;
+pub use dossier_resolve as resolve;
+pub use dossier_store as store;
+
+pub use pipeline::{ingest, IngestOptions, IngestReport, Input, NoProgress, ProgressEvent, ProgressSink};
+
+use dossier_store::{SqliteStore, Store, StoreError};
+use std::path::Path;
+
+/// Opens the knowledge base named by `db`: a SQLite file path (the default
+/// backend) or, later, a `postgres://` URL. With `create` false a missing
+/// database is an error instead of a new empty file.
+pub fn open_store(db: &str, create: bool) -> Result<Box<dyn Store>, StoreError> {
+    if db.starts_with("postgres://") || db.starts_with("postgresql://") {
+        return Err(StoreError::Open {
+            path: db.to_string(),
+            message: "the PostgreSQL backend is not in this build yet; use a SQLite file path".into(),
+        });
+    }
+    let path = Path::new(db);
+    let store = if create { SqliteStore::open(path)? } else { SqliteStore::open_existing(path)? };
+    Ok(Box::new(store))
+}
