@@ -184,6 +184,31 @@ impl EntityMention {
     }
 }
 
+/// TIMEX3 types of temporal expressions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum TimeType {
+    Date,
+    Time,
+    Duration,
+    Set,
+}
+
+/// A temporal expression with its normalised ISO 8601 / TIMEX3 value
+/// (`2016-03`, `2015-W45`, `P2W`, `PRESENT_REF`, ...), resolved against the
+/// document's publication date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimeMention {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    #[serde(rename = "type")]
+    pub kind: TimeType,
+    pub value: String,
+    pub confidence: f32,
+    pub extractor: String,
+}
+
 /// Everything extracted from one document. Spans are code point offsets.
 ///
 /// Later pipeline components add their own lists (times, quotes, relations,
@@ -191,6 +216,9 @@ impl EntityMention {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Extraction {
     pub entities: Vec<EntityMention>,
+    /// Temporal expressions, normalised.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub times: Vec<TimeMention>,
     /// Sentence boundaries, so every fact can cite its source sentence.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sentences: Vec<CharSpan>,
