@@ -38,16 +38,28 @@ fn has_known_extension(path: &Path) -> bool {
         .unwrap_or(false)
 }
 
-/// Depth-first walk with an explicit stack (deep trees cannot overflow the call
-/// stack); entries sorted by name so output order is stable.
+/// Depth-first walk in sorted path order with an explicit stack (deep trees
+/// cannot overflow the call stack): a folder's entries are pushed in reverse so
+/// they pop in name order, and a subfolder is expanded where it sorts.
 fn walk(
     root: &Path,
     files: &mut Vec<PathBuf>,
     errors: &mut Vec<IngestError>,
     seen: &mut HashSet<(u64, u64)>,
 ) {
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
+    enum Item {
+        Dir(PathBuf),
+        File(PathBuf),
+    }
+    let mut stack = vec![Item::Dir(root.to_path_buf())];
+    while let Some(item) = stack.pop() {
+        let dir = match item {
+            Item::File(path) => {
+                files.push(path);
+                continue;
+            }
+            Item::Dir(dir) => dir,
+        };
         let meta = match fs::metadata(&dir) {
             Ok(m) => m,
             Err(e) => {
@@ -77,21 +89,18 @@ fn walk(
             }
         }
         names.sort();
-        let mut subdirs = Vec::new();
-        for path in names {
+        for path in names.into_iter().rev() {
             // metadata() follows symlinks; a dangling link is reported.
             match fs::metadata(&path) {
                 Err(e) => errors.push(IngestError::new(path.display().to_string(), io_cause(&e))),
-                Ok(m) if m.is_dir() => subdirs.push(path),
+                Ok(m) if m.is_dir() => stack.push(Item::Dir(path)),
                 Ok(m) if m.is_file() => {
                     if has_known_extension(&path) && seen.insert((m.dev(), m.ino())) {
-                        files.push(path);
+                        stack.push(Item::File(path));
                     }
                 }
                 Ok(_) => {} // sockets, fifos, devices: never read
             }
         }
-        // Reverse so the stack pops them in sorted order.
-        stack.extend(subdirs.into_iter().rev());
     }
 }

@@ -12,6 +12,7 @@ use std::io::{BufReader, Cursor, Read};
 use std::rc::Rc;
 
 pub(crate) const ZIP_BOMB: &str = "zip bomb? uncompressed size exceeds limit";
+pub(crate) const ZIP_BOMB_LIAR: &str = "zip bomb? entry inflates beyond its declared size";
 /// core.xml is a few hundred bytes; anything beyond this is not metadata.
 const MAX_CORE_XML: u64 = 1 << 20;
 
@@ -88,6 +89,14 @@ fn docx_document(name: &str, bytes: &[u8], ctx: &Ctx) -> Result<Document, String
         let out = document_text(reader, limits.max_text_bytes);
         if budget.exceeded.get() {
             return Err(ZIP_BOMB.into());
+        }
+        // The zip crate stops an entry that inflates past its declared size.
+        if out
+            .2
+            .as_deref()
+            .is_some_and(|w| w.contains("larger than its declared"))
+        {
+            return Err(ZIP_BOMB_LIAR.into());
         }
         out
     };

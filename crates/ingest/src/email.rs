@@ -74,17 +74,18 @@ fn message_parsed(name: &str, msg: &Message, ctx: &Ctx) -> Parsed {
         return Parsed::error(name, "malformed e-mail (no headers)");
     }
     let limits = ctx.limits();
-    let (body, problem) = body_text(msg);
-    let has_attachments = msg.attachment_count() > 0;
-    if body.trim().is_empty() && !has_attachments {
-        return Parsed::error(
-            name,
-            if problem {
-                "broken MIME: message body cannot be decoded"
-            } else {
-                "empty e-mail (no text)"
-            },
-        );
+    let (body, _) = body_text(msg);
+    // mail-parser recovers what it can from broken MIME (bad encodings, missing
+    // boundaries) and flags the parts.
+    let problem = msg.parts.iter().any(|p| p.is_encoding_problem);
+    let empty_cause = if problem {
+        "broken MIME: no readable body or attachment"
+    } else {
+        "empty e-mail (no text)"
+    };
+    let body_empty = body.trim().is_empty();
+    if body_empty && msg.attachment_count() == 0 {
+        return Parsed::error(name, empty_cause);
     }
     let mut doc = Document::new(name, Format::Email, body);
     let from = format_addresses(msg.from());
@@ -126,6 +127,11 @@ fn message_parsed(name: &str, msg: &Message, ctx: &Ctx) -> Parsed {
     let parent = doc.id.clone();
     let mut parsed = Parsed::one(doc);
     attachments(name, msg, &parent, ctx, &mut parsed);
+    if body_empty && parsed.documents.len() == 1 {
+        // Nothing readable anywhere: one clear error rather than an empty
+        // document plus per-part noise.
+        return Parsed::error(name, empty_cause);
+    }
     parsed
 }
 

@@ -18,7 +18,22 @@ pub(crate) fn parse_json(name: &str, bytes: &[u8], ctx: &Ctx) -> Parsed {
     }
     // A whole-file JSON value (object or array) first; else JSON Lines.
     // serde_json's recursion limit (128) bounds nesting depth.
-    if let Ok(value) = serde_json::from_str::<Value>(text) {
+    // .jsonl is line records even when it has one line (sources are `file#N`).
+    let is_lines = matches!(
+        crate::extension_of(name).as_deref(),
+        Some("jsonl" | "ndjson")
+    );
+    let whole = if is_lines {
+        Ok(Value::Null)
+    } else {
+        serde_json::from_str::<Value>(text)
+    };
+    if let Err(e) = &whole {
+        if text.lines().filter(|l| !l.trim().is_empty()).count() <= 1 {
+            return Parsed::error(name, format!("malformed JSON: {e}"));
+        }
+    }
+    if let (false, Ok(value)) = (is_lines, whole) {
         return match value {
             Value::Object(obj) => record_parsed(name.to_string(), obj, ctx),
             Value::Array(items) => {

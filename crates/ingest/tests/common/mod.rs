@@ -103,21 +103,23 @@ fn crc32(data_chunks: impl Iterator<Item = u8>) -> u32 {
     !crc
 }
 
-/// A zip with one deflated entry `name` whose deflate stream inflates to
-/// `actual` zero bytes but whose headers declare `declared` bytes. The deflate
-/// stream is produced in 1 MiB chunks (zeros compress ~1000:1), so a 1 GiB bomb
-/// costs about a megabyte and a second to build.
-pub fn zip_bomb(name: &str, actual: u64, declared: u32) -> Vec<u8> {
+/// A raw deflate stream of `n` zero bytes, produced in 1 MiB chunks (zeros
+/// compress ~1000:1, so 1 GiB costs about a megabyte and a second).
+pub fn deflate_zeros(n: u64) -> Vec<u8> {
     let mut enc = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
     let chunk = vec![0u8; 1 << 20];
-    let mut left = actual;
+    let mut left = n;
     while left > 0 {
-        let n = left.min(chunk.len() as u64) as usize;
-        enc.write_all(&chunk[..n]).unwrap();
-        left -= n as u64;
+        let k = left.min(chunk.len() as u64) as usize;
+        enc.write_all(&chunk[..k]).unwrap();
+        left -= k as u64;
     }
-    let data = enc.finish().unwrap();
-    // The CRC is of the declared content; nobody should get far enough to check it.
+    enc.finish().unwrap()
+}
+
+/// A zip with one deflated entry `name` holding the raw deflate stream `data`,
+/// whose headers declare `declared` uncompressed bytes (which may lie).
+pub fn zip_with_deflated(name: &str, data: &[u8], declared: u32) -> Vec<u8> {
     let crc = crc32(std::iter::repeat_n(0u8, declared.min(1 << 16) as usize));
     let mut out = Vec::new();
     let name_b = name.as_bytes();
@@ -134,7 +136,7 @@ pub fn zip_bomb(name: &str, actual: u64, declared: u32) -> Vec<u8> {
     out.extend_from_slice(&(name_b.len() as u16).to_le_bytes());
     out.extend_from_slice(&0u16.to_le_bytes());
     out.extend_from_slice(name_b);
-    out.extend_from_slice(&data);
+    out.extend_from_slice(data);
     let cd_at = out.len();
     // Central directory entry.
     out.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
