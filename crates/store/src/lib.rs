@@ -5,23 +5,40 @@
 //! dialect, FTS syntax, row ids) crosses this crate's boundary: callers speak in
 //! `dossier_core` types and the records below.
 
+#[cfg(feature = "testing")]
+pub mod conformance;
 pub mod sqlite;
+mod sqlite_query;
+mod sqlite_schema;
 
-use dossier_core::{CharSpan, DocId, Document, EntityLabel, EntityMention, Extraction, SearchRequest};
+use dossier_core::{
+    CharSpan, DocId, Document, EntityLabel, EntityMention, Extraction, SearchRequest,
+};
 use serde::{Deserialize, Serialize};
 
 pub use sqlite::SqliteStore;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// `open_existing` on a path where no file exists.
+    #[error("no knowledge base at {path}: run `dossier ingest` first or pass --db")]
+    Missing { path: String },
+    /// The file exists but cannot be used: not a database, another program's
+    /// database, unreadable.
     #[error("database {path}: {message}")]
     Open { path: String, message: String },
-    #[error("database schema version {found} is newer than this dossier ({supported}); upgrade dossier")]
+    #[error(
+        "database schema version {found} is newer than this dossier ({supported}); upgrade dossier"
+    )]
     TooNew { found: i64, supported: i64 },
     #[error("no document matches {0:?}")]
     NoSuchDocument(String),
     #[error("document id prefix {0:?} is ambiguous; give more characters")]
     AmbiguousId(String),
+    /// The search request cannot be answered as given (the message says why and
+    /// what to write instead).
+    #[error("invalid search: {0}")]
+    InvalidQuery(String),
     #[error("database error: {0}")]
     Backend(String),
 }
@@ -55,7 +72,11 @@ pub struct AnalysedDocument {
 impl AnalysedDocument {
     /// The extraction as it was produced (entities and sentences).
     pub fn extraction(&self) -> Extraction {
-        Extraction { entities: self.mentions.iter().map(|m| m.mention.clone()).collect(), sentences: self.sentences.clone() }
+        Extraction {
+            entities: self.mentions.iter().map(|m| m.mention.clone()).collect(),
+            sentences: self.sentences.clone(),
+            ..Default::default()
+        }
     }
 }
 
@@ -154,7 +175,10 @@ pub struct Page {
 
 impl Default for Page {
     fn default() -> Self {
-        Page { limit: 20, offset: 0 }
+        Page {
+            limit: 20,
+            offset: 0,
+        }
     }
 }
 
@@ -165,24 +189,89 @@ pub struct DupCandidate {
     pub minhash: Vec<u32>,
 }
 
-/// The knowledge base. All writes of one call happen in one transaction: a crash
-/// leaves either all of a batch or none of it.
+/// The knowledge base.
+///
+/// This trait is the contract every backend implements with the same observable
+/// behaviour (the `conformance` module, feature `testing`, checks it):
+///
+/// * **Atomic batches.** All writes of one [`Store::put_batch`] call happen in one
+///   transaction: after a crash (even SIGKILL mid-write) a reader sees either the
+///   whole batch or none of it, and every stored document has all its mentions,
+///   sentences and links.
+/// * **Content ids.** A document is identified by its [`DocId`]; storing an id that
+///   is already present is a no-op (counted as skipped), so re-ingest is idempotent.
+/// * **Entities** are keyed by (label, normalised canonical name), the name
+///   lower-cased with whitespace runs collapsed ([`entity_key`]); the first
+///   spelling stored is the entity's display name. Each entity also answers to the
+///   normalised text of every mention assigned to it (used by the `entity` search
+///   filter).
+/// * **Offsets** everywhere are code point offsets, end exclusive.
+/// * Several processes may share one store; writers serialise, readers are not
+///   blocked by a writer.
 pub trait Store: Send {
-    /// Which of `ids` are already stored (so ingest can skip their NLP).
+    /// Which of `ids` are already stored (so ingest can skip their NLP), in the
+    /// order given, without duplicates.
     fn existing(&self, ids: &[DocId]) -> Result<Vec<DocId>>;
-    /// Stores documents with their mentions, atomically. Documents already present
-    /// are skipped, which makes re-ingest idempotent.
+
+    /// Stores documents with their mentions, sentences, MinHash bands and
+    /// near-duplicate links, atomically (one transaction per call).
+    ///
+    /// Documents whose id is already stored, or repeated within `docs`, are
+    /// skipped. A mention's entity is found or created by (label,
+    /// [`entity_key`] of its `canonical`, or of its text when `canonical` is
+    /// blank); entity mention and document counts are updated. `near_duplicate_of`
+    /// is recorded as a link from this document to the earlier one when that
+    /// document is stored or in the same batch (otherwise the link is dropped);
+    /// links are readable from both ends.
     fn put_batch(&mut self, docs: &[AnalysedDocument]) -> Result<BatchOutcome>;
-    /// Stored documents that share at least one MinHash band with `minhash`.
+
+    /// Stored documents that share at least one complete MinHash band
+    /// ([`minhash_bands`]) with `minhash`, earliest stored first, with their
+    /// signatures; at most [`DUP_CANDIDATE_LIMIT`] of them.
     fn dup_candidates(&self, minhash: &[u32]) -> Result<Vec<DupCandidate>>;
-    /// A document by id or unique id prefix (at least 4 characters).
+
+    /// A document by id or unique id prefix (at least 4 characters; case of hex
+    /// digits ignored). Errors: [`StoreError::NoSuchDocument`] when nothing
+    /// matches, [`StoreError::AmbiguousId`] when the prefix is shorter than 4
+    /// characters or matches several documents. Mentions come in text order with
+    /// their entity; sentences in text order; near-duplicates from both sides of
+    /// each link; children (attachments) in ingest order.
     fn document(&self, id_or_prefix: &str) -> Result<StoredDocument>;
-    /// Documents, newest first by publication date, then by ingest order.
+
+    /// Documents, newest first by publication date (undated ones last), ties in
+    /// ingest order (earliest first).
     fn documents(&self, page: Page) -> Result<Vec<DocSummary>>;
-    /// Most-mentioned entities, optionally of one type.
+
+    /// Entities, most-mentioned first (ties by creation order), optionally of one
+    /// type, with their mention and document counts.
     fn entities(&self, label: Option<EntityLabel>, page: Page) -> Result<Vec<EntitySummary>>;
-    /// Full-text search, ranked by BM25.
+
+    /// Full-text search over title and text, ranked by BM25 with the title
+    /// weighted above the body; ties in ingest order.
+    ///
+    /// Matching is case- and accent-insensitive on words (letters and digits).
+    /// `Term` matches a word (`prefix`: any word starting with it), `Phrase`
+    /// consecutive words, `And`/`Or` as usual. `Not` is only supported as a child
+    /// of an `And` that also has a positive child (`a -b`, `a NOT (b OR c)`);
+    /// anywhere else it is a [`StoreError::InvalidQuery`], never a silently wrong
+    /// answer. User text is never interpreted as backend query syntax.
+    ///
+    /// Filters (all optional, combined with AND):
+    /// `source` — case-insensitive substring of the source, outlet or URL;
+    /// `from`/`to` — inclusive bounds on the publication date, given as `YYYY`,
+    /// `YYYY-MM` or `YYYY-MM-DD` (`to = 2017` includes all of 2017); documents
+    /// without a date are excluded when either bound is given;
+    /// `entity` — documents mentioning an entity whose canonical name or one of
+    /// whose mention texts equals the filter after [`entity_key`] normalisation;
+    /// `entity_type` — documents with a mention of that label.
+    ///
+    /// `total` counts all matches; `hits` is the `offset`..`offset + limit` slice.
+    /// Each hit has a snippet of about [`SNIPPET_WORDS`] words of the text around
+    /// the best match (whitespace collapsed) and the code point ranges of matched
+    /// words inside it.
     fn search(&self, req: &SearchRequest) -> Result<SearchResults>;
+
+    /// Counts over the whole store.
     fn stats(&self) -> Result<Stats>;
 }
 
@@ -190,3 +279,84 @@ pub trait Store: Send {
 /// 16 bands of 4 rows find pairs with Jaccard ≥ 0.7 with probability > 0.9.
 pub const MINHASH_BANDS: usize = 16;
 pub const MINHASH_ROWS: usize = 4;
+
+/// At most this many near-duplicate candidates are returned per lookup, so a
+/// corpus of thousands of near-identical documents cannot make ingest quadratic.
+pub const DUP_CANDIDATE_LIMIT: usize = 200;
+
+/// Approximate length of search snippets, in words.
+pub const SNIPPET_WORDS: usize = 30;
+
+/// The key an entity name is matched by: lower-cased, whitespace runs collapsed
+/// to one space, trimmed.
+pub fn entity_key(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for word in name.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    out
+}
+
+/// The band hashes of a MinHash signature: `(band index, hash)` for each of the
+/// first [`MINHASH_BANDS`] complete bands of [`MINHASH_ROWS`] values. The hash is
+/// a fixed function (FNV-1a over the little-endian values, then a 64-bit
+/// finaliser), so every backend and every version computes the same bands.
+pub fn minhash_bands(minhash: &[u32]) -> Vec<(usize, i64)> {
+    minhash
+        .chunks_exact(MINHASH_ROWS)
+        .take(MINHASH_BANDS)
+        .enumerate()
+        .map(|(band, rows)| {
+            let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+            for v in rows {
+                for b in v.to_le_bytes() {
+                    h ^= u64::from(b);
+                    h = h.wrapping_mul(0x0000_0100_0000_01b3);
+                }
+            }
+            // splitmix64 finaliser: spreads FNV's weak low bits.
+            h ^= h >> 30;
+            h = h.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            h ^= h >> 27;
+            h = h.wrapping_mul(0x94d0_49bb_1331_11eb);
+            h ^= h >> 31;
+            (band, h as i64)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entity_keys_fold_case_and_space() {
+        assert_eq!(entity_key("  Dick \t Schoof "), "dick schoof");
+        assert_eq!(entity_key("ÉTAT Islamique"), "état islamique");
+        assert_eq!(entity_key(""), "");
+    }
+
+    #[test]
+    fn bands_are_stable_and_complete_only() {
+        let sig: Vec<u32> = (0..70).collect();
+        let bands = minhash_bands(&sig);
+        assert_eq!(bands.len(), MINHASH_BANDS);
+        assert_eq!(bands, minhash_bands(&sig));
+        // A different value in band 3 changes only band 3.
+        let mut other = sig.clone();
+        other[13] = 999;
+        let b2 = minhash_bands(&other);
+        let differing: Vec<usize> = bands
+            .iter()
+            .zip(&b2)
+            .filter(|(a, b)| a != b)
+            .map(|(a, _)| a.0)
+            .collect();
+        assert_eq!(differing, vec![3]);
+        assert_eq!(minhash_bands(&sig[..7]).len(), 1);
+        assert!(minhash_bands(&[]).is_empty());
+    }
+}

@@ -1,15 +1,815 @@
-//! SQLite backend.
+//! SQLite backend: one file, WAL journal, FTS5 full-text index.
 
+use crate::sqlite_query::{strip_marks, to_fts, MARK_CLOSE, MARK_OPEN};
+use crate::sqlite_schema::{backend, latest, migrate, open_error, MIGRATIONS};
 use crate::*;
+use dossier_core::Format;
+use rusqlite::functions::FunctionFlags;
+use rusqlite::types::Value;
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::Path;
+use std::time::Duration;
+
+/// How long a statement waits for another process's write lock before failing.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// BM25 column weights: a word in the title counts as much as ten in the body.
+const BM25: &str = "bm25(documents_fts, 10.0, 1.0)";
 
 pub struct SqliteStore {
-    conn: rusqlite::Connection,
+    conn: Connection,
+    path: String,
 }
 
 impl SqliteStore {
-    pub fn open(path: &std::path::Path) -> Result<SqliteStore> {
-        let conn = rusqlite::Connection::open(path)
-            .map_err(|e| StoreError::Open { path: path.display().to_string(), message: e.to_string() })?;
-        Ok(SqliteStore { conn })
+    /// Opens the knowledge base at `path`, creating the file and schema if needed
+    /// and migrating an older schema forward.
+    pub fn open(path: &Path) -> Result<SqliteStore> {
+        Self::open_with(path, OpenFlags::default(), MIGRATIONS)
     }
+
+    /// Opens an existing knowledge base (for commands that only read or add to
+    /// one): a missing file is [`StoreError::Missing`], never silently created.
+    pub fn open_existing(path: &Path) -> Result<SqliteStore> {
+        if !path.exists() {
+            return Err(StoreError::Missing {
+                path: path.display().to_string(),
+            });
+        }
+        let flags = OpenFlags::default() - OpenFlags::SQLITE_OPEN_CREATE;
+        Self::open_with(path, flags, MIGRATIONS)
+    }
+
+    fn open_with(path: &Path, flags: OpenFlags, migrations: &[&str]) -> Result<SqliteStore> {
+        let shown = path.display().to_string();
+        if path.is_dir() {
+            return Err(StoreError::Open {
+                path: shown,
+                message: "is a directory; pass the database file".into(),
+            });
+        }
+        let mut conn =
+            Connection::open_with_flags(path, flags).map_err(|e| open_error(&shown, &e))?;
+        conn.busy_timeout(BUSY_TIMEOUT)
+            .map_err(|e| open_error(&shown, &e))?;
+        // The first read detects a file that is not a database at all.
+        conn.pragma_query_value(None, "schema_version", |r| r.get::<_, i64>(0))
+            .map_err(|e| open_error(&shown, &e))?;
+        let mode: String = conn
+            .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
+            .map_err(|e| open_error(&shown, &e))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::Open {
+                path: shown,
+                message: format!("cannot switch the journal to WAL (got {mode})"),
+            });
+        }
+        conn.execute_batch(
+            "PRAGMA synchronous = NORMAL;
+             PRAGMA foreign_keys = ON;
+             PRAGMA temp_store = MEMORY;
+             PRAGMA cache_size = -65536;",
+        )
+        .map_err(|e| open_error(&shown, &e))?;
+        conn.set_prepared_statement_cache_capacity(64);
+        register_functions(&conn).map_err(|e| open_error(&shown, &e))?;
+        migrate(&mut conn, &shown, migrations)?;
+        Ok(SqliteStore { conn, path: shown })
+    }
+
+    /// The file this store was opened from.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The schema version of the open database.
+    pub fn schema_version(&self) -> Result<i64> {
+        self.conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(backend)
+    }
+
+    /// The SQLite query plans of the statements `search` runs for `req` (for
+    /// tests and diagnosis of slow searches).
+    #[doc(hidden)]
+    pub fn explain_search(&self, req: &SearchRequest) -> Result<Vec<String>> {
+        let plan = SearchPlan::new(req)?;
+        let mut out = Vec::new();
+        for sql in [plan.count_sql(), plan.page_sql()] {
+            let mut stmt = self
+                .conn
+                .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+                .map_err(backend)?;
+            let mut params = plan.params.clone();
+            if sql.contains("LIMIT") {
+                params.push(Value::Integer(1));
+                params.push(Value::Integer(0));
+            }
+            let rows = stmt
+                .query_map(rusqlite::params_from_iter(params), |r| {
+                    r.get::<_, String>(3)
+                })
+                .map_err(backend)?;
+            for row in rows {
+                out.push(row.map_err(backend)?);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// `dossier_fold(x)`: Unicode lower-casing (SQLite's `lower` folds ASCII only).
+fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
+    conn.create_scalar_function(
+        "dossier_fold",
+        1,
+        FunctionFlags::SQLITE_UTF8
+            | FunctionFlags::SQLITE_DETERMINISTIC
+            | FunctionFlags::SQLITE_INNOCUOUS,
+        |ctx| {
+            Ok(match ctx.get_raw(0) {
+                rusqlite::types::ValueRef::Text(t) => {
+                    Some(String::from_utf8_lossy(t).to_lowercase())
+                }
+                _ => None,
+            })
+        },
+    )
+}
+
+fn to_i64(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+fn to_usize(n: i64) -> usize {
+    usize::try_from(n).unwrap_or(0)
+}
+
+fn minhash_blob(sig: &[u32]) -> Vec<u8> {
+    sig.iter().flat_map(|v| v.to_le_bytes()).collect()
+}
+
+fn minhash_from_blob(blob: &[u8]) -> Vec<u32> {
+    blob.chunks_exact(4)
+        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect()
+}
+
+fn parse_label(s: &str) -> rusqlite::Result<EntityLabel> {
+    s.parse::<EntityLabel>().map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.into())
+    })
+}
+
+/// Dates given to the `from`/`to` filters: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+fn check_date(d: &str, which: &str) -> Result<String> {
+    let d = d.trim();
+    let ok = matches!(d.len(), 4 | 7 | 10)
+        && d.char_indices().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                c == '-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+    if ok {
+        Ok(d.to_string())
+    } else {
+        Err(StoreError::InvalidQuery(format!(
+            "--{which} date {d:?} must be YYYY, YYYY-MM or YYYY-MM-DD"
+        )))
+    }
+}
+
+/// The SQL and parameters of one search request.
+struct SearchPlan {
+    /// `WHERE` conditions over `documents_fts` and `documents d`; `?1` is the MATCH.
+    conditions: Vec<String>,
+    params: Vec<Value>,
+    joins_documents: bool,
+}
+
+impl SearchPlan {
+    fn new(req: &SearchRequest) -> Result<SearchPlan> {
+        let fts = to_fts(&req.query)?;
+        let mut plan = SearchPlan {
+            conditions: vec!["documents_fts MATCH ?1".into()],
+            params: vec![Value::Text(fts)],
+            joins_documents: false,
+        };
+        let f = &req.filters;
+        if let Some(src) = f.source.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            let k = plan.param(Value::Text(src.to_lowercase()));
+            plan.conditions.push(format!(
+                "(instr(dossier_fold(d.source), ?{k}) > 0 OR instr(dossier_fold(d.outlet), ?{k}) > 0 \
+                 OR instr(dossier_fold(d.url), ?{k}) > 0)"
+            ));
+        }
+        if let Some(from) = f.from.as_deref() {
+            let k = plan.param(Value::Text(check_date(from, "from")?));
+            plan.conditions.push(format!("d.published >= ?{k}"));
+        }
+        if let Some(to) = f.to.as_deref() {
+            // Everything starting with the bound sorts below bound + U+10FFFF, so
+            // `to = 2017-10` keeps 2017-10-31T23:59.
+            let k = plan.param(Value::Text(format!("{}\u{10FFFF}", check_date(to, "to")?)));
+            plan.conditions.push(format!("d.published <= ?{k}"));
+        }
+        if let Some(name) = f.entity.as_deref() {
+            let key = entity_key(name);
+            if key.is_empty() {
+                return Err(StoreError::InvalidQuery(
+                    "the entity filter is empty".into(),
+                ));
+            }
+            let k = plan.param(Value::Text(key));
+            plan.conditions.push(format!(
+                "d.seq IN (SELECT m.doc FROM mentions m WHERE m.entity IN \
+                 (SELECT n.entity FROM entity_names n WHERE n.key = ?{k}))"
+            ));
+        }
+        if let Some(label) = f.entity_type {
+            let k = plan.param(Value::Text(label.as_str().into()));
+            plan.conditions.push(format!(
+                "EXISTS (SELECT 1 FROM mentions m WHERE m.doc = d.seq AND m.label = ?{k})"
+            ));
+        }
+        plan.joins_documents = plan.conditions.len() > 1;
+        Ok(plan)
+    }
+
+    fn param(&mut self, v: Value) -> usize {
+        self.params.push(v);
+        self.params.len()
+    }
+
+    fn count_sql(&self) -> String {
+        if self.joins_documents {
+            format!(
+                "SELECT count(*) FROM documents_fts JOIN documents d ON d.seq = documents_fts.rowid WHERE {}",
+                self.conditions.join(" AND ")
+            )
+        } else {
+            "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH ?1".into()
+        }
+    }
+
+    fn page_sql(&self) -> String {
+        let n = self.params.len();
+        format!(
+            "SELECT d.seq, d.id, d.title, d.source, d.published, {BM25} AS rank \
+             FROM documents_fts JOIN documents d ON d.seq = documents_fts.rowid \
+             WHERE {} ORDER BY rank, d.seq LIMIT ?{} OFFSET ?{}",
+            self.conditions.join(" AND "),
+            n + 1,
+            n + 2
+        )
+    }
+}
+
+impl Store for SqliteStore {
+    fn existing(&self, ids: &[DocId]) -> Result<Vec<DocId>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT 1 FROM documents WHERE id = ?1")
+            .map_err(backend)?;
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        for id in ids {
+            if seen.insert(id) && stmt.exists([id.as_str()]).map_err(backend)? {
+                out.push(id.clone());
+            }
+        }
+        Ok(out)
+    }
+
+    fn put_batch(&mut self, docs: &[AnalysedDocument]) -> Result<BatchOutcome> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(backend)?;
+        let mut outcome = BatchOutcome::default();
+        {
+            let mut exists = tx
+                .prepare_cached("SELECT 1 FROM documents WHERE id = ?1")
+                .map_err(backend)?;
+            let mut ins_doc = tx
+                .prepare_cached(
+                    "INSERT INTO documents(id, parent, source, format, chars, mention_count, published, language, \
+                     title, author, outlet, url, extractor, metadata, minhash, text) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                )
+                .map_err(backend)?;
+            let mut ins_fts = tx
+                .prepare_cached("INSERT INTO documents_fts(rowid, title, text) VALUES (?1, ?2, ?3)")
+                .map_err(backend)?;
+            let mut ins_sentence = tx
+                .prepare_cached("INSERT OR IGNORE INTO sentences(doc, char_start, char_end) VALUES (?1, ?2, ?3)")
+                .map_err(backend)?;
+            let mut upsert_entity = tx
+                .prepare_cached(
+                    "INSERT INTO entities(label, name, key, mention_count, doc_count) VALUES (?1, ?2, ?3, ?4, 1) \
+                     ON CONFLICT(label, key) DO UPDATE SET mention_count = mention_count + excluded.mention_count, \
+                     doc_count = doc_count + 1 RETURNING id",
+                )
+                .map_err(backend)?;
+            let mut ins_name = tx
+                .prepare_cached("INSERT OR IGNORE INTO entity_names(key, entity) VALUES (?1, ?2)")
+                .map_err(backend)?;
+            let mut ins_mention = tx
+                .prepare_cached(
+                    "INSERT INTO mentions(doc, entity, char_start, char_end, label, text, confidence, kind, \
+                     normalized, extractor) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                )
+                .map_err(backend)?;
+            let mut ins_band = tx
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO minhash_bands(band, hash, doc) VALUES (?1, ?2, ?3)",
+                )
+                .map_err(backend)?;
+
+            // (entity, name key) pairs known to be in entity_names, to skip statements.
+            let mut names_done: HashSet<(i64, String)> = HashSet::new();
+            let mut links: Vec<(i64, &DocId, f32)> = Vec::new();
+
+            for a in docs {
+                let d = &a.document;
+                if exists.exists([d.id.as_str()]).map_err(backend)? {
+                    outcome.skipped += 1;
+                    continue;
+                }
+                let metadata = serde_json::to_string(&d.metadata)
+                    .map_err(|e| StoreError::Backend(e.to_string()))?;
+                let chars = to_i64(d.text.chars().count());
+                ins_doc
+                    .execute(params![
+                        d.id.as_str(),
+                        d.parent.as_ref().map(DocId::as_str),
+                        d.source,
+                        d.format.as_str(),
+                        chars,
+                        to_i64(a.mentions.len()),
+                        d.published,
+                        d.language,
+                        d.title,
+                        d.author,
+                        d.outlet,
+                        d.url,
+                        a.extractor,
+                        metadata,
+                        minhash_blob(&a.minhash),
+                        d.text,
+                    ])
+                    .map_err(backend)?;
+                let seq = tx.last_insert_rowid();
+                ins_fts
+                    .execute(params![seq, d.title, d.text])
+                    .map_err(backend)?;
+                for s in &a.sentences {
+                    ins_sentence
+                        .execute(params![seq, to_i64(s.start), to_i64(s.end)])
+                        .map_err(backend)?;
+                }
+
+                // One upsert per distinct entity of the document, in first-mention order.
+                let mut keys: Vec<(&'static str, String)> = Vec::with_capacity(a.mentions.len());
+                let mut per_entity: HashMap<(&'static str, String), (usize, i64)> = HashMap::new();
+                let mut order: Vec<((&'static str, String), &str)> = Vec::new();
+                for m in &a.mentions {
+                    let label = m.mention.label.as_str();
+                    let mut key = entity_key(&m.canonical);
+                    let mut name = m.canonical.trim();
+                    if key.is_empty() {
+                        key = entity_key(&m.mention.text);
+                        name = m.mention.text.trim();
+                    }
+                    let k = (label, key);
+                    per_entity
+                        .entry(k.clone())
+                        .and_modify(|e| e.0 += 1)
+                        .or_insert_with(|| {
+                            order.push((k.clone(), name));
+                            (1, 0)
+                        });
+                    keys.push(k);
+                }
+                for (k, name) in &order {
+                    let Some(entry) = per_entity.get_mut(k) else {
+                        continue;
+                    };
+                    let id: i64 = upsert_entity
+                        .query_row(params![k.0, name, k.1, to_i64(entry.0)], |r| r.get(0))
+                        .map_err(backend)?;
+                    entry.1 = id;
+                    if names_done.insert((id, k.1.clone())) {
+                        ins_name.execute(params![k.1, id]).map_err(backend)?;
+                    }
+                }
+                for (m, k) in a.mentions.iter().zip(&keys) {
+                    let entity = per_entity.get(k).map_or(0, |e| e.1);
+                    let text_key = entity_key(&m.mention.text);
+                    if !text_key.is_empty() && names_done.insert((entity, text_key.clone())) {
+                        ins_name
+                            .execute(params![text_key, entity])
+                            .map_err(backend)?;
+                    }
+                    let mm = &m.mention;
+                    ins_mention
+                        .execute(params![
+                            seq,
+                            entity,
+                            to_i64(mm.start),
+                            to_i64(mm.end),
+                            k.0,
+                            mm.text,
+                            f64::from(mm.confidence),
+                            mm.kind,
+                            mm.normalized,
+                            mm.extractor,
+                        ])
+                        .map_err(backend)?;
+                }
+                for (band, hash) in minhash_bands(&a.minhash) {
+                    ins_band
+                        .execute(params![to_i64(band), hash, seq])
+                        .map_err(backend)?;
+                }
+                if let Some((other, sim)) = &a.near_duplicate_of {
+                    links.push((seq, other, *sim));
+                }
+                outcome.inserted += 1;
+            }
+
+            // Links last: the earlier document may come later in the same batch.
+            if !links.is_empty() {
+                let mut seq_of = tx
+                    .prepare_cached("SELECT seq FROM documents WHERE id = ?1")
+                    .map_err(backend)?;
+                let mut ins_link = tx
+                    .prepare_cached("INSERT OR IGNORE INTO near_duplicates(doc, other, similarity) VALUES (?1, ?2, ?3)")
+                    .map_err(backend)?;
+                for (seq, other, sim) in links {
+                    let other_seq: Option<i64> = seq_of
+                        .query_row([other.as_str()], |r| r.get(0))
+                        .optional()
+                        .map_err(backend)?;
+                    if let Some(o) = other_seq.filter(|o| *o != seq) {
+                        ins_link
+                            .execute(params![seq, o, f64::from(sim)])
+                            .map_err(backend)?;
+                    }
+                }
+            }
+        }
+        tx.commit().map_err(backend)?;
+        Ok(outcome)
+    }
+
+    fn dup_candidates(&self, minhash: &[u32]) -> Result<Vec<DupCandidate>> {
+        let mut by_band = self
+            .conn
+            .prepare_cached("SELECT doc FROM minhash_bands WHERE band = ?1 AND hash = ?2")
+            .map_err(backend)?;
+        let mut seqs = BTreeSet::new();
+        for (band, hash) in minhash_bands(minhash) {
+            let rows = by_band
+                .query_map(params![to_i64(band), hash], |r| r.get::<_, i64>(0))
+                .map_err(backend)?;
+            for r in rows {
+                seqs.insert(r.map_err(backend)?);
+            }
+        }
+        let mut doc = self
+            .conn
+            .prepare_cached("SELECT id, minhash FROM documents WHERE seq = ?1")
+            .map_err(backend)?;
+        let mut out = Vec::new();
+        for seq in seqs.into_iter().take(DUP_CANDIDATE_LIMIT) {
+            let (id, blob): (String, Vec<u8>) = doc
+                .query_row([seq], |r| Ok((r.get(0)?, r.get(1)?)))
+                .map_err(backend)?;
+            out.push(DupCandidate {
+                id: DocId(id),
+                minhash: minhash_from_blob(&blob),
+            });
+        }
+        Ok(out)
+    }
+
+    fn document(&self, id_or_prefix: &str) -> Result<StoredDocument> {
+        let want = id_or_prefix.trim().to_ascii_lowercase();
+        if want.chars().count() < 4 {
+            return Err(StoreError::AmbiguousId(id_or_prefix.to_string()));
+        }
+        // A range scan on the unique index: ids starting with `want`.
+        let upper = format!("{want}\u{10FFFF}");
+        let mut find = self
+            .conn
+            .prepare_cached(
+                "SELECT seq FROM documents WHERE id >= ?1 AND id < ?2 ORDER BY id LIMIT 2",
+            )
+            .map_err(backend)?;
+        let seqs: Vec<i64> = find
+            .query_map(params![want, upper], |r| r.get(0))
+            .map_err(backend)?
+            .collect::<rusqlite::Result<_>>()
+            .map_err(backend)?;
+        let seq = match seqs.as_slice() {
+            [] => return Err(StoreError::NoSuchDocument(id_or_prefix.to_string())),
+            [one] => *one,
+            _ => return Err(StoreError::AmbiguousId(id_or_prefix.to_string())),
+        };
+
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT id, parent, source, format, title, author, outlet, url, published, language, text, metadata \
+                 FROM documents WHERE seq = ?1",
+            )
+            .map_err(backend)?;
+        let (document, format) = stmt
+            .query_row([seq], |r| {
+                let format: String = r.get(3)?;
+                let metadata: String = r.get(11)?;
+                let doc = Document {
+                    id: DocId(r.get(0)?),
+                    parent: r.get::<_, Option<String>>(1)?.map(DocId),
+                    source: r.get(2)?,
+                    format: Format::Text,
+                    title: r.get(4)?,
+                    author: r.get(5)?,
+                    outlet: r.get(6)?,
+                    url: r.get(7)?,
+                    published: r.get(8)?,
+                    language: r.get(9)?,
+                    text: r.get(10)?,
+                    metadata: serde_json::from_str::<BTreeMap<String, String>>(&metadata)
+                        .unwrap_or_default(),
+                };
+                Ok((doc, format))
+            })
+            .map_err(backend)?;
+        let Some(format) = Format::parse(&format) else {
+            return Err(StoreError::Backend(format!(
+                "document {} has an unknown format {format:?}",
+                document.id
+            )));
+        };
+        let document = Document { format, ..document };
+
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT m.entity, e.name, m.char_start, m.char_end, m.label, m.text, m.confidence, m.kind, \
+                 m.normalized, m.extractor FROM mentions m JOIN entities e ON e.id = m.entity \
+                 WHERE m.doc = ?1 ORDER BY m.char_start, m.char_end, m.id",
+            )
+            .map_err(backend)?;
+        let mentions = stmt
+            .query_map([seq], |r| {
+                Ok(StoredMention {
+                    entity_id: r.get(0)?,
+                    canonical: r.get(1)?,
+                    mention: EntityMention {
+                        start: to_usize(r.get(2)?),
+                        end: to_usize(r.get(3)?),
+                        label: parse_label(&r.get::<_, String>(4)?)?,
+                        text: r.get(5)?,
+                        confidence: r.get::<_, f64>(6)? as f32,
+                        kind: r.get(7)?,
+                        normalized: r.get(8)?,
+                        extractor: r.get(9)?,
+                    },
+                })
+            })
+            .map_err(backend)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(backend)?;
+
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT char_start, char_end FROM sentences WHERE doc = ?1 ORDER BY char_start, char_end")
+            .map_err(backend)?;
+        let sentences = stmt
+            .query_map([seq], |r| {
+                Ok(CharSpan {
+                    start: to_usize(r.get(0)?),
+                    end: to_usize(r.get(1)?),
+                })
+            })
+            .map_err(backend)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(backend)?;
+
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT o.id, n.similarity, o.seq FROM near_duplicates n JOIN documents o ON o.seq = n.other \
+                 WHERE n.doc = ?1 \
+                 UNION ALL SELECT o.id, n.similarity, o.seq FROM near_duplicates n JOIN documents o ON o.seq = n.doc \
+                 WHERE n.other = ?1 ORDER BY 3",
+            )
+            .map_err(backend)?;
+        let near_duplicates = stmt
+            .query_map([seq], |r| {
+                Ok((DocId(r.get(0)?), r.get::<_, f64>(1)? as f32))
+            })
+            .map_err(backend)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(backend)?;
+
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id FROM documents WHERE parent = ?1 ORDER BY seq")
+            .map_err(backend)?;
+        let children = stmt
+            .query_map([document.id.as_str()], |r| Ok(DocId(r.get(0)?)))
+            .map_err(backend)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(backend)?;
+
+        Ok(StoredDocument {
+            document,
+            mentions,
+            sentences,
+            near_duplicates,
+            children,
+        })
+    }
+
+    fn documents(&self, page: Page) -> Result<Vec<DocSummary>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT d.id, d.parent, d.source, d.format, d.title, d.published, d.language, d.chars, \
+                 d.mention_count, (SELECT o.id FROM near_duplicates n JOIN documents o ON o.seq = n.other \
+                 WHERE n.doc = d.seq ORDER BY n.similarity DESC LIMIT 1) \
+                 FROM documents d ORDER BY d.published DESC, d.seq LIMIT ?1 OFFSET ?2",
+            )
+            .map_err(backend)?;
+        let rows = stmt
+            .query_map(params![to_i64(page.limit), to_i64(page.offset)], |r| {
+                Ok(DocSummary {
+                    id: DocId(r.get(0)?),
+                    parent: r.get::<_, Option<String>>(1)?.map(DocId),
+                    source: r.get(2)?,
+                    format: r.get(3)?,
+                    title: r.get(4)?,
+                    published: r.get(5)?,
+                    language: r.get(6)?,
+                    chars: to_usize(r.get(7)?),
+                    mentions: to_usize(r.get(8)?),
+                    near_duplicate_of: r.get::<_, Option<String>>(9)?.map(DocId),
+                })
+            })
+            .map_err(backend)?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(backend)
+    }
+
+    fn entities(&self, label: Option<EntityLabel>, page: Page) -> Result<Vec<EntitySummary>> {
+        let map = |r: &rusqlite::Row<'_>| {
+            Ok(EntitySummary {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                label: parse_label(&r.get::<_, String>(2)?)?,
+                mentions: to_usize(r.get(3)?),
+                documents: to_usize(r.get(4)?),
+            })
+        };
+        let (limit, offset) = (to_i64(page.limit), to_i64(page.offset));
+        let rows = match label {
+            Some(l) => {
+                let mut stmt = self
+                    .conn
+                    .prepare_cached(
+                        "SELECT id, name, label, mention_count, doc_count FROM entities WHERE label = ?1 \
+                         ORDER BY mention_count DESC, id LIMIT ?2 OFFSET ?3",
+                    )
+                    .map_err(backend)?;
+                let rows = stmt
+                    .query_map(params![l.as_str(), limit, offset], map)
+                    .map_err(backend)?;
+                rows.collect::<rusqlite::Result<Vec<_>>>()
+            }
+            None => {
+                let mut stmt = self
+                    .conn
+                    .prepare_cached(
+                        "SELECT id, name, label, mention_count, doc_count FROM entities \
+                         ORDER BY mention_count DESC, id LIMIT ?1 OFFSET ?2",
+                    )
+                    .map_err(backend)?;
+                let rows = stmt
+                    .query_map(params![limit, offset], map)
+                    .map_err(backend)?;
+                rows.collect::<rusqlite::Result<Vec<_>>>()
+            }
+        };
+        rows.map_err(backend)
+    }
+
+    fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
+        let plan = SearchPlan::new(req)?;
+        let fts_error = |e: rusqlite::Error| {
+            // The expression is built from quoted strings only, so a syntax error
+            // here is a bug, but say which query caused it.
+            StoreError::Backend(format!("full-text search failed: {e}"))
+        };
+        let total: i64 = self
+            .conn
+            .prepare_cached(&plan.count_sql())
+            .map_err(backend)?
+            .query_row(rusqlite::params_from_iter(plan.params.iter()), |r| r.get(0))
+            .map_err(fts_error)?;
+        let mut hits = Vec::new();
+        if total > 0 && req.limit > 0 {
+            let mut params = plan.params.clone();
+            params.push(Value::Integer(to_i64(req.limit)));
+            params.push(Value::Integer(to_i64(req.offset)));
+            let mut stmt = self
+                .conn
+                .prepare_cached(&plan.page_sql())
+                .map_err(backend)?;
+            let rows = stmt
+                .query_map(rusqlite::params_from_iter(params), |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        SearchHit {
+                            id: DocId(r.get(1)?),
+                            title: r.get(2)?,
+                            source: r.get(3)?,
+                            published: r.get(4)?,
+                            score: -r.get::<_, f64>(5)?,
+                            snippet: String::new(),
+                            highlights: Vec::new(),
+                        },
+                    ))
+                })
+                .map_err(fts_error)?
+                .collect::<rusqlite::Result<Vec<_>>>()
+                .map_err(fts_error)?;
+            // Snippets only for the page, not for every match.
+            let mut snip = self
+                .conn
+                .prepare_cached(&format!(
+                    "SELECT snippet(documents_fts, 1, '{MARK_OPEN}', '{MARK_CLOSE}', '…', {SNIPPET_WORDS}) \
+                     FROM documents_fts WHERE documents_fts MATCH ?1 AND rowid = ?2"
+                ))
+                .map_err(backend)?;
+            for (seq, mut hit) in rows {
+                let raw: Option<String> = snip
+                    .query_row(params![plan.params[0], seq], |r| r.get(0))
+                    .optional()
+                    .map_err(fts_error)?
+                    .flatten();
+                let (snippet, highlights) = strip_marks(raw.as_deref().unwrap_or(""));
+                hit.snippet = snippet;
+                hit.highlights = highlights;
+                hits.push(hit);
+            }
+        }
+        Ok(SearchResults {
+            total: to_usize(total),
+            hits,
+        })
+    }
+
+    fn stats(&self) -> Result<Stats> {
+        let c = &self.conn;
+        let one =
+            |sql: &str| -> Result<i64> { c.query_row(sql, [], |r| r.get(0)).map_err(backend) };
+        let pairs = |sql: &str| -> Result<Vec<(String, usize)>> {
+            let mut stmt = c.prepare(sql).map_err(backend)?;
+            let rows = stmt
+                .query_map([], |r| {
+                    Ok((
+                        r.get::<_, Option<String>>(0)?.unwrap_or_default(),
+                        to_usize(r.get(1)?),
+                    ))
+                })
+                .map_err(backend)?;
+            rows.collect::<rusqlite::Result<Vec<_>>>().map_err(backend)
+        };
+        Ok(Stats {
+            documents: to_usize(one("SELECT count(*) FROM documents")?),
+            characters: to_usize(one("SELECT coalesce(sum(chars), 0) FROM documents")?),
+            mentions: to_usize(one("SELECT coalesce(sum(mention_count), 0) FROM entities")?),
+            entities: to_usize(one("SELECT count(*) FROM entities")?),
+            near_duplicate_links: to_usize(one("SELECT count(*) FROM near_duplicates")?),
+            by_format: pairs("SELECT format, count(*) FROM documents GROUP BY format ORDER BY 2 DESC, 1")?,
+            by_language: pairs(
+                "SELECT coalesce(language, 'unknown'), count(*) FROM documents GROUP BY 1 ORDER BY 2 DESC, 1",
+            )?,
+            by_label: pairs(
+                "SELECT label, sum(mention_count) FROM entities GROUP BY label ORDER BY 2 DESC, 1",
+            )?,
+            schema_version: self.schema_version()?,
+        })
+    }
+}
+
+#[doc(hidden)]
+pub fn latest_schema_version() -> i64 {
+    latest()
 }

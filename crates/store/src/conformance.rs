@@ -1,0 +1,1157 @@
+//! Backend-agnostic behaviour tests of the [`Store`] contract.
+//!
+//! Every backend runs all of them on a fresh, empty store each:
+//!
+//! ```ignore
+//! dossier_store::conformance_suite!(my_backend_tests, {
+//!     let dir = tempfile::tempdir().unwrap();
+//!     let store = SqliteStore::open(&dir.path().join("kb.sqlite")).unwrap();
+//!     (dir, Box::new(store) as Box<dyn Store>)
+//! });
+//! ```
+//!
+//! The block yields `(guard, Box<dyn Store>)`; the guard (a temporary directory,
+//! a scratch schema...) lives as long as the test.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use crate::*;
+use dossier_core::{Format, Query, SearchFilters};
+
+/// Generates one `#[test]` per conformance check, in a module named `$name`.
+#[macro_export]
+macro_rules! conformance_suite {
+    ($name:ident, $make:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            $crate::conformance_suite!(@tests $make;
+                put_batch_is_idempotent, same_batch_repeats_are_skipped, existing_reports_stored_ids,
+                prefix_lookup_and_ambiguity, document_round_trip, entities_are_upserted_and_ranked,
+                near_duplicate_links_both_ways, dup_candidates_share_a_band, documents_newest_first,
+                stats_counts, search_title_above_body, search_phrase_vs_terms, search_or_and_not,
+                search_prefix, search_filter_source, search_filter_dates, search_filter_entity,
+                search_filter_entity_type, search_pagination, search_highlights_non_ascii,
+                search_injection_is_inert, search_case_and_accents, empty_store);
+        }
+    };
+    (@tests $make:block; $($test:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $test() {
+                let (_guard, mut store) = $make;
+                $crate::conformance::$test(&mut *store);
+            }
+        )*
+    };
+}
+
+/// Code point span of the `nth` occurrence of `needle` in `text`.
+pub fn span_of(text: &str, needle: &str, nth: usize) -> CharSpan {
+    let (byte, _) = text
+        .match_indices(needle)
+        .nth(nth)
+        .unwrap_or_else(|| panic!("{needle:?} #{nth} not in {text:?}"));
+    let start = text[..byte].chars().count();
+    CharSpan::new(start, start + needle.chars().count())
+}
+
+/// A plain-text document with one sentence per `.`-terminated run.
+pub fn doc(
+    source: &str,
+    title: Option<&str>,
+    published: Option<&str>,
+    text: &str,
+) -> AnalysedDocument {
+    let mut d = Document::new(source, Format::Text, text);
+    d.title = title.map(str::to_string);
+    d.published = published.map(str::to_string);
+    d.language = Some("eng".into());
+    let mut sentences = Vec::new();
+    let mut start = 0;
+    for (i, c) in text.chars().enumerate() {
+        if c == '.' {
+            sentences.push(CharSpan::new(start, i + 1));
+            start = i + 2;
+        }
+    }
+    AnalysedDocument {
+        document: d,
+        mentions: Vec::new(),
+        sentences,
+        minhash: Vec::new(),
+        near_duplicate_of: None,
+        extractor: "test/1".into(),
+    }
+}
+
+/// Adds a mention of the `nth` occurrence of `needle`.
+pub fn mention(
+    a: &mut AnalysedDocument,
+    needle: &str,
+    nth: usize,
+    label: EntityLabel,
+    canonical: &str,
+) {
+    let span = span_of(&a.document.text, needle, nth);
+    a.mentions.push(ResolvedMention {
+        mention: EntityMention {
+            start: span.start,
+            end: span.end,
+            label,
+            text: needle.to_string(),
+            confidence: 0.875,
+            kind: None,
+            normalized: None,
+            extractor: "test-tagger/1".into(),
+        },
+        canonical: canonical.to_string(),
+    });
+}
+
+fn term(w: &str) -> Query {
+    Query::Term {
+        word: w.into(),
+        prefix: false,
+    }
+}
+
+fn req(q: &str) -> SearchRequest {
+    SearchRequest {
+        query: Query::parse(q).unwrap(),
+        filters: SearchFilters::default(),
+        limit: 50,
+        offset: 0,
+    }
+}
+
+fn filtered(q: &str, filters: SearchFilters) -> SearchRequest {
+    SearchRequest { filters, ..req(q) }
+}
+
+/// Ids of the hits, as indexes into `corpus`.
+fn hit_indexes(store: &dyn Store, corpus: &[AnalysedDocument], r: &SearchRequest) -> Vec<usize> {
+    let res = store.search(r).unwrap_or_else(|e| panic!("{r:?}: {e}"));
+    assert_eq!(
+        res.total,
+        res.hits.len() + r.offset.min(res.total),
+        "total vs hits for {r:?}"
+    );
+    res.hits
+        .iter()
+        .map(|h| {
+            corpus
+                .iter()
+                .position(|a| a.document.id == h.id)
+                .unwrap_or_else(|| panic!("unknown hit {}", h.id))
+        })
+        .collect()
+}
+
+fn sorted(mut v: Vec<usize>) -> Vec<usize> {
+    v.sort_unstable();
+    v
+}
+
+/// The search corpus: news-like documents with metadata, mentions and a
+/// non-ASCII text.
+pub fn corpus() -> Vec<AnalysedDocument> {
+    use EntityLabel::*;
+    let mut v = Vec::new();
+
+    let mut d = doc(
+        "news/2017/offensive.txt",
+        Some("Raqqa offensive"),
+        Some("2017-10-17"),
+        "Kurdish forces pressed into Raqqa on Tuesday. The Islamic State group lost ground in the city.",
+    );
+    d.document.outlet = Some("Reuters".into());
+    mention(&mut d, "Raqqa", 0, Location, "Raqqa");
+    mention(&mut d, "Islamic State", 0, Organisation, "Islamic State");
+    v.push(d); // 0
+
+    let mut d = doc(
+        "feeds/world.jsonl#2",
+        Some("Budget talks"),
+        Some("2017-10-20"),
+        "Ministers discussed the budget. A reporter asked about Raqqa only in passing.",
+    );
+    d.document.url = Some("https://www.BBC.co.uk/news/1".into());
+    d.document.format = Format::Json;
+    mention(&mut d, "Raqqa", 0, Location, "Raqqa");
+    v.push(d); // 1
+
+    let mut d = doc(
+        "pdfs/report.pdf",
+        Some("Statement"),
+        Some("2016-03-01"),
+        "The state said that Islamic scholars met. Bombing near the bomber's house was reported.",
+    );
+    d.document.format = Format::Pdf;
+    v.push(d); // 2
+
+    let mut d = doc(
+        "mail/box.mbox#1",
+        None,
+        None,
+        "Raqqa — “Daesh” fighters retreated from the city; Daesh leaders fled to Mayadin.",
+    );
+    d.document.format = Format::Email;
+    d.document.language = None;
+    mention(&mut d, "Raqqa", 0, Location, "Raqqa");
+    mention(&mut d, "Daesh", 0, Organisation, "Islamic State");
+    mention(&mut d, "Daesh", 1, Organisation, "Islamic State");
+    mention(&mut d, "Mayadin", 0, Location, "Mayadin");
+    v.push(d); // 3
+
+    let mut d = doc(
+        "news/nl.html",
+        Some("Returnees"),
+        Some("2017-11-02T09:30:00Z"),
+        "Dick Schoof, the Dutch national counterterrorism coordinator, spoke in The Hague about ISIS returnees. \
+         Schoof said about 50 had returned.",
+    );
+    d.document.format = Format::Html;
+    mention(&mut d, "Dick Schoof", 0, Person, "Dick Schoof");
+    mention(&mut d, "Dutch", 0, Nationality, "Dutch");
+    mention(&mut d, "The Hague", 0, Location, "The Hague");
+    mention(&mut d, "ISIS", 0, Organisation, "Islamic State");
+    mention(&mut d, "Schoof", 1, Person, "Dick Schoof");
+    v.push(d); // 4
+
+    let mut d = doc(
+        "news/ap.html",
+        Some("Blast"),
+        Some("2017-07-10"),
+        "Bombings in Mosul killed twelve people. Bomb disposal teams arrived in the city.",
+    );
+    d.document.format = Format::Html;
+    mention(&mut d, "Mosul", 0, Location, "Mosul");
+    v.push(d); // 5
+
+    let d = doc(
+        "notes/cafe.md",
+        Some("Reopening"),
+        Some("2017-08-01"),
+        "The café in Mosul reopened after the liberation of the city.",
+    );
+    v.push(d); // 6
+
+    let d = doc(
+        "notes/mosul.md",
+        Some("Mosul after the battle"),
+        Some("2017-09-01"),
+        "Reconstruction started in the old town.",
+    );
+    v.push(d); // 7
+    v
+}
+
+fn load_corpus(store: &mut dyn Store) -> Vec<AnalysedDocument> {
+    let c = corpus();
+    let out = store.put_batch(&c).unwrap();
+    assert_eq!(
+        out,
+        BatchOutcome {
+            inserted: c.len(),
+            skipped: 0
+        }
+    );
+    c
+}
+
+pub fn put_batch_is_idempotent(store: &mut dyn Store) {
+    let c = load_corpus(store);
+    let before = store.stats().unwrap();
+    let ents = store
+        .entities(
+            None,
+            Page {
+                limit: 100,
+                offset: 0,
+            },
+        )
+        .unwrap();
+    let found = store.search(&req("raqqa")).unwrap();
+    // Re-ingest everything, in two batches with a different split.
+    let (a, b) = c.split_at(3);
+    assert_eq!(
+        store.put_batch(b).unwrap(),
+        BatchOutcome {
+            inserted: 0,
+            skipped: b.len()
+        }
+    );
+    assert_eq!(
+        store.put_batch(a).unwrap(),
+        BatchOutcome {
+            inserted: 0,
+            skipped: a.len()
+        }
+    );
+    assert_eq!(store.stats().unwrap(), before);
+    assert_eq!(
+        store
+            .entities(
+                None,
+                Page {
+                    limit: 100,
+                    offset: 0
+                }
+            )
+            .unwrap(),
+        ents
+    );
+    assert_eq!(store.search(&req("raqqa")).unwrap(), found);
+    assert_eq!(before.documents, c.len());
+}
+
+pub fn same_batch_repeats_are_skipped(store: &mut dyn Store) {
+    let a = doc("a.txt", None, None, "One text.");
+    let mut again = a.clone();
+    again.document.source = "copy-of-a.txt".into();
+    let b = doc("b.txt", None, None, "Another text.");
+    assert_eq!(
+        store.put_batch(&[a.clone(), again, b]).unwrap(),
+        BatchOutcome {
+            inserted: 2,
+            skipped: 1
+        }
+    );
+    // The first occurrence wins.
+    assert_eq!(
+        store
+            .document(a.document.id.as_str())
+            .unwrap()
+            .document
+            .source,
+        "a.txt"
+    );
+    assert_eq!(store.put_batch(&[]).unwrap(), BatchOutcome::default());
+}
+
+pub fn existing_reports_stored_ids(store: &mut dyn Store) {
+    let c = load_corpus(store);
+    let missing = DocId("0".repeat(32));
+    let asked = vec![
+        c[2].document.id.clone(),
+        missing,
+        c[0].document.id.clone(),
+        c[2].document.id.clone(),
+    ];
+    assert_eq!(
+        store.existing(&asked).unwrap(),
+        vec![c[2].document.id.clone(), c[0].document.id.clone()]
+    );
+    assert!(store.existing(&[]).unwrap().is_empty());
+}
+
+pub fn prefix_lookup_and_ambiguity(store: &mut dyn Store) {
+    let mut docs = vec![
+        doc("1.txt", None, None, "first"),
+        doc("2.txt", None, None, "second"),
+        doc("3.txt", None, None, "third"),
+    ];
+    docs[0].document.id = DocId(format!("abcd0001{}", "0".repeat(24)));
+    docs[1].document.id = DocId(format!("abcd0002{}", "0".repeat(24)));
+    docs[2].document.id = DocId(format!("ef01{}", "9".repeat(28)));
+    store.put_batch(&docs).unwrap();
+    assert_eq!(store.document("abcd0001").unwrap().document.source, "1.txt");
+    assert_eq!(store.document("ABCD0002").unwrap().document.source, "2.txt");
+    assert_eq!(store.document(" ef01 ").unwrap().document.source, "3.txt");
+    assert_eq!(
+        store
+            .document(docs[1].document.id.as_str())
+            .unwrap()
+            .document
+            .id,
+        docs[1].document.id
+    );
+    assert!(matches!(store.document("abcd"), Err(StoreError::AmbiguousId(p)) if p == "abcd"));
+    assert!(
+        matches!(store.document("abc"), Err(StoreError::AmbiguousId(_))),
+        "prefixes under 4 characters"
+    );
+    assert!(matches!(store.document("ffff"), Err(StoreError::NoSuchDocument(p)) if p == "ffff"));
+    assert!(matches!(
+        store.document("abcd0001x"),
+        Err(StoreError::NoSuchDocument(_))
+    ));
+    assert!(matches!(
+        store.document("%%%%"),
+        Err(StoreError::NoSuchDocument(_))
+    ));
+    assert!(matches!(
+        store.document("abcd*"),
+        Err(StoreError::NoSuchDocument(_))
+    ));
+}
+
+pub fn document_round_trip(store: &mut dyn Store) {
+    let mut c = corpus();
+    c[4].document
+        .metadata
+        .insert("from".into(), "press@nctv.nl".into());
+    c[4].document.author = Some("NCTV".into());
+    c[4].mentions[1].mention.kind = Some("demonym".into());
+    c[4].mentions[1].mention.normalized = Some("Netherlands".into());
+    let mut attachment = doc(
+        "news/nl.html#attachment-1",
+        Some("annex"),
+        None,
+        "Annex text.",
+    );
+    attachment.document.parent = Some(c[4].document.id.clone());
+    attachment.document.rehash();
+    c.push(attachment.clone());
+    store.put_batch(&c).unwrap();
+
+    let got = store.document(c[4].document.id.as_str()).unwrap();
+    assert_eq!(got.document, c[4].document);
+    let want: Vec<EntityMention> = c[4].mentions.iter().map(|m| m.mention.clone()).collect();
+    assert_eq!(
+        got.mentions
+            .iter()
+            .map(|m| m.mention.clone())
+            .collect::<Vec<_>>(),
+        want
+    );
+    for m in &got.mentions {
+        assert_eq!(
+            &got.document
+                .text
+                .chars()
+                .skip(m.mention.start)
+                .take(m.mention.end - m.mention.start)
+                .collect::<String>(),
+            &m.mention.text
+        );
+    }
+    // "Dick Schoof" and "Schoof" are one entity; ISIS resolves to Islamic State.
+    assert_eq!(got.mentions[0].entity_id, got.mentions[4].entity_id);
+    assert_eq!(got.mentions[0].canonical, "Dick Schoof");
+    assert_eq!(got.mentions[3].canonical, "Islamic State");
+    assert_ne!(got.mentions[0].entity_id, got.mentions[2].entity_id);
+    assert_eq!(got.sentences, c[4].sentences);
+    assert_eq!(got.children, vec![attachment.document.id.clone()]);
+    assert!(got.near_duplicates.is_empty());
+    let child = store.document(attachment.document.id.as_str()).unwrap();
+    assert_eq!(child.document.parent.as_ref(), Some(&c[4].document.id));
+    assert!(child.children.is_empty());
+    // The same entity across documents keeps one id.
+    let other = store.document(c[3].document.id.as_str()).unwrap();
+    assert_eq!(other.mentions[1].entity_id, got.mentions[3].entity_id);
+}
+
+pub fn entities_are_upserted_and_ranked(store: &mut dyn Store) {
+    use EntityLabel::*;
+    let mut a = doc(
+        "a.txt",
+        None,
+        None,
+        "Dick Schoof met Schoof's staff in The Hague.",
+    );
+    mention(&mut a, "Dick Schoof", 0, Person, "Dick Schoof");
+    mention(&mut a, "Schoof", 1, Person, "Dick Schoof");
+    mention(&mut a, "The Hague", 0, Location, "The Hague");
+    let mut b = doc(
+        "b.txt",
+        None,
+        None,
+        "DICK SCHOOF visited The Hague. The Hague welcomed him.",
+    );
+    mention(&mut b, "DICK SCHOOF", 0, Person, "DICK  SCHOOF ");
+    mention(&mut b, "The Hague", 0, Location, "the hague");
+    mention(&mut b, "The Hague", 1, Location, "the hague");
+    let mut c = doc(
+        "c.txt",
+        None,
+        None,
+        "The Hague is a city. The Hague is also an organisation here.",
+    );
+    mention(&mut c, "The Hague", 0, Location, "The Hague");
+    // Same name, other label: another entity.
+    mention(&mut c, "The Hague", 1, Organisation, "The Hague");
+    store.put_batch(&[a]).unwrap();
+    store.put_batch(&[b, c]).unwrap();
+
+    let all = store
+        .entities(
+            None,
+            Page {
+                limit: 10,
+                offset: 0,
+            },
+        )
+        .unwrap();
+    let view: Vec<(&str, EntityLabel, usize, usize)> = all
+        .iter()
+        .map(|e| (e.name.as_str(), e.label, e.mentions, e.documents))
+        .collect();
+    assert_eq!(
+        view,
+        vec![
+            ("The Hague", Location, 4, 3),
+            ("Dick Schoof", Person, 3, 2),
+            ("The Hague", Organisation, 1, 1)
+        ]
+    );
+    let people = store.entities(Some(Person), Page::default()).unwrap();
+    assert_eq!(people.len(), 1);
+    assert_eq!(people[0].id, all[1].id);
+    assert!(store
+        .entities(Some(Weapon), Page::default())
+        .unwrap()
+        .is_empty());
+    let second = store
+        .entities(
+            None,
+            Page {
+                limit: 1,
+                offset: 1,
+            },
+        )
+        .unwrap();
+    assert_eq!(second, vec![all[1].clone()]);
+}
+
+pub fn near_duplicate_links_both_ways(store: &mut dyn Store) {
+    let a = doc(
+        "wire/a.txt",
+        None,
+        Some("2017-01-01"),
+        "The wire story as first filed.",
+    );
+    let mut b = doc(
+        "outlet/b.txt",
+        None,
+        Some("2017-01-02"),
+        "The wire story as first filed, reprinted.",
+    );
+    b.near_duplicate_of = Some((a.document.id.clone(), 0.8));
+    store.put_batch(&[a.clone()]).unwrap();
+    // c refers to d, which comes after it in the same batch; e to a missing document.
+    let d = doc("outlet/d.txt", None, None, "Another story.");
+    let mut c = doc("outlet/c.txt", None, None, "Another story, copied.");
+    c.near_duplicate_of = Some((d.document.id.clone(), 0.9));
+    let mut e = doc("outlet/e.txt", None, None, "Orphan copy.");
+    e.near_duplicate_of = Some((DocId("f".repeat(32)), 0.95));
+    store
+        .put_batch(&[b.clone(), c.clone(), d.clone(), e.clone()])
+        .unwrap();
+
+    let ga = store.document(a.document.id.as_str()).unwrap();
+    assert_eq!(ga.near_duplicates, vec![(b.document.id.clone(), 0.8)]);
+    let gb = store.document(b.document.id.as_str()).unwrap();
+    assert_eq!(gb.near_duplicates, vec![(a.document.id.clone(), 0.8)]);
+    assert_eq!(
+        store
+            .document(d.document.id.as_str())
+            .unwrap()
+            .near_duplicates,
+        vec![(c.document.id.clone(), 0.9)]
+    );
+    assert!(store
+        .document(e.document.id.as_str())
+        .unwrap()
+        .near_duplicates
+        .is_empty());
+    let list = store
+        .documents(Page {
+            limit: 10,
+            offset: 0,
+        })
+        .unwrap();
+    let of = |id: &DocId| {
+        list.iter()
+            .find(|s| &s.id == id)
+            .unwrap()
+            .near_duplicate_of
+            .clone()
+    };
+    assert_eq!(of(&b.document.id), Some(a.document.id.clone()));
+    assert_eq!(of(&c.document.id), Some(d.document.id.clone()));
+    assert_eq!(of(&a.document.id), None);
+    assert_eq!(store.stats().unwrap().near_duplicate_links, 2);
+}
+
+pub fn dup_candidates_share_a_band(store: &mut dyn Store) {
+    let sig: Vec<u32> = (0..(MINHASH_BANDS * MINHASH_ROWS) as u32)
+        .map(|i| i.wrapping_mul(2_654_435_761))
+        .collect();
+    let mut a = doc("a.txt", None, None, "alpha");
+    a.minhash = sig.clone();
+    let mut b = doc("b.txt", None, None, "beta");
+    b.minhash = sig.iter().map(|v| v ^ 0xffff).collect();
+    let c = doc("c.txt", None, None, "no signature");
+    store.put_batch(&[a.clone(), b.clone(), c]).unwrap();
+
+    let got = store.dup_candidates(&sig).unwrap();
+    assert_eq!(
+        got,
+        vec![DupCandidate {
+            id: a.document.id.clone(),
+            minhash: sig.clone()
+        }]
+    );
+    // Only the last band in common is enough.
+    let mut probe: Vec<u32> = sig.iter().map(|v| v ^ 0x5555_0000).collect();
+    let n = probe.len();
+    probe[n - MINHASH_ROWS..].copy_from_slice(&b.minhash[n - MINHASH_ROWS..]);
+    let ids: Vec<DocId> = store
+        .dup_candidates(&probe)
+        .unwrap()
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(ids, vec![b.document.id.clone()]);
+    // A band differing in one row does not match.
+    let mut one_off = probe.clone();
+    one_off[n - 1] ^= 1;
+    assert!(store.dup_candidates(&one_off).unwrap().is_empty());
+    assert!(store.dup_candidates(&[]).unwrap().is_empty());
+    assert!(store.dup_candidates(&sig[..3]).unwrap().is_empty());
+}
+
+pub fn documents_newest_first(store: &mut dyn Store) {
+    let c = load_corpus(store);
+    let list = store
+        .documents(Page {
+            limit: 100,
+            offset: 0,
+        })
+        .unwrap();
+    let order: Vec<usize> = list
+        .iter()
+        .map(|s| c.iter().position(|a| a.document.id == s.id).unwrap())
+        .collect();
+    // 4 (2017-11-02T..), 1, 0, 7, 6, 5, 2, then undated 3.
+    assert_eq!(order, vec![4, 1, 0, 7, 6, 5, 2, 3]);
+    let s = &list[0];
+    assert_eq!(
+        (s.format.as_str(), s.mentions, s.chars),
+        ("html", 5, c[4].document.text.chars().count())
+    );
+    assert_eq!(s.title.as_deref(), Some("Returnees"));
+    assert_eq!(s.language.as_deref(), Some("eng"));
+    let page = store
+        .documents(Page {
+            limit: 3,
+            offset: 6,
+        })
+        .unwrap();
+    assert_eq!(page, list[6..].to_vec());
+    // Undated documents keep ingest order among themselves.
+    store
+        .put_batch(&[
+            doc("z1.txt", None, None, "zeta one"),
+            doc("z2.txt", None, None, "zeta two"),
+        ])
+        .unwrap();
+    let tail: Vec<String> = store
+        .documents(Page {
+            limit: 3,
+            offset: 8,
+        })
+        .unwrap()
+        .into_iter()
+        .map(|s| s.source)
+        .collect();
+    assert_eq!(tail, vec!["z1.txt", "z2.txt"]);
+}
+
+pub fn stats_counts(store: &mut dyn Store) {
+    let c = load_corpus(store);
+    let s = store.stats().unwrap();
+    assert_eq!(s.documents, 8);
+    assert_eq!(
+        s.characters,
+        c.iter()
+            .map(|a| a.document.text.chars().count())
+            .sum::<usize>()
+    );
+    assert_eq!(s.mentions, 13);
+    // Raqqa, Islamic State, Mayadin, Dick Schoof, Dutch, The Hague, Mosul.
+    assert_eq!(s.entities, 7);
+    assert_eq!(s.near_duplicate_links, 0);
+    let formats: Vec<(String, usize)> = [
+        ("text", 3),
+        ("html", 2),
+        ("email", 1),
+        ("json", 1),
+        ("pdf", 1),
+    ]
+    .iter()
+    .map(|(f, n)| (f.to_string(), *n))
+    .collect();
+    assert_eq!(s.by_format, formats);
+    assert_eq!(
+        s.by_language,
+        vec![("eng".to_string(), 7), ("unknown".to_string(), 1)]
+    );
+    assert_eq!(s.by_label[0], ("Location".to_string(), 6));
+    assert!(s.by_label.contains(&("Organisation".to_string(), 4)));
+    assert!(s.by_label.contains(&("Person".to_string(), 2)));
+    assert!(s.schema_version >= 1);
+}
+
+pub fn empty_store(store: &mut dyn Store) {
+    let s = store.stats().unwrap();
+    assert_eq!(
+        (s.documents, s.mentions, s.entities, s.characters),
+        (0, 0, 0, 0)
+    );
+    assert!(store.documents(Page::default()).unwrap().is_empty());
+    assert!(store.entities(None, Page::default()).unwrap().is_empty());
+    assert_eq!(
+        store.search(&req("anything")).unwrap(),
+        SearchResults {
+            total: 0,
+            hits: vec![]
+        }
+    );
+    assert!(matches!(
+        store.document("abcdef"),
+        Err(StoreError::NoSuchDocument(_))
+    ));
+}
+
+pub fn search_title_above_body(store: &mut dyn Store) {
+    let c = load_corpus(store);
+    // 7 has "Mosul" only in its title; 5 and 6 in the body.
+    let hits = hit_indexes(store, &c, &req("mosul"));
+    assert_eq!(hits.first(), Some(&7), "{hits:?}");
+    assert_eq!(sorted(hits), vec![5, 6, 7]);
+    let res = store.search(&req("mosul")).unwrap();
+    assert!(
+        res.hits.windows(2).all(|w| w[0].score >= w[1].score),
+        "scores descend"
+    );
+    assert!(res.hits[0].score > res.hits[1].score);
+    assert_eq!(res.hits[0].title.as_deref(), Some("Mosul after the battle"));
+    assert_eq!(res.hits[0].published.as_deref(), Some("2017-09-01"));
+    assert_eq!(res.hits[0].source, "notes/mosul.md");
+}
+
+pub fn search_phrase_vs_terms(store: &mut dyn Store) {
+    let c = load_corpus(store);
+    assert_eq!(hit_indexes(store, &c, &req("\"islamic state\"")), vec![0]);
+    assert_eq!(
+        sorted(hit_indexes(store, &c, &req("islamic state"))),
+        vec![0, 2]
+    );
+    assert_eq!(
+        hit_indexes(store, &c, &req("\"state islamic\"")),
+        Vec::<usize>::new()
+    );
+    // Hyphenated and dotted words are phrases of their parts.
+    assert_eq!(
+        hit_indexes(store, &c, &req("coordinator-national")),
+        Vec::<usize>::new()
+    );
+    assert_eq!(
+        hit_indexes(store, &c, &req("national-counterterrorism")),
+        vec![4]
+    );
+}
+
+pub fn search_or_and_not(store: &mut dyn Store) {
+    let c = load_corpus(store);
+    assert_eq!(
+        sorted(hit_indexes(store, &c, &req("mayadin OR bombing"))),
+        vec![2, 3]
+    );
+    assert_eq!(sorted(hit_indexes(store, &c, &req("raqqa"))), vec![0, 1, 3]);
+    assert_eq!(
+        sorted(hit_indexes(store, &c, &req("raqqa NOT budget"))),
+        vec![0, 3]
+    );
+    assert_eq!(
+        sorted(hit_indexes(store, &c, &req("raqqa NOT (budget OR daesh)"))),
+        vec![0]
+    );
+    assert_eq!(
+        sorted(hit_indexes(store, &c, &req("(raqqa NOT daesh) OR mosul"))),
+        vec![0, 1, 5, 6, 7]
+    );
+    assert_eq!(
+        sorted(hit_indexes(store, &c, &req("city AND (raqqa OR mosul)"))),
+        vec![0, 3, 5, 6]
+    );
+    // NOT where it cannot be expressed: a clear error, not wrong results.
+    let or_not = SearchRequest {
+        query: Query::Or {
+            any: vec![
+                term("raqqa"),
+                Query::Not {
+                    inner: Box::new(term("budget")),
+                },
+            ],
+        },
+        ..req("x")
+    };
+    match store.search(&or_not) {
+        Err(StoreError::InvalidQuery(m)) => assert!(m.contains("NOT"), "{m}"),
+        other => panic!("expected InvalidQuery, got {other:?}"),
+    }
+    let lone = SearchRequest {
+        query: Query::Not {
+            inner: Box::new(term("budget")),
+        },
+        ..req("x")
+    };
+    assert!(matches!(
+        store.search(&lone),
+        Err(StoreError::InvalidQuery(_))
+    ));
+}
+
+pub fn search_prefix(store: &mut dyn Store) {
+    let c = load_corpus(store);
+    assert_eq!(sorted(hit_indexes(store, &c, &req("bomb*"))), vec![2, 5]);
+    assert_eq!(hit_indexes(store, &c, &req("bomb")), vec![5]);
+    assert_eq!(sorted(hit_indexes(store, &c, &req("ret*"))), vec![3, 4]);
+}
+
+pub fn search_filter_source(store: &mut dyn Store) {
+    let c = load_corpus(store);
+    let by = |s: &str| SearchFilters {
+        source: Some(s.into()),
+        ..SearchFilters::default()
+    };
+    let q = "raqqa OR mosul OR schoof OR bombing";
+    assert_eq!(
+        hit_indexes(store, &c, &filtered(q, by("REUTERS"))),
+        vec![0],
+        "outlet"
+    );
+    assert_eq!(
+        hit_indexes(store, &c, &filtered(q, by("bbc.co.uk"))),
+        vec![1],
+        "url, case-insensitive"
+    );
+    assert_eq!(
+        hit_indexes(store, &c, &filtered(q, by(".mbox"))),
+        vec![3],
+        "source path"
+    );
+    assert_eq!(
+        sorted(hit_indexes(store, &c, &filtered(q, by("news/")))),
+        vec![0, 1, 4, 5],
+        "source or url"
+    );
+    assert_eq!(
+        hit_indexes(store, &c, &filtered(q, by("nowhere"))),
+        Vec::<usize>::new()
+    );
+    assert_eq!(
+        hit_indexes(store, &c, &filtered(q, by("%"))),
+        Vec::<usize>::new(),
+        "no wildcards"
+    );
+}
+
+pub fn search_filter_dates(store: &mut dyn Store) {
+    let c = load_corpus(store);
+    let q = "raqqa OR mosul OR schoof OR bombing";
+    let range = |from: Option<&str>, to: Option<&str>| SearchFilters {
+        from: from.map(Into::into),
+        to: to.map(Into::into),
+        ..SearchFilters::default()
+    };
+    assert_eq!(
+        sorted(hit_indexes(
+            store,
+            &c,
+            &filtered(q, range(Some("2017-10-17"), Some("2017-10-20")))
+        )),
+        vec![0, 1]
+    );
+    assert_eq!(
+        sorted(hit_indexes(
+            store,
+            &c,
+            &filtered(q, range(Some("2017-10-18"), None))
+        )),
+        vec![1, 4]
+    );
+    assert_eq!(
+        sorted(hit_indexes(
+            store,
+            &c,
+            &filtered(q, range(None, Some("2017-11-02")))
+        )),
+        vec![0, 1, 2, 4, 5, 6, 7]
+    );
+    assert_eq!(
+        sorted(hit_indexes(
+            store,
+            &c,
+            &filtered(q, range(None, Some("2016")))
+        )),
+        vec![2]
+    );
+    assert_eq!(
+        sorted(hit_indexes(
+            store,
+            &c,
+            &filtered(q, range(Some("2017-10"), Some("2017-10")))
+        )),
+        vec![0, 1]
+    );
+    assert_eq!(
+        sorted(hit_indexes(
+            store,
+            &c,
+            &filtered(q, range(Some("2017"), None))
+        )),
+        vec![0, 1, 4, 5, 6, 7]
+    );
+    for bad in ["yesterday", "2017-1-1", "2017-10-17'--", ""] {
+        let r = filtered(q, range(Some(bad), None));
+        assert!(
+            matches!(store.search(&r), Err(StoreError::InvalidQuery(_))),
+            "{bad:?}"
+        );
+    }
+}
+
+pub fn search_filter_entity(store: &mut dyn Store) {
+    let c = load_corpus(store);
+    let q = "raqqa OR mosul OR schoof OR bombing OR state";
+    let ent = |s: &str| SearchFilters {
+        entity: Some(s.into()),
+        ..SearchFilters::default()
+    };
+    // By canonical name, and by any mention text of the same entity.
+    assert_eq!(
+        sorted(hit_indexes(store, &c, &filtered(q, ent("islamic state")))),
+        vec![0, 3, 4]
+    );
+    assert_eq!(
+        sorted(hit_indexes(store, &c, &filtered(q, ent("DAESH")))),
+        vec![0, 3, 4]
+    );
+    assert_eq!(
+        sorted(hit_indexes(store, &c, &filtered(q, ent("isis")))),
+        vec![0, 3, 4]
+    );
+    assert_eq!(
+        hit_indexes(store, &c, &filtered(q, ent("  dick   SCHOOF "))),
+        vec![4]
+    );
+    assert_eq!(hit_indexes(store, &c, &filtered(q, ent("schoof"))), vec![4]);
+    assert_eq!(
+        sorted(hit_indexes(store, &c, &filtered(q, ent("Raqqa")))),
+        vec![0, 1, 3]
+    );
+    assert_eq!(
+        hit_indexes(store, &c, &filtered(q, ent("Raq"))),
+        Vec::<usize>::new(),
+        "whole names only"
+    );
+    // Combined with a text query and another filter.
+    let both = SearchFilters {
+        entity: Some("raqqa".into()),
+        from: Some("2017-10-18".into()),
+        ..SearchFilters::default()
+    };
+    assert_eq!(hit_indexes(store, &c, &filtered("raqqa", both)), vec![1]);
+}
+
+pub fn search_filter_entity_type(store: &mut dyn Store) {
+    let c = load_corpus(store);
+    let q = "raqqa OR mosul OR schoof OR bombing OR state";
+    let ty = |l: EntityLabel| SearchFilters {
+        entity_type: Some(l),
+        ..SearchFilters::default()
+    };
+    assert_eq!(
+        hit_indexes(store, &c, &filtered(q, ty(EntityLabel::Person))),
+        vec![4]
+    );
+    assert_eq!(
+        sorted(hit_indexes(
+            store,
+            &c,
+            &filtered(q, ty(EntityLabel::Organisation))
+        )),
+        vec![0, 3, 4]
+    );
+    assert_eq!(
+        sorted(hit_indexes(
+            store,
+            &c,
+            &filtered(q, ty(EntityLabel::Location))
+        )),
+        vec![0, 1, 3, 4, 5]
+    );
+    assert_eq!(
+        hit_indexes(store, &c, &filtered(q, ty(EntityLabel::Weapon))),
+        Vec::<usize>::new()
+    );
+}
+
+pub fn search_pagination(store: &mut dyn Store) {
+    let c = load_corpus(store);
+    let all = store.search(&req("the")).unwrap();
+    assert_eq!(all.total, 8);
+    let mut paged = Vec::new();
+    for offset in (0..9).step_by(3) {
+        let r = SearchRequest {
+            limit: 3,
+            offset,
+            ..req("the")
+        };
+        let page = store.search(&r).unwrap();
+        assert_eq!(page.total, 8, "total does not depend on the page");
+        assert!(page.hits.len() <= 3);
+        paged.extend(page.hits);
+    }
+    assert_eq!(paged, all.hits);
+    let none = store
+        .search(&SearchRequest {
+            limit: 0,
+            ..req("the")
+        })
+        .unwrap();
+    assert_eq!((none.total, none.hits.len()), (8, 0));
+    let beyond = store
+        .search(&SearchRequest {
+            offset: 100,
+            ..req("the")
+        })
+        .unwrap();
+    assert_eq!((beyond.total, beyond.hits.len()), (8, 0));
+    let huge = store
+        .search(&SearchRequest {
+            limit: usize::MAX,
+            offset: usize::MAX,
+            ..req("the")
+        })
+        .unwrap();
+    assert!(huge.hits.is_empty());
+    drop(c);
+}
+
+pub fn search_highlights_non_ascii(store: &mut dyn Store) {
+    let c = load_corpus(store);
+    let res = store.search(&req("daesh raqqa")).unwrap();
+    assert_eq!(res.hits.len(), 1);
+    let hit = &res.hits[0];
+    assert_eq!(hit.id, c[3].document.id);
+    assert!(
+        hit.snippet.starts_with("Raqqa — “Daesh” fighters"),
+        "{:?}",
+        hit.snippet
+    );
+    let marked: Vec<String> = hit
+        .highlights
+        .iter()
+        .map(|s| hit.snippet.chars().skip(s.start).take(s.len()).collect())
+        .collect();
+    assert_eq!(marked, vec!["Raqqa", "Daesh", "Daesh"]);
+    // A phrase across the em dash and a prefix highlight whole words.
+    let res = store.search(&req("caf*")).unwrap();
+    let hit = &res.hits[0];
+    let marked: Vec<String> = hit
+        .highlights
+        .iter()
+        .map(|s| hit.snippet.chars().skip(s.start).take(s.len()).collect())
+        .collect();
+    assert_eq!(marked, vec!["café"]);
+    assert_eq!(hit.snippet, c[6].document.text);
+    // Long texts give a snippet around the match, not the whole text.
+    let filler = "Words without the needle fill this long report. ".repeat(40);
+    let long = doc(
+        "long.txt",
+        None,
+        None,
+        &format!("{filler}Then the Kalashnikov appeared. {filler}"),
+    );
+    store.put_batch(&[long]).unwrap();
+    let res = store.search(&req("kalashnikov")).unwrap();
+    let hit = &res.hits[0];
+    assert!(
+        hit.snippet.split_whitespace().count() <= SNIPPET_WORDS + 2,
+        "{:?}",
+        hit.snippet
+    );
+    let marked: Vec<String> = hit
+        .highlights
+        .iter()
+        .map(|s| hit.snippet.chars().skip(s.start).take(s.len()).collect())
+        .collect();
+    assert_eq!(marked, vec!["Kalashnikov"]);
+}
+
+pub fn search_injection_is_inert(store: &mut dyn Store) {
+    let c = load_corpus(store);
+    let t = |w: &str, prefix: bool| SearchRequest {
+        query: Query::Term {
+            word: w.into(),
+            prefix,
+        },
+        ..req("x")
+    };
+    let ok = |r: SearchRequest| -> Vec<usize> { hit_indexes(store, &c, &r) };
+    // FTS5 operators and syntax inside a word are just text.
+    assert_eq!(
+        ok(t("NEAR", false)),
+        vec![2],
+        "the word \"near\", not the operator"
+    );
+    assert_eq!(
+        ok(t("raqqa\" OR \"mosul", false)),
+        Vec::<usize>::new(),
+        "not an OR"
+    );
+    assert_eq!(
+        ok(t("title:raqqa", false)),
+        Vec::<usize>::new(),
+        "not a column filter"
+    );
+    assert_eq!(
+        sorted(ok(t("raqqa*", false))),
+        vec![0, 1, 3],
+        "* inside the quotes is punctuation"
+    );
+    assert_eq!(sorted(ok(t("^raqqa", false))), vec![0, 1, 3]);
+    assert_eq!(sorted(ok(t("raqqa\"", true))), vec![0, 1, 3]);
+    assert_eq!(ok(t("NEAR(raqqa mosul, 2)", false)), Vec::<usize>::new());
+    assert_eq!(ok(t("{title text}: raqqa", false)), Vec::<usize>::new());
+    assert_eq!(
+        ok(t("raqqa'); DROP TABLE documents; --", false)),
+        Vec::<usize>::new()
+    );
+    // Parsed user queries with the same characters.
+    for q in [
+        "NEAR(raqqa mosul)",
+        "title:raqqa",
+        "raqqa:*",
+        "\"raqqa\"\"\"",
+        "AND raqqa",
+        "raqqa OR",
+        "+raqqa",
+    ] {
+        match Query::parse(q) {
+            Ok(query) => {
+                let r = SearchRequest { query, ..req("x") };
+                store.search(&r).unwrap_or_else(|e| panic!("{q:?}: {e}"));
+            }
+            Err(_) => {} // the parser's own, positioned error
+        }
+    }
+    assert_eq!(store.stats().unwrap().documents, c.len());
+    assert!(matches!(
+        store.search(&t("***", false)),
+        Err(StoreError::InvalidQuery(_))
+    ));
+}
+
+pub fn search_case_and_accents(store: &mut dyn Store) {
+    let c = load_corpus(store);
+    assert_eq!(hit_indexes(store, &c, &req("CAFE")), vec![6]);
+    assert_eq!(hit_indexes(store, &c, &req("café")), vec![6]);
+    assert_eq!(hit_indexes(store, &c, &req("Mayadín")), vec![3]);
+}
