@@ -192,14 +192,51 @@ def mbox_docs(path: Path) -> list[Doc]:
     return out
 
 
+def own_pdf_text(raw: bytes) -> str:
+    """Text of a PDF written by build.py (uncompressed, literal strings, cp1252).
+
+    Only a fallback for machines without pdftotext: it reads our generator's
+    output, not PDFs in general.
+    """
+    lines = []
+    for lit in re.findall(rb"\(((?:\\.|[^\\)])*)\) Tj", raw):
+        out = bytearray()
+        i = 0
+        while i < len(lit):
+            c = lit[i]
+            if c == 0x5C and i + 1 < len(lit):
+                if lit[i + 1 : i + 4].isdigit():
+                    out.append(int(lit[i + 1 : i + 4], 8))
+                    i += 4
+                    continue
+                out.append(lit[i + 1])
+                i += 2
+                continue
+            out.append(c)
+            i += 1
+        lines.append(out.decode("cp1252"))
+    return "\n".join(lines)
+
+
+warned_pdftotext = False
+
+
 def pdf_doc(path: Path) -> Doc:
-    if not shutil.which("pdftotext"):
-        fail("pdftotext not installed (apt-get install poppler-utils): cannot check %s" % path.name)
-        return Doc(path.name, path.name, "", "")
-    text = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True
-    ).stdout.decode("utf-8")
-    info = subprocess.run(["pdfinfo", str(path)], capture_output=True).stdout.decode("utf-8", "replace")
+    global warned_pdftotext
+    raw = path.read_bytes()
+    if not raw.startswith(b"%PDF-") or b"%%EOF" not in raw[-32:]:
+        fail("%s: not a complete PDF" % path.name)
+    if shutil.which("pdftotext"):
+        text = subprocess.run(
+            ["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True
+        ).stdout.decode("utf-8")
+        info = subprocess.run(["pdfinfo", str(path)], capture_output=True).stdout.decode("utf-8", "replace")
+    else:
+        if not warned_pdftotext:
+            print("note: pdftotext not found (apt-get install poppler-utils); reading PDFs with the built-in reader")
+            warned_pdftotext = True
+        text = own_pdf_text(raw)
+        info = ""
     if len(text.split()) < 150:
         fail("%s: text layer has only %d words" % (path.name, len(text.split())))
     return Doc(path.name, path.name, text, info + "\n" + text)
