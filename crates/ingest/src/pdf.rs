@@ -45,6 +45,10 @@ pub(crate) fn parse_pdf(name: &str, bytes: &[u8], ctx: &Ctx) -> Parsed {
             if truncated {
                 doc.metadata.insert("truncated".into(), "true".into());
             }
+            let info = pdf_info(bytes);
+            doc.title = info.title;
+            doc.author = info.author;
+            doc.published = info.created;
             Parsed::one(finish(doc, limits))
         }
         Err(cause) => Parsed::error(name, cause),
@@ -376,5 +380,188 @@ fn fmt_duration(d: Duration) -> String {
         format!("{}s", d.as_secs())
     } else {
         format!("{:.1}s", d.as_secs_f64())
+    }
+}
+
+#[derive(Debug, Default, PartialEq)]
+pub(crate) struct PdfInfo {
+    pub title: Option<String>,
+    pub author: Option<String>,
+    pub created: Option<String>,
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Title, author and creation date from the document information dictionary,
+/// by a bounded byte scan of the raw file (no parser: it runs in this process
+/// whatever the mode). Info dictionaries inside compressed object streams are
+/// not seen; that only loses metadata.
+pub(crate) fn pdf_info(bytes: &[u8]) -> PdfInfo {
+    const WINDOW: usize = 4096;
+    let anchor = [&b"/CreationDate"[..], b"/Producer", b"/Author"]
+        .iter()
+        .find_map(|k| find(bytes, k));
+    let Some(anchor) = anchor else {
+        return PdfInfo::default();
+    };
+    let lo = anchor.saturating_sub(WINDOW);
+    let start = bytes
+        .get(lo..anchor)
+        .and_then(|w| w.windows(3).rposition(|x| x == b"obj"))
+        .map_or(lo, |p| lo + p + 3);
+    let hi = (anchor + WINDOW).min(bytes.len());
+    let end = bytes
+        .get(anchor..hi)
+        .and_then(|w| find(w, b"endobj"))
+        .map_or(hi, |p| anchor + p);
+    let dict = bytes.get(start..end).unwrap_or(&[]);
+    let field = |key: &[u8]| -> Option<String> {
+        let at = find(dict, key)? + key.len();
+        let rest = dict.get(at..)?;
+        let skip = rest.iter().take_while(|b| b.is_ascii_whitespace()).count();
+        let s = pdf_string(rest.get(skip..)?)?;
+        let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+        (!s.is_empty()).then_some(s)
+    };
+    PdfInfo {
+        title: field(b"/Title"),
+        author: field(b"/Author"),
+        created: field(b"/CreationDate").and_then(|d| pdf_date(&d)),
+    }
+}
+
+/// A PDF literal `(...)` or hex `<...>` string, decoded (UTF-16BE with BOM, else
+/// PDFDocEncoding read as Latin-1). At most 1000 bytes are looked at.
+fn pdf_string(s: &[u8]) -> Option<String> {
+    let s = s.get(..s.len().min(1000))?;
+    let mut raw = Vec::new();
+    match s.first()? {
+        b'(' => {
+            let mut depth = 1usize;
+            let mut i = 1;
+            while let Some(&c) = s.get(i) {
+                i += 1;
+                match c {
+                    b'\\' => {
+                        let Some(&e) = s.get(i) else { break };
+                        i += 1;
+                        match e {
+                            b'n' => raw.push(b'\n'),
+                            b'r' => raw.push(b'\r'),
+                            b't' => raw.push(b'\t'),
+                            b'b' | b'f' => {}
+                            b'0'..=b'7' => {
+                                let mut v = (e - b'0') as u32;
+                                for _ in 0..2 {
+                                    match s.get(i) {
+                                        Some(&d @ b'0'..=b'7') => {
+                                            v = v * 8 + (d - b'0') as u32;
+                                            i += 1;
+                                        }
+                                        _ => break,
+                                    }
+                                }
+                                raw.push((v & 0xff) as u8);
+                            }
+                            b'\r' | b'\n' => {} // line continuation
+                            other => raw.push(other),
+                        }
+                    }
+                    b'(' => {
+                        depth += 1;
+                        raw.push(c);
+                    }
+                    b')' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
+                        }
+                        raw.push(c);
+                    }
+                    _ => raw.push(c),
+                }
+            }
+        }
+        b'<' => {
+            let hex: Vec<u8> = s[1..]
+                .iter()
+                .take_while(|&&b| b != b'>')
+                .filter(|b| b.is_ascii_hexdigit())
+                .copied()
+                .collect();
+            for pair in hex.chunks(2) {
+                let hi = (pair[0] as char).to_digit(16)?;
+                let lo = pair
+                    .get(1)
+                    .and_then(|&b| (b as char).to_digit(16))
+                    .unwrap_or(0);
+                raw.push((hi * 16 + lo) as u8);
+            }
+        }
+        _ => return None,
+    }
+    if let Some(utf16) = raw.strip_prefix(&[0xFE, 0xFF]) {
+        let units = utf16
+            .chunks_exact(2)
+            .map(|c| u16::from_be_bytes([c[0], c[1]]));
+        return Some(
+            char::decode_utf16(units)
+                .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
+                .collect(),
+        );
+    }
+    Some(raw.iter().map(|&b| b as char).collect())
+}
+
+/// `D:YYYYMMDDHHmmSS+HH'mm'` (trailing parts optional) → ISO 8601.
+fn pdf_date(d: &str) -> Option<String> {
+    let d = d.strip_prefix("D:").unwrap_or(d);
+    let digits: String = d.chars().take_while(|c| c.is_ascii_digit()).collect();
+    let part = |from: usize, len: usize| digits.get(from..from + len);
+    let (y, mo, day) = (
+        part(0, 4)?,
+        part(4, 2).unwrap_or("01"),
+        part(6, 2).unwrap_or("01"),
+    );
+    let date = format!("{y}-{mo}-{day}");
+    let Some(hh) = part(8, 2) else {
+        return crate::normalize_date(&date);
+    };
+    let (mi, ss) = (part(10, 2).unwrap_or("00"), part(12, 2).unwrap_or("00"));
+    let tz = d.get(digits.len()..).unwrap_or("");
+    let offset = match tz.chars().next() {
+        Some(sign @ ('+' | '-')) => {
+            let t: String = tz[1..].chars().filter(|c| c.is_ascii_digit()).collect();
+            format!(
+                "{sign}{}:{}",
+                t.get(0..2).unwrap_or("00"),
+                t.get(2..4).unwrap_or("00")
+            )
+        }
+        Some('Z') => "+00:00".to_string(),
+        _ => String::new(),
+    };
+    crate::normalize_date(&format!("{date}T{hh}:{mi}:{ss}{offset}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn info_dictionary_fields() {
+        let pdf = b"%PDF-1.4\n7 0 obj\n<< /Title (Malm\\366 court \\(summary\\)) /Author <FEFF004A0061006E0065> /CreationDate (D:20250902110000+02'00') >>\nendobj\n";
+        let info = pdf_info(pdf);
+        assert_eq!(info.title.as_deref(), Some("Malmö court (summary)"));
+        assert_eq!(info.author.as_deref(), Some("Jane"));
+        assert_eq!(info.created.as_deref(), Some("2025-09-02T11:00:00+02:00"));
+        assert_eq!(pdf_info(b"%PDF-1.4 nothing"), PdfInfo::default());
+        assert_eq!(pdf_date("D:2025").as_deref(), Some("2025-01-01"));
+        assert_eq!(
+            pdf_date("D:20250407163000Z").as_deref(),
+            Some("2025-04-07T16:30:00+00:00")
+        );
     }
 }
