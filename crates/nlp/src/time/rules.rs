@@ -38,7 +38,8 @@ impl M {
         M { end, kind, value, conf, quarter: None, anchor: None }
     }
     fn date(end: usize, value: String, conf: f32) -> M {
-        let kind = if value.contains('T') { TimeType::Time } else { TimeType::Date };
+        let timed = value.starts_with(|c: char| c.is_ascii_digit() || c == 'X') && value.contains('T');
+        let kind = if timed { TimeType::Time } else { TimeType::Date };
         M::new(end, kind, value, conf)
     }
 }
@@ -151,9 +152,8 @@ impl<'a> Scanner<'a> {
         let cue = |w: &str| {
             matches!(
                 w,
-                "will" | "ll" | "shall" | "going" | "scheduled" | "expected" | "expects" | "plans" | "planned"
-                    | "plan" | "due" | "upcoming" | "tomorrow" | "next" | "until" | "begin" | "begins"
-                    | "starting" | "set" | "would" | "wo" | "deadline" | "expire" | "expires"
+                "will" | "ll" | "shall" | "going" | "scheduled" | "planning" | "plans" | "plan" | "due"
+                    | "upcoming" | "tomorrow" | "wo"
             )
         };
         let mut k = s;
@@ -296,6 +296,14 @@ impl<'a> Scanner<'a> {
     }
 
     fn dur_value(n: Num, u: Unit) -> String {
+        if u == Unit::Quarter {
+            // TimeBank writes quarters as months: "the next three quarters" = P9M.
+            return format!("P{}M", n.map_or("X".to_string(), |n| (n * 3).to_string()));
+        }
+        if u == Unit::Decade {
+            // TimeBank mostly writes decades as years: "almost two decades" = P20Y.
+            return format!("P{}Y", n.map_or("X".to_string(), |n| (n * 10).to_string()));
+        }
         let (l, t) = u.letter();
         let n = n.map_or("X".to_string(), |n| n.to_string());
         format!("P{}{n}{l}", if t { "T" } else { "" })
@@ -337,7 +345,7 @@ impl<'a> Scanner<'a> {
         if matches!(self.w(k), "more" | "additional" | "full" | "straight" | "consecutive") && hyph.is_none() {
             k += 1;
         }
-        let (u, _pl, mut end) = self.unit(k)?;
+        let (u, _pl, end) = self.unit(k)?;
         // "a quarter" is a quantity, not a duration, unless a time word follows.
         if u == Unit::Quarter && (n == Some(1) && !the || hyph.is_some()) {
             return None;
@@ -345,9 +353,9 @@ impl<'a> Scanner<'a> {
         if u == Unit::Second && hyph.is_some() {
             return None;
         }
-        // "two-year-old", "8-month-old"
-        if hyph.is_some() && self.w(end + 1) == "old" && self.hyphen(end).is_some() {
-            end += 2;
+        // Ages ("6-year-old", "52 years old") are not temporal expressions in TimeML.
+        if self.w(end) == "old" || self.w(end + 1) == "old" && self.w(end) == "-" {
+            return None;
         }
         let a = self.w(j);
         let article = matches!(a, "a" | "an");
@@ -531,20 +539,30 @@ impl<'a> Scanner<'a> {
         Some(M::date(k2, value, 0.8))
     }
 
+    /// Distance of a candidate (signed offset from the DCT) for picking the year of a
+    /// month or a day without one: the nearest, with news leaning to the past unless
+    /// the sentence speaks of the future.
+    fn lean_cost(diff: i64, fut: bool) -> Option<i64> {
+        Some(match (diff < 0, fut) {
+            (true, true) => diff.checked_mul(-3)?,
+            (false, false) => diff.checked_mul(2)?,
+            _ => diff.checked_abs()?,
+        })
+    }
+
     fn resolve_month(&self, s: usize, e: usize, m: u32) -> String {
         let Some(dct) = self.dct else { return format!("XXXX-{m:02}") };
-        let y = if self.future(s, e) {
-            if m < dct.m {
-                dct.y + 1
-            } else {
-                dct.y
+        let fut = self.future(s, e);
+        let mut best = (i64::MAX, dct.y);
+        for y in [dct.y - 1, dct.y, dct.y + 1] {
+            let diff = (i64::from(y) * 12 + i64::from(m)) - (i64::from(dct.y) * 12 + i64::from(dct.m));
+            if let Some(c) = Self::lean_cost(diff, fut) {
+                if c < best.0 {
+                    best = (c, y);
+                }
             }
-        } else if m > dct.m + 1 {
-            dct.y - 1
-        } else {
-            dct.y
-        };
-        format!("{y:04}-{m:02}")
+        }
+        format!("{:04}-{m:02}", best.1)
     }
 
     fn month_day(&self, j: usize, end: usize, y: Option<i32>, m: u32, d: u32) -> Option<M> {
@@ -557,8 +575,7 @@ impl<'a> Scanner<'a> {
                     let mut best = None;
                     for y in [dct.y - 1, dct.y, dct.y + 1] {
                         if let Some(c) = Day::new(y, m, d.min(month_len(y, m))) {
-                            let diff = c.num() - dct.num();
-                            let cost = if diff < 0 && fut { -diff * 3 } else { diff.abs() };
+                            let Some(cost) = Self::lean_cost(c.num() - dct.num(), fut) else { continue };
                             if best.is_none_or(|(bc, _)| cost < bc) {
                                 best = Some((cost, y));
                             }
@@ -730,6 +747,8 @@ impl<'a> Scanner<'a> {
                 "same" => (9, j + 2),
                 "current" | "present" => (0, j + 2),
                 "past" | "last" => (-1, j + 2),
+                "weekend" => (0, j + 1),
+                x if lex::season(x).is_some() => (0, j + 1),
                 _ => return None,
             },
             "these" if self.w(j + 1) == "days" => return Some(M::date(j + 2, "PRESENT_REF".into(), 0.8)),
@@ -771,6 +790,10 @@ impl<'a> Scanner<'a> {
                 return Some(M::date(k + 1, v.into(), 0.6));
             };
             let n = i64::from(dir);
+            if u == Unit::Century && w == "this" {
+                // TimeBank: "this century" is the hundred years up to now.
+                return Some(M::new(k + 1, TimeType::Duration, "P100Y".into(), 0.6));
+            }
             let (value, anchor) = match u {
                 Unit::Year => {
                     // "the past year": treated as the previous calendar year, as TimeBank does.
@@ -817,11 +840,18 @@ impl<'a> Scanner<'a> {
         }
         if x == "weekend" {
             let b = base_day?;
-            let d = if dir == 0 && w == "this" && self.future(j, k + 1) {
-                b.add_days(i64::from(6 - b.weekday().min(6)))?
-            } else {
-                b.add_days(7 * i64::from(dir))?
+            let wd = i64::from(b.weekday());
+            // The Saturday of the weekend meant: the coming one when the sentence speaks
+            // of the future, else the one just past (or the current one on a weekend).
+            let upcoming = (6 - wd).rem_euclid(7);
+            let past = if wd >= 6 { wd - 6 } else { wd + 1 };
+            let off = match dir {
+                1 => upcoming,
+                -1 => -past - if wd >= 6 { 7 } else { 0 },
+                _ if self.future(j, k + 1) => upcoming,
+                _ => -past,
             };
+            let d = b.add_days(off)?;
             return Some(M::date(k + 1, format!("{}-WE", d.week()), 0.8));
         }
         if let Some(s) = lex::season(x) {
@@ -834,7 +864,6 @@ impl<'a> Scanner<'a> {
             };
             let y = match dir {
                 0 => b.y,
-                -1 if start + 3 <= b.m => b.y,
                 -1 => b.y - 1,
                 _ if start > b.m => b.y,
                 _ => b.y + 1,
@@ -1148,7 +1177,7 @@ impl<'a> Scanner<'a> {
             return None;
         }
         let base = day.unwrap_or_else(|| self.dct.map_or(X_DAY.to_string(), |d| d.ymd()));
-        let v = if mi == 0 && (w == "noon" || w == "midnight") {
+        let v = if mi == 0 && w == "midnight" {
             format!("{base}T{h:02}")
         } else {
             format!("{base}T{h:02}:{mi:02}")
@@ -1263,8 +1292,20 @@ impl<'a> Scanner<'a> {
             return None;
         }
         let mut k = j + 1;
-        if matches!(self.w(k), "full" | "entire" | "whole") {
+        if matches!(self.w(k), "full" | "entire" | "whole" | "current") {
             k += 1;
+        }
+        if self.w(k) == "fiscal" && self.w(k + 1) == "year" {
+            k += 1;
+        }
+        // "the year 2000", "the year two thousand"
+        if self.w(k) == "year" {
+            if let Some(y) = self.year_at(k + 1) {
+                return Some(M::date(k + 2, format!("{y:04}"), 0.85));
+            }
+            if self.w(k + 1) == "two" && self.w(k + 2) == "thousand" {
+                return Some(M::date(k + 3, "2000".into(), 0.8));
+            }
         }
         let (u, plural) = lex::unit(self.w(k))?;
         if plural {
