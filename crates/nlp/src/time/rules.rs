@@ -31,11 +31,17 @@ struct M {
     conf: f32,
     quarter: Option<(i32, u32)>,
     anchor: Option<(Day, Gran)>,
+    /// A bare "the" before it belongs to the noun phrase, not the date ("the August 1988 cease-fire").
+    no_det: bool,
 }
 
 impl M {
     fn new(end: usize, kind: TimeType, value: String, conf: f32) -> M {
-        M { end, kind, value, conf, quarter: None, anchor: None }
+        M { end, kind, value, conf, quarter: None, anchor: None, no_det: false }
+    }
+    fn bare(mut self) -> M {
+        self.no_det = true;
+        self
     }
     fn date(end: usize, value: String, conf: f32) -> M {
         let timed = value.starts_with(|c: char| c.is_ascii_digit() || c == 'X') && value.contains('T');
@@ -79,14 +85,14 @@ impl<'a> Scanner<'a> {
                 continue;
             }
             match self.parse(i) {
-                Some(m) if m.end > i => {
+                Some((st, m)) if m.end > st => {
                     if let Some(q) = m.quarter {
                         self.last_q = Some(q);
                     }
                     if let Some(a) = m.anchor {
                         self.last_ref = Some(a);
                     }
-                    let (s, e) = (self.toks[i].s, self.toks[m.end - 1].e);
+                    let (s, e) = (self.toks[st].s, self.toks[m.end - 1].e);
                     out.push(Found { s, e, kind: m.kind, value: m.value, confidence: m.conf });
                     i = m.end;
                 }
@@ -149,40 +155,48 @@ impl<'a> Scanner<'a> {
 
     /// Future cues near token range [s, e) in the same sentence.
     fn future(&self, s: usize, e: usize) -> bool {
-        let cue = |w: &str| {
-            matches!(
-                w,
-                "will" | "ll" | "shall" | "going" | "scheduled" | "planning" | "plans" | "plan" | "due"
-                    | "upcoming" | "tomorrow" | "wo"
-            )
-        };
-        let mut k = s;
-        let mut n = 0;
-        while k > 0 && n < 12 {
-            k -= 1;
-            n += 1;
-            let w = self.w(k);
-            if matches!(w, "." | "!" | "?" | ";") || w == "\"" {
-                break;
+        // The nearest tense cue decides (before the expression first, then after);
+        // news narrates the past, so no cue means past.
+        let mut back = s;
+        let mut fwd = e;
+        let (mut back_open, mut fwd_open) = (true, true);
+        for _ in 0..12 {
+            if back_open && back > 0 {
+                back -= 1;
+                match self.tense(back) {
+                    Some(f) => return f,
+                    None => back_open = !self.boundary(back),
+                }
             }
-            if cue(w) {
-                return true;
+            if fwd_open && fwd < self.toks.len() {
+                if self.boundary(fwd) {
+                    fwd_open = false;
+                } else if let Some(f) = self.tense(fwd) {
+                    return f;
+                }
+                fwd += 1;
             }
-        }
-        let mut k = e;
-        let mut n = 0;
-        while k < self.toks.len() && n < 8 {
-            let w = self.w(k);
-            if matches!(w, "." | "!" | "?" | ";") {
-                break;
-            }
-            if cue(w) {
-                return true;
-            }
-            k += 1;
-            n += 1;
         }
         false
+    }
+
+    fn boundary(&self, k: usize) -> bool {
+        matches!(self.w(k), "." | "!" | "?" | ";" | "\"" | "`" | "(" | ")")
+    }
+
+    /// Some(true) for a future cue, Some(false) for a past-tense verb.
+    fn tense(&self, k: usize) -> Option<bool> {
+        let w = self.w(k);
+        match w {
+            "will" | "ll" | "shall" | "going" | "scheduled" | "planning" | "plans" | "plan" | "due" | "upcoming"
+            | "tomorrow" | "wo" | "would" | "until" | "soon" | "set" | "expected" | "begin" | "start" => Some(true),
+            "said" | "was" | "were" | "had" | "did" | "met" | "told" | "came" | "went" | "left" | "began" | "took"
+            | "made" | "saw" | "held" | "gave" | "fell" | "rose" | "won" | "lost" | "got" | "read" | "ago"
+            | "earlier" | "last" | "yesterday" | "spent" | "sent" | "became" | "found" | "knew" | "thought"
+            | "brought" | "struck" | "hit" | "led" | "put" | "shot" | "killed" | "announced" => Some(false),
+            _ if w.len() > 4 && w.ends_with("ed") && !matches!(w, "planned" | "needed" | "proposed") => Some(false),
+            _ => None,
+        }
     }
 
     // ---- top level ----------------------------------------------------------------
@@ -199,7 +213,7 @@ impl<'a> Scanner<'a> {
             "more" | "less" | "fewer" if next == "than" => Some(k + 2),
             "no" if matches!(next, "more" | "less") && self.w(k + 2) == "than" => Some(k + 3),
             "up" if next == "to" && numberish(k + 2) => Some(k + 2),
-            "nearly" | "almost" | "about" | "around" | "approximately" | "roughly" | "just" => Some(k + 1),
+            "nearly" | "almost" | "around" | "approximately" | "roughly" => Some(k + 1),
             "some" | "over" if numberish(k + 1) => Some(k + 1),
             "early" | "late" | "earlier" | "later" => Some(k + 1),
             "mid" => Some(self.hyphen(k + 1).unwrap_or(k + 1)),
@@ -212,12 +226,16 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    fn parse(&self, i: usize) -> Option<M> {
+    /// (start token, match).
+    fn parse(&self, i: usize) -> Option<(usize, M)> {
         // Try the core at i, then after each modifier; the first core found wins.
         let mut j = i;
         for _ in 0..5 {
             if let Some(m) = self.core(j) {
-                return Some(m);
+                if m.no_det && j == i + 1 && self.w(i) == "the" {
+                    return Some((j, m));
+                }
+                return Some((i, m));
             }
             j = self.modifier(j)?;
         }
@@ -362,7 +380,7 @@ impl<'a> Scanner<'a> {
         match self.w(end) {
             "ago" | "earlier" | "before" | "after" | "later" | "from" if hyph.is_none() && rel.is_none() && !the => {
                 let w = self.w(end);
-                if w == "ago" || w == "earlier" && (u == Unit::Year || !article) {
+                if w == "ago" || w == "earlier" {
                     let back = self.shift_back(n, u, w == "earlier");
                     return Some(M::date(end + 1, back, 0.8));
                 }
@@ -379,7 +397,8 @@ impl<'a> Scanner<'a> {
         if the && rel.is_none() && n == Some(1) {
             return None; // "the one day"
         }
-        Some(M::new(end, TimeType::Duration, Self::dur_value(n, u), 0.8))
+        let m = M::new(end, TimeType::Duration, Self::dur_value(n, u), 0.8);
+        Some(if hyph.is_some() { m.bare() } else { m })
     }
 
     /// "N units ago" / "a year earlier": the date N units before the reference.
@@ -514,7 +533,8 @@ impl<'a> Scanner<'a> {
         // "January 1998", "June last year", "March of 1990"
         if let Some((y, end)) = self.year_spec(k2) {
             if self.w(k2) != "," {
-                return Some(M { anchor: Day::new(y, m, 1).map(|d| (d, Gran::Month)), ..M::date(end, format!("{y:04}-{m:02}"), 0.9) });
+                let anchor = Day::new(y, m, 1).map(|d| (d, Gran::Month));
+                return Some(M { anchor, ..M::date(end, format!("{y:04}-{m:02}"), 0.9) }.bare());
             }
         }
         if abbrev {
@@ -587,7 +607,7 @@ impl<'a> Scanner<'a> {
             },
         };
         let day = Day::new(y, m, d)?;
-        Some(M { anchor: Some((day, Gran::Day)), ..M::date(end, day.ymd(), 0.9) })
+        Some(M { anchor: Some((day, Gran::Day)), ..M::date(end, day.ymd(), 0.9) }.bare())
     }
 
     /// Years, decades, centuries, spelled-out years, numeric dates.
@@ -603,7 +623,7 @@ impl<'a> Scanner<'a> {
         if self.w(k) == "'" {
             let n = self.int(k + 1).filter(|n| self.w(k + 1).len() == 2 && n % 10 == 0)?;
             if self.w(k + 2) == "s" && self.attached(k + 2) {
-                return Some(M::date(k + 3, format!("19{}", n / 10), 0.8));
+                return Some(M::date(k + 3, format!("19{}X", n / 10), 0.8));
             }
             return None;
         }
@@ -626,7 +646,7 @@ impl<'a> Scanner<'a> {
         // 1990s
         if next == "s" && self.attached(k + 1) {
             if y % 10 == 0 {
-                return Some(M::date(k + 2, format!("{:03}", y / 10), 0.85));
+                return Some(M::date(k + 2, format!("{:03}X", y / 10), 0.85));
             }
             return None;
         }
@@ -642,16 +662,17 @@ impl<'a> Scanner<'a> {
             return None;
         }
         let anchor = Day::new(y, 1, 1).map(|d| (d, Gran::Year));
-        Some(M { anchor, ..M::date(k + 1, format!("{y:04}"), 0.85) })
+        let m = M { anchor, ..M::date(k + 1, format!("{y:04}"), 0.85) };
+        Some(if k == j { m.bare() } else { m })
     }
 
     fn decade_word(&self, k: usize) -> Option<&'static str> {
         Some(match self.w(k) {
-            "nineties" => "199",
-            "eighties" => "198",
-            "seventies" => "197",
-            "sixties" => "196",
-            "fifties" => "195",
+            "nineties" => "199X",
+            "eighties" => "198X",
+            "seventies" => "197X",
+            "sixties" => "196X",
+            "fifties" => "195X",
             _ => return None,
         })
         .filter(|_| k > 0 && matches!(self.w(k - 1), "the" | "early" | "late" | "mid" | "-"))
@@ -1210,7 +1231,8 @@ impl<'a> Scanner<'a> {
         let x = self.w(k);
         if let Some((u, false)) = lex::unit(x) {
             let n = if self.w(j + 1) == "other" { 2 } else { 1 };
-            return Some(M::new(k + 1, TimeType::Set, Self::dur_value(Some(n), u), 0.8));
+            let v = if u == Unit::Quarter { format!("P{n}Q") } else { Self::dur_value(Some(n), u) };
+            return Some(M::new(k + 1, TimeType::Set, v, 0.8));
         }
         if let Some((n, k2)) = self.number(k).filter(|_| self.w(k) != "a") {
             if let Some((u, true, k3)) = self.unit(k2) {
