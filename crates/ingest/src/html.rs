@@ -378,10 +378,13 @@ fn next_token(lower: &str, i: usize) -> Token<'_> {
 }
 
 /// Maximum element nesting a browser would build, estimated in one linear pass
-/// (void, self-closing and optional-end elements do not count; raw-text content
-/// is skipped). Over-estimates only, which is the safe side.
+/// with a stack of open elements: void and optional-end elements do not count,
+/// raw-text content is skipped, an end tag closes up to its element only when
+/// one is open (stray end tags are ignored, as html5ever does), and `<x/>`
+/// closes itself only inside SVG/MathML (in HTML it opens). Errs on the deep side.
 pub(crate) fn estimate_depth(lower: &str) -> usize {
-    let mut depth = 0usize;
+    let mut stack: Vec<&str> = Vec::new();
+    let mut open: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     let mut max = 0usize;
     let mut i = 0;
     while let Some(p) = lower.get(i..).and_then(|r| r.find('<')) {
@@ -393,18 +396,33 @@ pub(crate) fn estimate_depth(lower: &str) -> usize {
                 end,
             } => {
                 i = end;
-                if RAW_TEXT.contains(&name) {
+                let foreign = open.get("svg").copied().unwrap_or(0)
+                    + open.get("math").copied().unwrap_or(0)
+                    > 0;
+                if RAW_TEXT.contains(&name) && !foreign {
                     i = skip_past_end_tag(lower, end, name);
-                } else if !self_closing && !VOID.contains(&name) && !OPTIONAL_END.contains(&name) {
-                    depth += 1;
-                    max = max.max(depth);
+                } else if !(self_closing && foreign)
+                    && !VOID.contains(&name)
+                    && !OPTIONAL_END.contains(&name)
+                {
+                    stack.push(name);
+                    *open.entry(name).or_insert(0) += 1;
+                    max = max.max(stack.len());
                 }
             }
             Token::Close { name, end } => {
-                if !VOID.contains(&name) && !OPTIONAL_END.contains(&name) {
-                    depth = depth.saturating_sub(1);
-                }
                 i = end;
+                if open.get(name).copied().unwrap_or(0) > 0 {
+                    // Pops are paid for by pushes: linear overall.
+                    while let Some(top) = stack.pop() {
+                        if let Some(c) = open.get_mut(top) {
+                            *c = c.saturating_sub(1);
+                        }
+                        if top == name {
+                            break;
+                        }
+                    }
+                }
             }
             Token::Other { end } => i = end,
         }
@@ -573,4 +591,36 @@ fn title_tag(html: &str, lower: &str) -> Option<String> {
     let raw = html.get(open_end..close)?;
     let t = clean_line(&decode_entities(raw));
     (!t.is_empty()).then_some(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::estimate_depth as d;
+
+    #[test]
+    fn depth_estimate_is_not_fooled() {
+        assert_eq!(
+            d("<html><body><div><p>a<p>b</div><img><br></body></html>"),
+            1
+        );
+        assert_eq!(d("<div><div></div><div><span>x</span></div></div>"), 3);
+        // Stray end tags do not close anything.
+        assert_eq!(d(&"<div></x>".repeat(1000)), 1000);
+        // `<div/>` opens in HTML; `<path/>` closes itself inside SVG.
+        assert_eq!(d(&"<div/>".repeat(1000)), 1000);
+        assert_eq!(d(&format!("<svg>{}</svg>", "<path/>".repeat(1000))), 1);
+        // Script content is not markup.
+        assert_eq!(
+            d(&format!("<script>{}</script><div>x", "<div>".repeat(1000))),
+            1
+        );
+        // Closing an outer element closes what it contains.
+        assert_eq!(
+            d(&format!(
+                "<section>{}</section><div></div>",
+                "<b>".repeat(10)
+            )),
+            11
+        );
+    }
 }

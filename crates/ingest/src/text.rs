@@ -11,6 +11,18 @@ const SNIFF_BYTES: usize = 64 * 1024;
 pub(crate) fn decode_text(bytes: &[u8]) -> Result<(String, usize), String> {
     // UTF-16 with a BOM is text even though it is full of NULs.
     if let Some(s) = decode_utf16_bom(bytes) {
+        // A BOM is two bytes any binary can start with: the decoded text must
+        // look like text too.
+        let sample: Vec<char> = s.chars().take(SNIFF_BYTES).collect();
+        let odd = sample
+            .iter()
+            .filter(|&&c| {
+                c == char::REPLACEMENT_CHARACTER || (c.is_control() && !c.is_whitespace())
+            })
+            .count();
+        if odd * 100 > sample.len() * 5 {
+            return Err("binary file".into());
+        }
         return check_nonempty(s).map(|s| (s, 0));
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
@@ -296,5 +308,22 @@ impl NextByte {
             .map(|p| p + from);
         self.cached = Some((from, found));
         found
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::decode_text;
+
+    #[test]
+    fn utf16_with_bom_is_text_unless_it_decodes_to_junk() {
+        let mut le = vec![0xFF, 0xFE];
+        for u in "Hello, world".encode_utf16() {
+            le.extend_from_slice(&u.to_le_bytes());
+        }
+        assert_eq!(decode_text(&le).map(|t| t.0).as_deref(), Ok("Hello, world"));
+        let mut junk = vec![0xFF, 0xFE];
+        junk.extend((0..2000u32).flat_map(|i| [(i % 7) as u8, 0]));
+        assert_eq!(decode_text(&junk), Err("binary file".to_string()));
     }
 }

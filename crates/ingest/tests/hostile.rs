@@ -452,3 +452,33 @@ fn pdf_subprocess_memory_limit_and_signals() {
         "cannot run /nonexistent/extractor: no such file or directory"
     );
 }
+
+#[test]
+fn depth_tricks_do_not_reach_the_recursive_walk() {
+    // `<div/>` opens a div in HTML; stray end tags close nothing. Both nest
+    // 100,000 deep in html5ever, so both must take the linear path.
+    for html in [
+        format!(
+            "<html><body>{}Bottom text.</body></html>",
+            "<div/>".repeat(100_000)
+        ),
+        format!(
+            "<html><body>{}Bottom text.</body></html>",
+            "<div></x>".repeat(100_000)
+        ),
+    ] {
+        let handle = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || parse_bytes("t.html", html.as_bytes(), &IngestConfig::default()))
+            .unwrap();
+        let p = handle.join().expect("no stack overflow");
+        assert_eq!(p.documents[0].text, "Bottom text.");
+        assert_eq!(
+            p.documents[0]
+                .metadata
+                .get("markup_too_deep")
+                .map(String::as_str),
+            Some("100000")
+        );
+    }
+}
