@@ -85,7 +85,7 @@ impl<'a> Scanner<'a> {
                 continue;
             }
             match self.parse(i) {
-                Some((st, m)) if m.end > st => {
+                Some((st, m)) if m.end > st && !self.dateline(st, m.end) => {
                     if let Some(q) = m.quarter {
                         self.last_q = Some(q);
                     }
@@ -101,6 +101,17 @@ impl<'a> Scanner<'a> {
         }
         let _ = self.text;
         out
+    }
+
+    /// "WASHINGTON, August 13 (Xinhua) --": a dateline near the top, which TimeML
+    /// leaves to the document creation time.
+    fn dateline(&self, s: usize, e: usize) -> bool {
+        let Some(t) = self.toks.get(s) else { return false };
+        if t.s > 80 || s < 2 || self.w(s - 1) != "," || self.w(e) != "(" {
+            return false;
+        }
+        let prev = self.raw(s - 2);
+        prev.len() > 1 && prev.bytes().all(|b| b.is_ascii_uppercase())
     }
 
     // ---- token access -------------------------------------------------------------
@@ -189,7 +200,8 @@ impl<'a> Scanner<'a> {
         let w = self.w(k);
         match w {
             "will" | "ll" | "shall" | "going" | "scheduled" | "planning" | "plans" | "plan" | "due" | "upcoming"
-            | "tomorrow" | "wo" | "would" | "until" | "soon" | "set" | "expected" | "begin" | "start" => Some(true),
+            | "tomorrow" | "wo" | "would" | "until" | "soon" | "expected" | "begin" | "start" | "could" | "might"
+            | "can" => Some(true),
             "said" | "was" | "were" | "had" | "did" | "met" | "told" | "came" | "went" | "left" | "began" | "took"
             | "made" | "saw" | "held" | "gave" | "fell" | "rose" | "won" | "lost" | "got" | "read" | "ago"
             | "earlier" | "last" | "yesterday" | "spent" | "sent" | "became" | "found" | "knew" | "thought"
@@ -290,6 +302,7 @@ impl<'a> Scanner<'a> {
                 _ => Some((Some(1), k + 1)),
             },
             "several" | "few" | "many" | "some" => Some((None, k + 1)),
+            "couple" if self.w(k + 1) == "of" => Some((Some(2), k + 2)),
             _ => {
                 let n = lex::number_word(w)?;
                 if (20..=90).contains(&n) {
@@ -356,6 +369,11 @@ impl<'a> Scanner<'a> {
             return None;
         }
         let mut k = k2;
+        // "2 1/2 years"
+        let half = self.w(k) == "1" && self.w(k + 1) == "/" && self.w(k + 2) == "2" && self.attached(k + 2);
+        if half {
+            k += 3;
+        }
         let hyph = self.hyphen(k);
         if let Some(h) = hyph {
             k = h;
@@ -390,14 +408,28 @@ impl<'a> Scanner<'a> {
         // "$5 a year", "twice a day": a frequency.
         if article && !the && j > 0 {
             let p = self.w(j - 1);
-            if self.is(j - 1, Kind::Num) || matches!(p, "twice" | "once" | "times" | "%" | "percent" | "cents") {
+            // TimeBank rarely marks rates ("$1.76 a year", "four flights a week").
+            if self.is(j - 1, Kind::Num) || matches!(p, "million" | "billion" | "%" | "percent" | "cents") {
+                return None;
+            }
+            if matches!(p, "twice" | "once" | "times") {
                 return Some(M::new(end, TimeType::Set, Self::dur_value(Some(1), u), 0.7));
             }
         }
         if the && rel.is_none() && n == Some(1) {
             return None; // "the one day"
         }
-        let m = M::new(end, TimeType::Duration, Self::dur_value(n, u), 0.8);
+        let mut v = Self::dur_value(n, u);
+        if half && n.is_some() {
+            match u {
+                Unit::Year => v.push_str("6M"),
+                Unit::Hour => v.push_str("30M"),
+                Unit::Day => v.push_str("T12H"),
+                Unit::Minute => v.push_str("30S"),
+                _ => {}
+            }
+        }
+        let m = M::new(end, TimeType::Duration, v, 0.8);
         Some(if hyph.is_some() { m.bare() } else { m })
     }
 
@@ -930,7 +962,15 @@ impl<'a> Scanner<'a> {
     }
 
     fn weekday(&self, j: usize) -> Option<M> {
-        let wd = lex::full_weekday(self.w(j))?;
+        let w = self.w(j);
+        // "Mondays", "Tuesday nights": recurring.
+        if let Some(wd) = w.strip_suffix('s').and_then(lex::full_weekday).filter(|_| self.capitalized(j)) {
+            return Some(M::new(j + 1, TimeType::Set, format!("XXXX-WXX-{wd}"), 0.7));
+        }
+        let wd = lex::full_weekday(w)?;
+        if let Some(p) = self.w(j + 1).strip_suffix('s').and_then(lex::day_part) {
+            return Some(M::new(j + 2, TimeType::Set, format!("XXXX-WXX-{wd}T{p}"), 0.7));
+        }
         if !self.capitalized(j) {
             return None;
         }
@@ -1306,7 +1346,10 @@ impl<'a> Scanner<'a> {
             };
             return Some(M::date(j + 3, v, 0.6));
         }
-        if matches!(w, "years" | "decades" | "months" | "centuries") && j > 0 && self.w(j - 1) == "for" {
+        let prev = if j > 0 { self.w(j - 1) } else { "" };
+        if matches!(w, "years" | "decades" | "months" | "centuries" | "weeks")
+            && (prev == "for" || prev == "within" || prev == "in" && w != "months" && w != "weeks")
+        {
             let (u, _) = lex::unit(w)?;
             return Some(M::new(j + 1, TimeType::Duration, Self::dur_value(None, u), 0.6));
         }
