@@ -4,14 +4,86 @@
 //! sentences (byte offsets, internal to this crate); pipeline components add
 //! entities; [`Pipeline::extract`] converts everything to code point spans at the
 //! boundary, so no byte offset leaves this crate.
+//!
+//! Entities come from two linear sequence taggers (see `MODEL.md`): a CoNLL model
+//! (PER/ORG/LOC/MISC) and a re3d model that uses the CoNLL model's tags as
+//! features. Both are embedded in the binary and read in place.
 
+pub mod clusters;
 pub mod doc;
-pub mod tokenize;
+pub mod eval;
+pub mod features;
 pub mod gazetteer;
+pub mod table;
+pub mod tagger;
+pub mod tokenize;
+pub mod train;
 
 pub use doc::{Doc, Token};
+pub use train::{train, GoldDoc, ModelKind, TrainConfig, TrainError, TrainReport};
 
+use clusters::Clusters;
 use dossier_core::{EntityLabel, EntityMention, Extraction, OffsetMap, Schema};
+use std::borrow::Cow;
+use std::path::Path;
+use tagger::{Model, Prepared};
+
+static CONLL_MODEL: &[u8] = include_bytes!("../models/conll.bin");
+static RE3D_MODEL: &[u8] = include_bytes!("../models/re3d.bin");
+static CLUSTERS: &[u8] = include_bytes!("../models/clusters.bin");
+
+/// The shipped word clusters (none if the embedded file is empty or invalid).
+pub fn embedded_clusters() -> Option<&'static Clusters> {
+    static C: std::sync::OnceLock<Option<Clusters>> = std::sync::OnceLock::new();
+    C.get_or_init(|| Clusters::from_bytes(Cow::Borrowed(CLUSTERS)).ok())
+        .as_ref()
+}
+
+/// A shipped model (none if the embedded file is empty or invalid).
+pub fn embedded_model(kind: ModelKind) -> Option<Model> {
+    let bytes = match kind {
+        ModelKind::Conll => CONLL_MODEL,
+        ModelKind::Re3d => RE3D_MODEL,
+    };
+    Model::from_bytes(Cow::Borrowed(bytes)).ok()
+}
+
+/// The stacking features a CoNLL model gives a prepared document.
+pub fn stack_extra(conll: &Model, prep: &Prepared) -> Vec<Vec<u64>> {
+    let (tags, _) = conll.tag(prep, None);
+    let mut extra = vec![Vec::with_capacity(4); prep.toks.len()];
+    tagger::stack_features(&conll.tagset, &tags, &prep.toks, &mut extra);
+    extra
+}
+
+/// Tags `text` with `model` (stacked on `stack` when given): code point spans,
+/// label names and confidences. Tagger only, no pattern recognisers.
+pub fn tag_spans(
+    model: &Model,
+    stack: Option<&Model>,
+    clusters: Option<&Clusters>,
+    text: &str,
+) -> Vec<(usize, usize, String, f32)> {
+    let doc = Doc::new(text);
+    let prep = Prepared::new(&doc, clusters);
+    let extra = stack.map(|m| stack_extra(m, &prep));
+    let (_, spans) = model.tag(&prep, extra.as_deref());
+    let map = OffsetMap::new(text);
+    spans
+        .iter()
+        .filter_map(|s| {
+            let a = doc.tokens.get(s.a)?;
+            let b = doc.tokens.get(s.b.checked_sub(1)?)?;
+            let sp = map.span_to_chars(a.start, b.end);
+            Some((
+                sp.start,
+                sp.end,
+                model.tagset.types.get(s.ty)?.clone(),
+                s.confidence,
+            ))
+        })
+        .collect()
+}
 
 /// What the pipeline knows about a document besides its text.
 #[derive(Debug, Clone, Copy, Default)]
@@ -24,7 +96,12 @@ pub struct DocContext<'a> {
 ///
 /// Cheap to share across threads (`&Pipeline` is `Sync`); build it once.
 pub struct Pipeline {
-    _private: (),
+    conll: Model,
+    re3d: Option<Model>,
+    /// Label of each model type, resolved once.
+    conll_labels: Vec<Option<EntityLabel>>,
+    re3d_labels: Vec<Option<EntityLabel>>,
+    clusters: Option<&'static Clusters>,
 }
 
 /// Errors loading a model.
@@ -34,15 +111,67 @@ pub enum NlpError {
     Model { path: String, message: String },
 }
 
+fn labels_of(m: &Model) -> Vec<Option<EntityLabel>> {
+    m.tagset
+        .types
+        .iter()
+        .map(|t| t.parse::<EntityLabel>().ok())
+        .collect()
+}
+
 impl Pipeline {
     /// The pipeline with the models that ship inside the binary.
     pub fn load_default() -> Result<Pipeline, NlpError> {
-        Ok(Pipeline { _private: () })
+        let conll = embedded_model(ModelKind::Conll).ok_or_else(|| NlpError::Model {
+            path: "<embedded conll.bin>".into(),
+            message: "missing or invalid".into(),
+        })?;
+        let re3d = embedded_model(ModelKind::Re3d);
+        Ok(Pipeline::from_models(conll, re3d, embedded_clusters()))
+    }
+
+    /// A pipeline with models read from `dir` (`conll.bin`, optional `re3d.bin`),
+    /// e.g. the output directory of [`train`].
+    pub fn load_dir(dir: &Path) -> Result<Pipeline, NlpError> {
+        let read = |name: &str| -> Result<Option<Model>, NlpError> {
+            let p = dir.join(name);
+            if !p.exists() {
+                return Ok(None);
+            }
+            let err = |m: String| NlpError::Model {
+                path: p.display().to_string(),
+                message: m,
+            };
+            let b = std::fs::read(&p).map_err(|e| err(e.to_string()))?;
+            Model::from_bytes(Cow::Owned(b)).map(Some).map_err(err)
+        };
+        let conll = read("conll.bin")?.ok_or_else(|| NlpError::Model {
+            path: dir.join("conll.bin").display().to_string(),
+            message: "not found".into(),
+        })?;
+        let re3d = read("re3d.bin")?;
+        Ok(Pipeline::from_models(conll, re3d, embedded_clusters()))
+    }
+
+    fn from_models(
+        conll: Model,
+        re3d: Option<Model>,
+        clusters: Option<&'static Clusters>,
+    ) -> Pipeline {
+        let conll_labels = labels_of(&conll);
+        let re3d_labels = re3d.as_ref().map(labels_of).unwrap_or_default();
+        Pipeline {
+            conll,
+            re3d,
+            conll_labels,
+            re3d_labels,
+            clusters,
+        }
     }
 
     /// Name and version of the extractor, recorded as provenance.
     pub fn version(&self) -> &'static str {
-        "heuristic/0"
+        "tagger/1"
     }
 
     /// Tokenizes and splits `text` into sentences.
@@ -54,39 +183,55 @@ impl Pipeline {
     pub fn extract(&self, text: &str, _ctx: &DocContext<'_>, schema: Schema) -> Extraction {
         let doc = self.analyse(text);
         let map = OffsetMap::new(text);
-        let mut entities = Vec::new();
-        // Placeholder recogniser: runs of capitalised tokens that do not start a sentence.
-        let mut i = 0;
-        let toks = &doc.tokens;
-        while i < toks.len() {
-            let is_cap = |t: &Token| {
-                let s = &text[t.start..t.end];
-                s.chars().next().is_some_and(|c| c.is_uppercase()) && s.chars().count() > 1
-            };
-            if is_cap(&toks[i]) && !doc.starts_sentence(i) {
-                let mut j = i + 1;
-                while j < toks.len() && is_cap(&toks[j]) {
-                    j += 1;
+        let prep = Prepared::new(&doc, self.clusters);
+        let (spans, labels): (Vec<tagger::TokSpan>, Vec<Option<EntityLabel>>) =
+            match (schema, &self.re3d) {
+                (Schema::Re3d, Some(re3d)) => {
+                    let extra = stack_extra(&self.conll, &prep);
+                    (re3d.tag(&prep, Some(&extra)).1, self.re3d_labels.clone())
                 }
-                let (s, e) = (toks[i].start, toks[j - 1].end);
-                let label = if schema == Schema::Conll { EntityLabel::Misc } else { EntityLabel::Organisation };
-                let span = map.span_to_chars(s, e);
-                entities.push(EntityMention {
-                    start: span.start,
-                    end: span.end,
-                    label,
-                    text: text[s..e].to_string(),
-                    confidence: 0.3,
-                    kind: None,
-                    normalized: None,
-                    extractor: self.version().to_string(),
-                });
-                i = j;
-            } else {
-                i += 1;
-            }
+                (Schema::Re3d, None) => (
+                    self.conll.tag(&prep, None).1,
+                    self.conll_labels
+                        .iter()
+                        .map(|l| l.map(|l| l.to_re3d()))
+                        .collect(),
+                ),
+                (Schema::Conll, _) => (self.conll.tag(&prep, None).1, self.conll_labels.clone()),
+            };
+        let mut entities = Vec::with_capacity(spans.len());
+        for s in &spans {
+            let (Some(a), Some(b)) = (
+                doc.tokens.get(s.a),
+                s.b.checked_sub(1).and_then(|k| doc.tokens.get(k)),
+            ) else {
+                continue;
+            };
+            let Some(Some(label)) = labels.get(s.ty) else {
+                continue;
+            };
+            let sp = map.span_to_chars(a.start, b.end);
+            entities.push(EntityMention {
+                start: sp.start,
+                end: sp.end,
+                label: *label,
+                text: text.get(a.start..b.end).unwrap_or("").to_string(),
+                confidence: s.confidence,
+                kind: None,
+                normalized: None,
+                extractor: self.version().to_string(),
+            });
         }
-        let sentences = doc.sentences.iter().map(|&(s, e)| map.span_to_chars(s, e)).collect();
-        Extraction { entities, sentences }
+        let sentences = doc
+            .sentences
+            .iter()
+            .map(|&(s, e)| map.span_to_chars(s, e))
+            .collect();
+        Extraction {
+            entities,
+            sentences,
+            ..Default::default()
+        }
     }
 }
+pub mod time;

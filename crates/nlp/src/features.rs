@@ -1,0 +1,317 @@
+//! Feature extraction for the sequence tagger.
+//!
+//! Every feature is a 64-bit hash of (template, value); the model maps hashes to
+//! weight rows. Per-token strings are hashed once ([`TokInfo`]); window and
+//! conjunction features are cheap combinations of those hashes.
+
+use crate::clusters::Clusters;
+use crate::table::{combine, hash_bytes};
+
+// Template ids. Changing any of them invalidates shipped models.
+const T_BIAS: u64 = 1;
+const T_W0: u64 = 2;
+const T_L0: u64 = 3;
+const T_S0: u64 = 4;
+const T_SS0: u64 = 5;
+const T_PRE: u64 = 10; // +k
+const T_SUF: u64 = 20; // +k
+const T_LM1: u64 = 30;
+const T_LM2: u64 = 31;
+const T_LP1: u64 = 32;
+const T_LP2: u64 = 33;
+const T_SSM1: u64 = 34;
+const T_SSM2: u64 = 35;
+const T_SSP1: u64 = 36;
+const T_SSP2: u64 = 37;
+const T_BI_L: u64 = 40;
+const T_BI_R: u64 = 41;
+const T_SS3: u64 = 42;
+const T_LM1_SS0: u64 = 43;
+const T_SS0_LP1: u64 = 44;
+const T_FIRST: u64 = 45;
+const T_HEAD: u64 = 46;
+const T_HEAD_L0: u64 = 47;
+const T_WM1: u64 = 48;
+const T_WP1: u64 = 49;
+const T_CL0: u64 = 50; // +k
+const T_CLM1: u64 = 60;
+const T_CLP1: u64 = 61;
+const T_CL0_M: u64 = 62;
+const T_HIST: u64 = 70;
+const T_HIST_SS0: u64 = 71;
+const T_HIST_ANY: u64 = 72;
+const T_HISTN: u64 = 73;
+const T_LINE_FIRST: u64 = 74;
+const T_LINE_LAST: u64 = 75;
+/// Templates for extra per-token features supplied by the pipeline.
+pub const T_STACK: u64 = 100;
+pub const T_STACK_M1: u64 = 101;
+pub const T_STACK_P1: u64 = 102;
+pub const T_STACK_L0: u64 = 103;
+pub const T_GAZ: u64 = 110;
+pub const T_GAZ_SS0: u64 = 111;
+pub const T_PAT: u64 = 120;
+
+const SEED: u64 = 0x6473_7367_7431; // "dssgt1"
+const BOS: u64 = 0xb05;
+const EOS: u64 = 0xe05;
+
+#[inline]
+fn f(t: u64, v: u64) -> u64 {
+    combine(t.wrapping_mul(0x100_0000_01b3), v)
+}
+
+#[inline]
+fn f2(t: u64, a: u64, b: u64) -> u64 {
+    combine(combine(t.wrapping_mul(0x100_0000_01b3), a), b)
+}
+
+/// Hash of a string value (exposed for extra features).
+pub fn hs(s: &str) -> u64 {
+    hash_bytes(SEED, s.as_bytes())
+}
+
+/// A key for an extra feature of template `t` with value `v`.
+pub fn extra_key(t: u64, v: u64) -> u64 {
+    f(t, v)
+}
+
+/// A key for an extra feature of template `t` with values `a` and `b`.
+pub fn extra_key2(t: u64, a: u64, b: u64) -> u64 {
+    f2(t, a, b)
+}
+
+/// Hashed per-token facts, computed once per token.
+#[derive(Debug, Clone, Default)]
+pub struct TokInfo {
+    pub word: u64,
+    pub lower: u64,
+    pub shape: u64,
+    pub short: u64,
+    pub affix: [u64; 8],
+    pub n_affix: u8,
+    /// First char upper-case.
+    pub cap: bool,
+    /// Has letters and all of them upper-case.
+    pub all_caps: bool,
+    /// Has an upper-case letter anywhere ("al-Baghdadi", "McCain").
+    pub any_upper: bool,
+    pub has_alpha: bool,
+    /// Cluster ids at three granularities (hashed; 0 = unknown word).
+    pub clus: [u64; 3],
+}
+
+impl TokInfo {
+    pub fn new(word: &str, clusters: Option<&Clusters>) -> TokInfo {
+        let lower_s;
+        let lower: &str = if word.bytes().any(|b| b.is_ascii_uppercase()) || !word.is_ascii() {
+            lower_s = word.to_lowercase();
+            &lower_s
+        } else {
+            word
+        };
+        let mut shape = Vec::with_capacity(word.len().min(24));
+        let mut short = Vec::with_capacity(8);
+        let mut upper = 0usize;
+        let mut lowerc = 0usize;
+        let mut first_upper = false;
+        for (k, c) in word.chars().enumerate() {
+            let m = if c.is_uppercase() {
+                upper += 1;
+                if k == 0 {
+                    first_upper = true;
+                }
+                b'X'
+            } else if c.is_lowercase() {
+                lowerc += 1;
+                b'x'
+            } else if c.is_ascii_digit() {
+                b'd'
+            } else if c.is_alphabetic() {
+                lowerc += 1;
+                b'x'
+            } else if c.is_ascii() {
+                c as u8
+            } else {
+                b'o'
+            };
+            if shape.len() < 20 {
+                shape.push(m);
+            }
+            if short.last() != Some(&m) && short.len() < 12 {
+                short.push(m);
+            }
+        }
+        let mut affix = [0u64; 8];
+        let n_chars = lower.chars().count();
+        let mut n_affix = 0u8;
+        let bounds: Vec<usize> = lower
+            .char_indices()
+            .map(|(b, _)| b)
+            .chain(std::iter::once(lower.len()))
+            .collect();
+        for k in 1..=4usize {
+            if n_chars > k {
+                let p = &lower[..bounds[k]];
+                let s = &lower[bounds[n_chars - k]..];
+                affix[(k - 1) * 2] = f(T_PRE + k as u64, hs(p));
+                affix[(k - 1) * 2 + 1] = f(T_SUF + k as u64, hs(s));
+                n_affix = (k * 2) as u8;
+            }
+        }
+        let mut clus = [0u64; 3];
+        if let Some(c) = clusters {
+            let ids = c.lookup(word).or_else(|| c.lookup(lower));
+            if let Some(ids) = ids {
+                for (k, id) in ids.iter().enumerate() {
+                    clus[k] = (*id as u64) + 1;
+                }
+            }
+        }
+        TokInfo {
+            word: hs(word),
+            lower: hs(lower),
+            shape: hash_bytes(SEED, &shape),
+            short: hash_bytes(SEED, &short),
+            affix,
+            n_affix,
+            cap: first_upper,
+            all_caps: upper > 0 && lowerc == 0,
+            any_upper: upper > 0,
+            has_alpha: upper + lowerc > 0,
+            clus,
+        }
+    }
+}
+
+/// Document-level memory of earlier predictions: entity types given to a word.
+#[derive(Debug, Default, Clone)]
+pub struct History {
+    map: std::collections::HashMap<u64, Vec<u16>>,
+}
+
+impl History {
+    pub fn clear(&mut self) {
+        self.map.clear();
+    }
+
+    pub fn add(&mut self, lower: u64, ty: usize, n_types: usize) {
+        let e = self.map.entry(lower).or_insert_with(|| vec![0; n_types]);
+        if let Some(c) = e.get_mut(ty) {
+            *c = c.saturating_add(1);
+        }
+    }
+
+    fn majority(&self, lower: u64) -> Option<(usize, u16, bool)> {
+        let c = self.map.get(&lower)?;
+        let mut best = None;
+        let mut n_types = 0;
+        for (t, &n) in c.iter().enumerate() {
+            if n > 0 {
+                n_types += 1;
+                if best.is_none_or(|(_, bn)| n > bn) {
+                    best = Some((t, n));
+                }
+            }
+        }
+        best.map(|(t, n)| (t, n, n_types > 1))
+    }
+}
+
+/// Which optional feature groups a model uses (stored in the model file).
+pub const USE_CLUSTERS: u32 = 1;
+pub const USE_HISTORY: u32 = 2;
+pub const USE_STACK: u32 = 4;
+pub const USE_GAZ: u32 = 8;
+pub const USE_PATTERNS: u32 = 16;
+
+/// Appends the features of token `i` of the segment `toks[a..b]` to `out`.
+#[allow(clippy::too_many_arguments)]
+pub fn token_features(
+    toks: &[TokInfo],
+    a: usize,
+    b: usize,
+    i: usize,
+    headline: bool,
+    line_edges: (bool, bool),
+    hist: Option<&History>,
+    extra: &[u64],
+    out: &mut Vec<u64>,
+) {
+    let t = &toks[i];
+    let at = |j: isize| -> Option<&TokInfo> {
+        let j = i as isize + j;
+        if j < a as isize || j >= b as isize {
+            None
+        } else {
+            toks.get(j as usize)
+        }
+    };
+    let lw = |j: isize, end: u64| at(j).map_or(end, |x| x.lower);
+    let ss = |j: isize, end: u64| at(j).map_or(end, |x| x.short);
+    let lm1 = lw(-1, BOS);
+    let lp1 = lw(1, EOS);
+    let ssm1 = ss(-1, BOS);
+    let ssp1 = ss(1, EOS);
+    out.push(f(T_BIAS, 0));
+    out.push(f(T_W0, t.word));
+    out.push(f(T_L0, t.lower));
+    out.push(f(T_S0, t.shape));
+    out.push(f(T_SS0, t.short));
+    out.extend_from_slice(&t.affix[..t.n_affix as usize]);
+    out.push(f(T_LM1, lm1));
+    out.push(f(T_LM2, lw(-2, BOS)));
+    out.push(f(T_LP1, lp1));
+    out.push(f(T_LP2, lw(2, EOS)));
+    out.push(f(T_WM1, at(-1).map_or(BOS, |x| x.word)));
+    out.push(f(T_WP1, at(1).map_or(EOS, |x| x.word)));
+    out.push(f(T_SSM1, ssm1));
+    out.push(f(T_SSM2, ss(-2, BOS)));
+    out.push(f(T_SSP1, ssp1));
+    out.push(f(T_SSP2, ss(2, EOS)));
+    out.push(f2(T_BI_L, lm1, t.lower));
+    out.push(f2(T_BI_R, t.lower, lp1));
+    out.push(f2(T_SS3, combine(ssm1, t.short), ssp1));
+    out.push(f2(T_LM1_SS0, lm1, t.short));
+    out.push(f2(T_SS0_LP1, t.short, lp1));
+    if i == a {
+        out.push(f(T_FIRST, t.short));
+    }
+    if line_edges.0 {
+        out.push(f(T_LINE_FIRST, t.short));
+    }
+    if line_edges.1 {
+        out.push(f(T_LINE_LAST, t.short));
+    }
+    if headline {
+        out.push(f(T_HEAD, t.short));
+        out.push(f(T_HEAD_L0, t.lower));
+    }
+    if t.clus[0] != 0 {
+        for k in 0..3 {
+            out.push(f(T_CL0 + k as u64, t.clus[k]));
+        }
+        out.push(f2(T_CL0_M, t.clus[1], t.short));
+    }
+    if let Some(x) = at(-1) {
+        if x.clus[1] != 0 {
+            out.push(f(T_CLM1, x.clus[1]));
+        }
+    }
+    if let Some(x) = at(1) {
+        if x.clus[1] != 0 {
+            out.push(f(T_CLP1, x.clus[1]));
+        }
+    }
+    if let Some(h) = hist {
+        if t.any_upper {
+            if let Some((ty, n, mixed)) = h.majority(t.lower) {
+                out.push(f(T_HIST, ty as u64));
+                out.push(f2(T_HIST_SS0, ty as u64, t.short));
+                out.push(f(T_HIST_ANY, mixed as u64));
+                out.push(f2(T_HISTN, ty as u64, (n as u64).min(3)));
+            }
+        }
+    }
+    out.extend_from_slice(extra);
+}

@@ -1,0 +1,696 @@
+//! The statistical sequence tagger: a linear model over hashed features,
+//! decoded per segment with Viterbi under BIO/BILOU constraints, with a
+//! document-level history of earlier predictions as features.
+//!
+//! The same segment loop serves training (`train.rs`) and inference, so the
+//! features seen at training time are exactly those seen at run time.
+
+use crate::clusters::Clusters;
+use crate::doc::Doc;
+use crate::features::{self, History, TokInfo};
+use crate::table::Table;
+use std::borrow::Cow;
+
+/// Tag encoding of entity spans over tokens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scheme {
+    Bio,
+    Bilou,
+}
+
+/// Position of a token in an entity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    O,
+    B,
+    I,
+    L,
+    U,
+}
+
+/// Entity types and their tag encoding. Tag 0 is `O`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagSet {
+    pub types: Vec<String>,
+    pub scheme: Scheme,
+}
+
+impl TagSet {
+    fn per(&self) -> usize {
+        match self.scheme {
+            Scheme::Bio => 2,
+            Scheme::Bilou => 4,
+        }
+    }
+
+    pub fn n_tags(&self) -> usize {
+        1 + self.per() * self.types.len()
+    }
+
+    pub fn tag(&self, part: Part, ty: usize) -> usize {
+        let k = match (self.scheme, part) {
+            (_, Part::O) => return 0,
+            (_, Part::B) => 0,
+            (_, Part::I) => 1,
+            (Scheme::Bilou, Part::L) => 2,
+            (Scheme::Bilou, Part::U) => 3,
+            (Scheme::Bio, Part::L) => 1,
+            (Scheme::Bio, Part::U) => 0,
+        };
+        1 + ty * self.per() + k
+    }
+
+    pub fn part(&self, tag: usize) -> (Part, usize) {
+        if tag == 0 {
+            return (Part::O, 0);
+        }
+        let ty = (tag - 1) / self.per();
+        let k = (tag - 1) % self.per();
+        let p = match k {
+            0 => Part::B,
+            1 => Part::I,
+            2 => Part::L,
+            _ => Part::U,
+        };
+        (p, ty)
+    }
+
+    pub fn tag_name(&self, tag: usize) -> String {
+        match self.part(tag) {
+            (Part::O, _) => "O".into(),
+            (p, ty) => format!("{:?}-{}", p, self.types.get(ty).map_or("?", |s| s.as_str())),
+        }
+    }
+
+    /// Whether `cur` may follow `prev` (`None` = segment start).
+    pub fn allowed(&self, prev: Option<usize>, cur: usize) -> bool {
+        let (cp, ct) = self.part(cur);
+        let open = match prev {
+            None => None,
+            Some(p) => match self.part(p) {
+                (Part::B, t) | (Part::I, t) => Some(t),
+                _ => None,
+            },
+        };
+        match self.scheme {
+            Scheme::Bilou => match open {
+                Some(t) => matches!(cp, Part::I | Part::L) && ct == t,
+                None => matches!(cp, Part::O | Part::B | Part::U),
+            },
+            Scheme::Bio => match cp {
+                Part::I => open == Some(ct),
+                _ => true,
+            },
+        }
+    }
+
+    /// Whether a segment may end on `tag`.
+    pub fn end_ok(&self, tag: usize) -> bool {
+        match self.scheme {
+            Scheme::Bio => true,
+            Scheme::Bilou => matches!(self.part(tag).0, Part::O | Part::L | Part::U),
+        }
+    }
+
+    /// Tags for `n` tokens from non-overlapping token spans `[a, b)` of type `ty`.
+    pub fn encode(&self, n: usize, spans: &[(usize, usize, usize)]) -> Vec<u16> {
+        let mut tags = vec![0u16; n];
+        for &(a, b, ty) in spans {
+            if a >= b || b > n || tags[a..b].iter().any(|&t| t != 0) {
+                continue;
+            }
+            if b - a == 1 {
+                tags[a] = self.tag(Part::U, ty) as u16;
+            } else {
+                tags[a] = self.tag(Part::B, ty) as u16;
+                for t in tags.iter_mut().take(b - 1).skip(a + 1) {
+                    *t = self.tag(Part::I, ty) as u16;
+                }
+                tags[b - 1] = self.tag(Part::L, ty) as u16;
+            }
+        }
+        tags
+    }
+
+    /// Token spans `[a, b)` with their type, from a tag sequence (lenient decoding).
+    pub fn decode(&self, tags: &[u16]) -> Vec<(usize, usize, usize)> {
+        let mut out = Vec::new();
+        let mut open: Option<(usize, usize)> = None;
+        for (i, &t) in tags.iter().enumerate() {
+            let (p, ty) = self.part(t as usize);
+            match p {
+                Part::O => {
+                    if let Some((a, oty)) = open.take() {
+                        out.push((a, i, oty));
+                    }
+                }
+                Part::B | Part::U => {
+                    if let Some((a, oty)) = open.take() {
+                        out.push((a, i, oty));
+                    }
+                    if p == Part::U {
+                        out.push((i, i + 1, ty));
+                    } else {
+                        open = Some((i, ty));
+                    }
+                }
+                Part::I | Part::L => {
+                    match open {
+                        Some((_, oty)) if oty == ty => {}
+                        _ => {
+                            if let Some((a, oty)) = open.take() {
+                                out.push((a, i, oty));
+                            }
+                            open = Some((i, ty));
+                        }
+                    }
+                    if p == Part::L {
+                        if let Some((a, oty)) = open.take() {
+                            out.push((a, i + 1, oty));
+                        }
+                    }
+                }
+            }
+        }
+        if let Some((a, oty)) = open {
+            out.push((a, tags.len(), oty));
+        }
+        out
+    }
+}
+
+/// Anything that scores tags: the trained model or the weights during training.
+pub trait Scorer {
+    fn n_tags(&self) -> usize;
+    /// Adds the emission scores of `keys` into `out` (length `n_tags`).
+    fn emit(&self, keys: &[u64], out: &mut [f32]);
+    /// Transition score `prev → cur`.
+    fn trans(&self, prev: usize, cur: usize) -> f32;
+    /// Score of `cur` at a segment start.
+    fn start(&self, cur: usize) -> f32;
+}
+
+/// A segment of a document decoded as one sequence (a sentence or line).
+#[derive(Debug, Clone, Copy)]
+pub struct Segment {
+    pub a: usize,
+    pub b: usize,
+    pub headline: bool,
+}
+
+/// A document with its per-token features precomputed.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub toks: Vec<TokInfo>,
+    /// Segments in decoding order: ordinary text first, then all-caps headlines,
+    /// so headlines see the document's history.
+    pub segments: Vec<Segment>,
+    /// Per token: first / last token of its line.
+    pub line_edges: Vec<(bool, bool)>,
+}
+
+impl Prepared {
+    pub fn new(doc: &Doc<'_>, clusters: Option<&Clusters>) -> Prepared {
+        let n = doc.tokens.len();
+        let mut toks = Vec::with_capacity(n);
+        for i in 0..n {
+            toks.push(TokInfo::new(doc.token_text(i), clusters));
+        }
+        let mut line_edges = vec![(false, false); n];
+        let mut starts = Vec::new();
+        for i in 0..n {
+            let nl_before = if i == 0 {
+                true
+            } else {
+                let g = doc
+                    .text
+                    .get(doc.tokens[i - 1].end..doc.tokens[i].start)
+                    .unwrap_or("");
+                g.contains('\n')
+            };
+            if nl_before {
+                line_edges[i].0 = true;
+                if i > 0 {
+                    line_edges[i - 1].1 = true;
+                }
+            }
+            if i == 0 || nl_before || doc.starts_sentence(i) {
+                starts.push(i);
+            }
+        }
+        if n > 0 {
+            line_edges[n - 1].1 = true;
+        }
+        let mut normal = Vec::new();
+        let mut heads = Vec::new();
+        for (k, &a) in starts.iter().enumerate() {
+            let b = starts.get(k + 1).copied().unwrap_or(n);
+            let alpha: Vec<&TokInfo> = toks[a..b].iter().filter(|t| t.has_alpha).collect();
+            let headline = alpha.len() >= 2 && alpha.iter().all(|t| t.all_caps);
+            let s = Segment { a, b, headline };
+            if headline {
+                heads.push(s);
+            } else {
+                normal.push(s);
+            }
+        }
+        normal.extend(heads);
+        Prepared {
+            toks,
+            segments: normal,
+            line_edges,
+        }
+    }
+}
+
+/// Reusable buffers for decoding.
+#[derive(Debug, Default)]
+pub struct Work {
+    pub keys: Vec<u64>,
+    pub offs: Vec<usize>,
+    em: Vec<f32>,
+    delta: Vec<f32>,
+    back: Vec<u16>,
+}
+
+/// Collects the feature keys of every token of `seg` into `w.keys` / `w.offs`.
+pub fn segment_keys(
+    prep: &Prepared,
+    seg: Segment,
+    flags: u32,
+    hist: &History,
+    extra: Option<&[Vec<u64>]>,
+    w: &mut Work,
+) {
+    w.keys.clear();
+    w.offs.clear();
+    w.offs.push(0);
+    let h = if flags & features::USE_HISTORY != 0 {
+        Some(hist)
+    } else {
+        None
+    };
+    for i in seg.a..seg.b {
+        let ex: &[u64] = extra.and_then(|e| e.get(i)).map_or(&[], |v| v.as_slice());
+        let le = prep.line_edges.get(i).copied().unwrap_or((false, false));
+        features::token_features(
+            &prep.toks,
+            seg.a,
+            seg.b,
+            i,
+            seg.headline,
+            le,
+            h,
+            ex,
+            &mut w.keys,
+        );
+        w.offs.push(w.keys.len());
+    }
+}
+
+/// Viterbi decoding of the segment whose keys are in `w`; tags and per-token margins out.
+pub fn viterbi<S: Scorer + ?Sized>(
+    s: &S,
+    ts: &TagSet,
+    w: &mut Work,
+    tags: &mut Vec<u16>,
+    margins: &mut Vec<f32>,
+) {
+    let t = s.n_tags();
+    let n = w.offs.len().saturating_sub(1);
+    tags.clear();
+    margins.clear();
+    if n == 0 {
+        return;
+    }
+    w.em.clear();
+    w.em.resize(n * t, 0.0);
+    for i in 0..n {
+        let ks = &w.keys[w.offs[i]..w.offs[i + 1]];
+        s.emit(ks, &mut w.em[i * t..(i + 1) * t]);
+    }
+    const NEG: f32 = f32::NEG_INFINITY;
+    w.delta.clear();
+    w.delta.resize(n * t, NEG);
+    w.back.clear();
+    w.back.resize(n * t, 0);
+    for c in 0..t {
+        if ts.allowed(None, c) {
+            w.delta[c] = w.em[c] + s.start(c);
+        }
+    }
+    for i in 1..n {
+        for c in 0..t {
+            let mut best = NEG;
+            let mut arg = 0u16;
+            for p in 0..t {
+                let d = w.delta[(i - 1) * t + p];
+                if d == NEG || !ts.allowed(Some(p), c) {
+                    continue;
+                }
+                let v = d + s.trans(p, c);
+                if v > best {
+                    best = v;
+                    arg = p as u16;
+                }
+            }
+            if best > NEG {
+                w.delta[i * t + c] = best + w.em[i * t + c];
+                w.back[i * t + c] = arg;
+            }
+        }
+    }
+    let mut best = NEG;
+    let mut arg = 0usize;
+    for c in 0..t {
+        let d = w.delta[(n - 1) * t + c];
+        if ts.end_ok(c) && d > best {
+            best = d;
+            arg = c;
+        }
+    }
+    tags.resize(n, 0);
+    tags[n - 1] = arg as u16;
+    for i in (1..n).rev() {
+        tags[i - 1] = w.back[i * t + tags[i] as usize];
+    }
+    for i in 0..n {
+        let row = &w.em[i * t..(i + 1) * t];
+        let chosen = row[tags[i] as usize];
+        let mut other = NEG;
+        for (c, &v) in row.iter().enumerate() {
+            if c != tags[i] as usize && v > other {
+                other = v;
+            }
+        }
+        margins.push(chosen - other);
+    }
+}
+
+/// Records the predicted entity types of `seg`'s capitalised words in `hist`.
+pub fn update_history(
+    hist: &mut History,
+    prep: &Prepared,
+    seg: Segment,
+    ts: &TagSet,
+    tags: &[u16],
+) {
+    for (a, b, ty) in ts.decode(tags) {
+        for i in seg.a + a..seg.a + b {
+            if let Some(t) = prep.toks.get(i) {
+                if t.any_upper {
+                    hist.add(t.lower, ty, ts.types.len());
+                }
+            }
+        }
+    }
+}
+
+/// A tagged span over tokens `[a, b)` with its type index and a confidence.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TokSpan {
+    pub a: usize,
+    pub b: usize,
+    pub ty: usize,
+    pub confidence: f32,
+}
+
+/// Tags a prepared document; returns the per-token tags and the spans.
+pub fn tag_document<S: Scorer + ?Sized>(
+    s: &S,
+    ts: &TagSet,
+    flags: u32,
+    prep: &Prepared,
+    extra: Option<&[Vec<u64>]>,
+    margin_scale: f32,
+) -> (Vec<u16>, Vec<TokSpan>) {
+    let n = prep.toks.len();
+    let mut all = vec![0u16; n];
+    let mut spans = Vec::new();
+    let mut hist = History::default();
+    let mut w = Work::default();
+    let mut tags = Vec::new();
+    let mut margins = Vec::new();
+    for &seg in &prep.segments {
+        segment_keys(prep, seg, flags, &hist, extra, &mut w);
+        viterbi(s, ts, &mut w, &mut tags, &mut margins);
+        for (k, &t) in tags.iter().enumerate() {
+            if let Some(x) = all.get_mut(seg.a + k) {
+                *x = t;
+            }
+        }
+        for (a, b, ty) in ts.decode(&tags) {
+            let m = margins[a..b].iter().copied().fold(f32::INFINITY, f32::min);
+            // Margin of the weakest token as a logistic score; clamped because a
+            // Viterbi path may take a tag below its token's emission argmax.
+            let conf = (1.0 / (1.0 + (-m * margin_scale).exp())).clamp(0.05, 0.999);
+            spans.push(TokSpan {
+                a: seg.a + a,
+                b: seg.a + b,
+                ty,
+                confidence: conf,
+            });
+        }
+        if flags & features::USE_HISTORY != 0 {
+            update_history(&mut hist, prep, seg, ts, &tags);
+        }
+    }
+    spans.sort_by_key(|s| s.a);
+    (all, spans)
+}
+
+/// A trained tagging model (read in place from its bytes).
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub tagset: TagSet,
+    pub flags: u32,
+    table: Table,
+    trans: Vec<f32>,
+    start: Vec<f32>,
+    /// Converts a margin in stored units into logits for confidences.
+    pub margin_scale: f32,
+}
+
+const MODEL_MAGIC: &[u8; 4] = b"DSTM";
+
+struct Rd<'a> {
+    b: &'a [u8],
+    o: usize,
+}
+
+impl<'a> Rd<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
+        let s = self
+            .b
+            .get(self.o..self.o + n)
+            .ok_or("model file truncated")?;
+        self.o += n;
+        Ok(s)
+    }
+    fn u32(&mut self) -> Result<u32, String> {
+        let s = self.take(4)?;
+        Ok(u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+    }
+    fn i32(&mut self) -> Result<i32, String> {
+        Ok(self.u32()? as i32)
+    }
+}
+
+impl Model {
+    /// Serialises a model: header, tag set, transitions, then the weight table.
+    pub fn to_bytes(
+        tagset: &TagSet,
+        flags: u32,
+        trans: &[i32],
+        start: &[i32],
+        table: &[u8],
+    ) -> Vec<u8> {
+        let mut out = Vec::new();
+        out.extend_from_slice(MODEL_MAGIC);
+        out.extend_from_slice(&1u32.to_le_bytes());
+        out.extend_from_slice(&flags.to_le_bytes());
+        out.extend_from_slice(&(matches!(tagset.scheme, Scheme::Bilou) as u32).to_le_bytes());
+        out.extend_from_slice(&(tagset.types.len() as u32).to_le_bytes());
+        for t in &tagset.types {
+            out.extend_from_slice(&(t.len() as u32).to_le_bytes());
+            out.extend_from_slice(t.as_bytes());
+        }
+        for v in trans.iter().chain(start) {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        out.extend_from_slice(table);
+        out
+    }
+
+    pub fn from_bytes(bytes: Cow<'static, [u8]>) -> Result<Model, String> {
+        let (tagset, flags, trans, start, off) = {
+            let mut r = Rd { b: &bytes, o: 0 };
+            if r.take(4)? != MODEL_MAGIC {
+                return Err("not a dossier tagger model".into());
+            }
+            if r.u32()? != 1 {
+                return Err("unsupported model version".into());
+            }
+            let flags = r.u32()?;
+            let scheme = if r.u32()? == 1 {
+                Scheme::Bilou
+            } else {
+                Scheme::Bio
+            };
+            let nt = r.u32()? as usize;
+            if nt > 256 {
+                return Err("too many entity types".into());
+            }
+            let mut types = Vec::with_capacity(nt);
+            for _ in 0..nt {
+                let l = r.u32()? as usize;
+                let s = std::str::from_utf8(r.take(l)?).map_err(|_| "type name is not UTF-8")?;
+                types.push(s.to_string());
+            }
+            let tagset = TagSet { types, scheme };
+            let t = tagset.n_tags();
+            let mut trans = Vec::with_capacity(t * t);
+            for _ in 0..t * t {
+                trans.push(r.i32()? as f32);
+            }
+            let mut start = Vec::with_capacity(t);
+            for _ in 0..t {
+                start.push(r.i32()? as f32);
+            }
+            (tagset, flags, trans, start, r.o)
+        };
+        let tb: Cow<'static, [u8]> = match bytes {
+            Cow::Borrowed(b) => Cow::Borrowed(&b[off..]),
+            Cow::Owned(v) => Cow::Owned(v[off..].to_vec()),
+        };
+        let table = Table::from_bytes(tb)?;
+        if table.ncols() != tagset.n_tags() {
+            return Err("weight table does not match the tag set".into());
+        }
+        let margin_scale = table.scale();
+        Ok(Model {
+            tagset,
+            flags,
+            table,
+            trans,
+            start,
+            margin_scale,
+        })
+    }
+
+    pub fn byte_len(&self) -> usize {
+        self.table.byte_len()
+    }
+
+    /// Tags a prepared document.
+    pub fn tag(&self, prep: &Prepared, extra: Option<&[Vec<u64>]>) -> (Vec<u16>, Vec<TokSpan>) {
+        tag_document(
+            self,
+            &self.tagset,
+            self.flags,
+            prep,
+            extra,
+            self.margin_scale,
+        )
+    }
+}
+
+impl Scorer for Model {
+    fn n_tags(&self) -> usize {
+        self.tagset.n_tags()
+    }
+
+    #[inline]
+    fn emit(&self, keys: &[u64], out: &mut [f32]) {
+        let mut acc = [0i32; 64];
+        let t = out.len();
+        if t <= 64 {
+            let acc = &mut acc[..t];
+            for &k in keys {
+                self.table.add_row(k, acc);
+            }
+            for (o, a) in out.iter_mut().zip(acc.iter()) {
+                *o += *a as f32;
+            }
+        } else {
+            let mut acc = vec![0i32; t];
+            for &k in keys {
+                self.table.add_row(k, &mut acc);
+            }
+            for (o, a) in out.iter_mut().zip(acc.iter()) {
+                *o += *a as f32;
+            }
+        }
+    }
+
+    #[inline]
+    fn trans(&self, prev: usize, cur: usize) -> f32 {
+        self.trans
+            .get(prev * self.tagset.n_tags() + cur)
+            .copied()
+            .unwrap_or(0.0)
+    }
+
+    #[inline]
+    fn start(&self, cur: usize) -> f32 {
+        self.start.get(cur).copied().unwrap_or(0.0)
+    }
+}
+
+/// Stacking features: the tags another model gave each token (and its neighbours).
+pub fn stack_features(ts: &TagSet, tags: &[u16], toks: &[TokInfo], out: &mut [Vec<u64>]) {
+    let names: Vec<u64> = (0..ts.n_tags())
+        .map(|t| features::hs(&ts.tag_name(t)))
+        .collect();
+    let name = |i: usize| names.get(tags[i] as usize).copied().unwrap_or(0);
+    for i in 0..tags.len().min(out.len()) {
+        let cur = name(i);
+        let o = &mut out[i];
+        o.push(features::extra_key(features::T_STACK, cur));
+        let prev = if i > 0 { name(i - 1) } else { 1 };
+        let next = if i + 1 < tags.len() { name(i + 1) } else { 2 };
+        o.push(features::extra_key(features::T_STACK_M1, prev));
+        o.push(features::extra_key(features::T_STACK_P1, next));
+        if let Some(t) = toks.get(i) {
+            o.push(features::extra_key2(features::T_STACK_L0, cur, t.short));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ts(scheme: Scheme) -> TagSet {
+        TagSet {
+            types: vec!["PER".into(), "ORG".into()],
+            scheme,
+        }
+    }
+
+    #[test]
+    fn encode_decode_roundtrip() {
+        for scheme in [Scheme::Bio, Scheme::Bilou] {
+            let t = ts(scheme);
+            let spans = vec![(0, 2, 0), (2, 3, 1), (5, 8, 0)];
+            let tags = t.encode(9, &spans);
+            assert_eq!(t.decode(&tags), spans, "{scheme:?}");
+            let mut prev = None;
+            for &x in &tags {
+                assert!(t.allowed(prev, x as usize), "{scheme:?} {tags:?}");
+                prev = Some(x as usize);
+            }
+        }
+    }
+
+    #[test]
+    fn bilou_constraints() {
+        let t = ts(Scheme::Bilou);
+        let b_per = t.tag(Part::B, 0);
+        assert!(!t.allowed(Some(b_per), 0));
+        assert!(t.allowed(Some(b_per), t.tag(Part::L, 0)));
+        assert!(!t.allowed(Some(b_per), t.tag(Part::L, 1)));
+        assert!(!t.allowed(None, t.tag(Part::I, 0)));
+        assert!(!t.end_ok(b_per));
+    }
+}

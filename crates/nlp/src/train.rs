@@ -1,0 +1,675 @@
+//! Training the tagger: averaged structured perceptron over the features of
+//! `features.rs`, decoded exactly as at run time (see `tagger.rs`).
+//!
+//! Reads CoNLL 4-column files (`-DOCSTART-` separated documents, IOB1/IOB2 tags)
+//! or the JSONL format of `../shared/data` (`{"id","text","entities":[...]}`).
+//! Deterministic: the same data, configuration and seed give the same model bytes.
+
+use crate::clusters::Clusters;
+use crate::doc::Doc;
+use crate::features::{History, USE_CLUSTERS, USE_HISTORY, USE_STACK};
+use crate::table::Table;
+use crate::tagger::{self, Model, Prepared, Scheme, Scorer, TagSet, Work};
+use dossier_core::OffsetMap;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::path::{Path, PathBuf};
+
+/// One annotated document: text plus code point entity spans.
+#[derive(Debug, Clone)]
+pub struct GoldDoc {
+    pub id: String,
+    pub source: Option<String>,
+    pub text: String,
+    /// (start, end, label) in code points, end exclusive.
+    pub entities: Vec<(usize, usize, String)>,
+}
+
+/// Errors of training and evaluation.
+#[derive(Debug, thiserror::Error)]
+pub enum TrainError {
+    #[error("{path}: {message}")]
+    Data { path: String, message: String },
+    #[error("{0}")]
+    Config(String),
+    #[error("io: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Which model to train.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModelKind {
+    /// CoNLL labels (PER/ORG/LOC/MISC), BILOU tags.
+    Conll,
+    /// re3d labels, BIO tags, with a CoNLL model's predictions as features.
+    Re3d,
+}
+
+/// What and how to train.
+#[derive(Debug, Clone)]
+pub struct TrainConfig {
+    /// Training files (CoNLL 4-column or JSONL, by content).
+    pub train: Vec<PathBuf>,
+    /// Optional development files: scored after every epoch; the best epoch is kept.
+    pub dev: Vec<PathBuf>,
+    pub kind: ModelKind,
+    pub epochs: usize,
+    pub seed: u64,
+    /// Where the model file is written (`conll.bin` or `re3d.bin`).
+    pub out_dir: PathBuf,
+    /// Documents whose `source` equals one of these are skipped (e.g. "BBC Online").
+    pub exclude_sources: Vec<String>,
+    /// Use at most this many training documents (for quick tests).
+    pub max_docs: Option<usize>,
+    /// Use the word clusters shipped with the crate.
+    pub clusters: bool,
+    /// For re3d: the CoNLL model whose predictions become features
+    /// (`None`: the shipped one).
+    pub stack_model: Option<PathBuf>,
+    /// Document-level history features.
+    pub history: bool,
+    /// Build the history from gold labels while training (default: predictions).
+    pub gold_history: bool,
+    /// Print progress to stderr.
+    pub verbose: bool,
+}
+
+impl TrainConfig {
+    /// The configuration that rebuilds a shipped model from `data_dir`
+    /// (the layout of `../shared/data`), writing into `out_dir`.
+    pub fn shipped(kind: ModelKind, data_dir: &Path, out_dir: &Path, seed: u64) -> TrainConfig {
+        let (sub, excl, epochs) = match kind {
+            ModelKind::Conll => ("conll2003", vec![], 12),
+            ModelKind::Re3d => ("re3d", vec!["BBC Online".to_string()], 12),
+        };
+        TrainConfig {
+            train: vec![data_dir.join(sub).join("train.jsonl")],
+            dev: vec![data_dir.join(sub).join("dev.jsonl")],
+            kind,
+            epochs,
+            seed,
+            out_dir: out_dir.to_path_buf(),
+            exclude_sources: excl,
+            max_docs: None,
+            clusters: true,
+            stack_model: match kind {
+                ModelKind::Conll => None,
+                ModelKind::Re3d => Some(out_dir.join("conll.bin")),
+            },
+            history: true,
+            gold_history: false,
+            verbose: false,
+        }
+    }
+
+    pub fn file_name(&self) -> &'static str {
+        match self.kind {
+            ModelKind::Conll => "conll.bin",
+            ModelKind::Re3d => "re3d.bin",
+        }
+    }
+}
+
+/// What training did.
+#[derive(Debug, Clone)]
+pub struct TrainReport {
+    pub model_path: PathBuf,
+    pub documents: usize,
+    pub tokens: usize,
+    pub entities: usize,
+    /// Entities whose boundaries fall inside a token (cannot be learnt exactly).
+    pub misaligned: usize,
+    pub features: usize,
+    pub model_bytes: usize,
+    /// Dev micro F1 (percent) after each epoch, when dev data was given.
+    pub dev_f1: Vec<f64>,
+    pub best_epoch: usize,
+}
+
+/// Reads a training file: JSONL (first non-blank char `{`) or CoNLL columns.
+pub fn read_docs(path: &Path) -> Result<Vec<GoldDoc>, TrainError> {
+    let text = std::fs::read_to_string(path)?;
+    let first = text.trim_start().chars().next();
+    if first == Some('{') {
+        read_jsonl(path, &text)
+    } else {
+        Ok(read_conll(path, &text))
+    }
+}
+
+fn read_jsonl(path: &Path, text: &str) -> Result<Vec<GoldDoc>, TrainError> {
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let err = |m: String| TrainError::Data {
+            path: format!("{}:{}", path.display(), n + 1),
+            message: m,
+        };
+        let v: serde_json::Value = serde_json::from_str(line).map_err(|e| err(e.to_string()))?;
+        let id = match v.get("id") {
+            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(x) => x.to_string(),
+            None => format!("line-{}", n + 1),
+        };
+        let text = v
+            .get("text")
+            .and_then(|t| t.as_str())
+            .ok_or_else(|| err("no \"text\"".into()))?
+            .to_string();
+        let source = v
+            .get("source")
+            .and_then(|t| t.as_str())
+            .map(|s| s.to_string());
+        let mut entities = Vec::new();
+        if let Some(es) = v.get("entities").and_then(|e| e.as_array()) {
+            for e in es {
+                let s = e.get("start").and_then(|x| x.as_u64());
+                let en = e.get("end").and_then(|x| x.as_u64());
+                let l = e.get("label").and_then(|x| x.as_str());
+                match (s, en, l) {
+                    (Some(s), Some(en), Some(l)) if s < en => {
+                        entities.push((s as usize, en as usize, l.to_string()))
+                    }
+                    _ => return Err(err("entity without start/end/label".into())),
+                }
+            }
+        }
+        out.push(GoldDoc {
+            id,
+            source,
+            text,
+            entities,
+        });
+    }
+    Ok(out)
+}
+
+/// CoNLL columns: word first, tag last; `-DOCSTART-` separates documents.
+fn read_conll(path: &Path, text: &str) -> Vec<GoldDoc> {
+    let mut docs = Vec::new();
+    let mut sents: Vec<Vec<(String, String)>> = Vec::new();
+    let mut cur: Vec<(String, String)> = Vec::new();
+    let stem = path
+        .file_name()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let flush_doc = |sents: &mut Vec<Vec<(String, String)>>, docs: &mut Vec<GoldDoc>| {
+        if sents.is_empty() {
+            return;
+        }
+        let mut text = String::new();
+        let mut ents = Vec::new();
+        let mut pos = 0usize; // code points
+        for (k, s) in sents.iter().enumerate() {
+            if k > 0 {
+                text.push('\n');
+                pos += 1;
+            }
+            let mut open: Option<(usize, usize, String)> = None;
+            for (j, (w, tag)) in s.iter().enumerate() {
+                if j > 0 {
+                    text.push(' ');
+                    pos += 1;
+                }
+                let start = pos;
+                text.push_str(w);
+                pos += w.chars().count();
+                let (bi, ty) = match tag.split_once('-') {
+                    Some((p, t)) => (p, t.to_string()),
+                    None => ("O", String::new()),
+                };
+                let cont = bi == "I" && open.as_ref().is_some_and(|o| o.2 == ty);
+                if cont {
+                    if let Some(o) = open.as_mut() {
+                        o.1 = pos;
+                    }
+                } else {
+                    if let Some(o) = open.take() {
+                        ents.push(o);
+                    }
+                    if bi != "O" {
+                        open = Some((start, pos, ty));
+                    }
+                }
+            }
+            if let Some(o) = open.take() {
+                ents.push(o);
+            }
+        }
+        docs.push(GoldDoc {
+            id: format!("{stem}-{:04}", docs.len() + 1),
+            source: None,
+            text,
+            entities: ents,
+        });
+        sents.clear();
+    };
+    for line in text.lines() {
+        let line = line.trim_end();
+        if line.starts_with("-DOCSTART-") {
+            if !cur.is_empty() {
+                sents.push(std::mem::take(&mut cur));
+            }
+            flush_doc(&mut sents, &mut docs);
+            continue;
+        }
+        if line.trim().is_empty() {
+            if !cur.is_empty() {
+                sents.push(std::mem::take(&mut cur));
+            }
+            continue;
+        }
+        let cols: Vec<&str> = line.split_whitespace().collect();
+        if let (Some(w), Some(t)) = (cols.first(), cols.last()) {
+            cur.push((
+                w.to_string(),
+                if cols.len() > 1 {
+                    t.to_string()
+                } else {
+                    "O".into()
+                },
+            ));
+        }
+    }
+    if !cur.is_empty() {
+        sents.push(cur);
+    }
+    flush_doc(&mut sents, &mut docs);
+    docs
+}
+
+/// Token spans of gold entities: tokens overlapping the entity's byte range.
+/// Returns the spans and how many entities do not align with token edges.
+pub fn align(
+    doc: &Doc<'_>,
+    map: &OffsetMap,
+    ents: &[(usize, usize, usize)],
+) -> (Vec<(usize, usize, usize)>, usize) {
+    let mut out = Vec::new();
+    let mut bad = 0;
+    for &(s, e, ty) in ents {
+        let (bs, be) = (map.to_byte(s), map.to_byte(e));
+        let a = doc.tokens.partition_point(|t| t.end <= bs);
+        let b = doc.tokens.partition_point(|t| t.start < be);
+        if a >= b {
+            bad += 1;
+            continue;
+        }
+        if doc.tokens[a].start != bs || doc.tokens[b - 1].end != be {
+            bad += 1;
+        }
+        out.push((a, b, ty));
+    }
+    (out, bad)
+}
+
+#[derive(Default, Clone, Copy)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) ^ b as u64;
+        }
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.0 = i;
+    }
+}
+
+type IdMap = HashMap<u64, u32, BuildHasherDefault<IdHasher>>;
+
+/// Perceptron weights with lazy averaging (`avg = w - u / c`).
+struct Weights {
+    t: usize,
+    idx: IdMap,
+    w: Vec<f32>,
+    u: Vec<f64>,
+    tw: Vec<f32>,
+    tu: Vec<f64>,
+    c: f64,
+}
+
+impl Weights {
+    fn new(t: usize) -> Weights {
+        Weights {
+            t,
+            idx: IdMap::default(),
+            w: Vec::new(),
+            u: Vec::new(),
+            tw: vec![0.0; t * t + t],
+            tu: vec![0.0; t * t + t],
+            c: 1.0,
+        }
+    }
+
+    fn upd(&mut self, key: u64, tag: usize, d: f32) {
+        let t = self.t;
+        let n = self.idx.len() as u32;
+        let r = *self.idx.entry(key).or_insert(n) as usize;
+        if r == n as usize {
+            self.w.resize(self.w.len() + t, 0.0);
+            self.u.resize(self.u.len() + t, 0.0);
+        }
+        self.w[r * t + tag] += d;
+        self.u[r * t + tag] += self.c * d as f64;
+    }
+
+    fn upd_trans(&mut self, k: usize, d: f32) {
+        self.tw[k] += d;
+        self.tu[k] += self.c * d as f64;
+    }
+
+    /// The averaged model, quantised to i16, as model bytes.
+    fn export(&self, ts: &TagSet, flags: u32) -> (Vec<u8>, usize) {
+        let t = self.t;
+        let avg = |w: f32, u: f64| (w as f64 - u / self.c) as f32;
+        let mut keys: Vec<(u64, u32)> = self.idx.iter().map(|(&k, &r)| (k, r)).collect();
+        keys.sort_unstable();
+        let mut maxabs = 0f32;
+        let mut rows: Vec<(u64, Vec<f32>)> = Vec::with_capacity(keys.len());
+        for (k, r) in keys {
+            let r = r as usize;
+            let row: Vec<f32> = (0..t)
+                .map(|j| avg(self.w[r * t + j], self.u[r * t + j]))
+                .collect();
+            let m = row.iter().fold(0f32, |m, &x| m.max(x.abs()));
+            maxabs = maxabs.max(m);
+            rows.push((k, row));
+        }
+        let scale = if maxabs > 0.0 { maxabs / 32000.0 } else { 1.0 };
+        // Rows whose every weight rounds to zero carry no information.
+        let q: Vec<(u64, Vec<i16>)> = rows
+            .into_iter()
+            .map(|(k, row)| {
+                (
+                    k,
+                    row.iter()
+                        .map(|&x| (x / scale).round().clamp(-32767.0, 32767.0) as i16)
+                        .collect(),
+                )
+            })
+            .filter(|(_, row): &(u64, Vec<i16>)| row.iter().any(|&x| x.unsigned_abs() > 1))
+            .collect();
+        let nfeat = q.len();
+        if std::env::var_os("DOSSIER_TRAIN_DEBUG").is_some() {
+            eprintln!(
+                "export: {} rows, {} kept, maxabs {maxabs}",
+                self.idx.len(),
+                nfeat
+            );
+        }
+        let table = Table::build(&q, t, scale);
+        let tq: Vec<i32> = (0..t * t + t)
+            .map(|k| (avg(self.tw[k], self.tu[k]) / scale).round() as i32)
+            .collect();
+        let bytes = Model::to_bytes(ts, flags, &tq[..t * t], &tq[t * t..], &table);
+        (bytes, nfeat)
+    }
+}
+
+impl Scorer for Weights {
+    fn n_tags(&self) -> usize {
+        self.t
+    }
+    fn emit(&self, keys: &[u64], out: &mut [f32]) {
+        let t = self.t;
+        for k in keys {
+            if let Some(&r) = self.idx.get(k) {
+                let row = &self.w[r as usize * t..(r as usize + 1) * t];
+                for (o, w) in out.iter_mut().zip(row) {
+                    *o += *w;
+                }
+            }
+        }
+    }
+    fn trans(&self, p: usize, c: usize) -> f32 {
+        self.tw[p * self.t + c]
+    }
+    fn start(&self, c: usize) -> f32 {
+        self.tw[self.t * self.t + c]
+    }
+}
+
+/// A training document after tokenisation and feature preparation.
+pub(crate) struct PreparedDoc {
+    pub prep: Prepared,
+    pub gold: Vec<u16>,
+    pub extra: Option<Vec<Vec<u64>>>,
+}
+
+/// splitmix64: a tiny deterministic RNG for shuffling.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        crate::table::fmix(self.0)
+    }
+}
+
+/// The entity types of a schema's documents, sorted (stable tag ids).
+fn collect_types(docs: &[GoldDoc]) -> Vec<String> {
+    let mut set: Vec<String> = docs
+        .iter()
+        .flat_map(|d| d.entities.iter().map(|e| e.2.clone()))
+        .collect();
+    set.sort();
+    set.dedup();
+    set
+}
+
+/// Trains a model as configured and writes it to `out_dir`.
+pub fn train(cfg: &TrainConfig) -> Result<TrainReport, TrainError> {
+    let mut docs = Vec::new();
+    for p in &cfg.train {
+        docs.extend(read_docs(p)?);
+    }
+    docs.retain(|d| {
+        d.source
+            .as_ref()
+            .is_none_or(|s| !cfg.exclude_sources.contains(s))
+    });
+    if let Some(m) = cfg.max_docs {
+        docs.truncate(m);
+    }
+    if docs.is_empty() {
+        return Err(TrainError::Config("no training documents".into()));
+    }
+    let mut dev = Vec::new();
+    for p in &cfg.dev {
+        dev.extend(read_docs(p)?);
+    }
+    let types = collect_types(&docs);
+    let scheme = match cfg.kind {
+        ModelKind::Conll => Scheme::Bilou,
+        ModelKind::Re3d => Scheme::Bio,
+    };
+    let ts = TagSet { types, scheme };
+    let clusters = if cfg.clusters {
+        crate::embedded_clusters()
+    } else {
+        None
+    };
+    let stack: Option<Model> = match cfg.kind {
+        ModelKind::Conll => None,
+        ModelKind::Re3d => Some(match &cfg.stack_model {
+            Some(p) => {
+                let b = std::fs::read(p)?;
+                Model::from_bytes(b.into())
+                    .map_err(|e| TrainError::Config(format!("{}: {e}", p.display())))?
+            }
+            None => crate::embedded_model(ModelKind::Conll)
+                .ok_or_else(|| TrainError::Config("no shipped CoNLL model to stack on".into()))?,
+        }),
+    };
+    let mut flags = if cfg.history { USE_HISTORY } else { 0 };
+    if clusters.is_some() {
+        flags |= USE_CLUSTERS;
+    }
+    if stack.is_some() {
+        flags |= USE_STACK;
+    }
+    let mut n_tokens = 0;
+    let mut n_ents = 0;
+    let mut misaligned = 0;
+    let mut prepared = Vec::with_capacity(docs.len());
+    for d in &docs {
+        let doc = Doc::new(&d.text);
+        let map = OffsetMap::new(&d.text);
+        let ents: Vec<(usize, usize, usize)> = d
+            .entities
+            .iter()
+            .filter_map(|(s, e, l)| ts.types.iter().position(|t| t == l).map(|ty| (*s, *e, ty)))
+            .collect();
+        let (spans, bad) = align(&doc, &map, &ents);
+        n_ents += ents.len();
+        misaligned += bad;
+        n_tokens += doc.tokens.len();
+        let gold = ts.encode(doc.tokens.len(), &spans);
+        let prep = Prepared::new(&doc, clusters);
+        let extra = stack.as_ref().map(|m| crate::stack_extra(m, &prep));
+        prepared.push(PreparedDoc { prep, gold, extra });
+    }
+    if cfg.verbose {
+        eprintln!(
+            "train: {} docs, {} tokens, {} entities ({} misaligned), {} tags",
+            docs.len(),
+            n_tokens,
+            n_ents,
+            misaligned,
+            ts.n_tags()
+        );
+    }
+    let t = ts.n_tags();
+    let mut wts = Weights::new(t);
+    let mut rng = Rng(cfg.seed ^ 0x5eed);
+    let mut order: Vec<usize> = (0..prepared.len()).collect();
+    let mut work = Work::default();
+    let mut pred = Vec::new();
+    let mut margins = Vec::new();
+    let mut hist = History::default();
+    let mut best: Option<(f64, usize, Vec<u8>, usize)> = None;
+    let mut dev_f1 = Vec::new();
+    for epoch in 0..cfg.epochs.max(1) {
+        for i in (1..order.len()).rev() {
+            let j = (rng.next() % (i as u64 + 1)) as usize;
+            order.swap(i, j);
+        }
+        let mut errors = 0usize;
+        for &di in &order {
+            let pd = &prepared[di];
+            hist.clear();
+            for &seg in &pd.prep.segments {
+                tagger::segment_keys(&pd.prep, seg, flags, &hist, pd.extra.as_deref(), &mut work);
+                tagger::viterbi(&wts, &ts, &mut work, &mut pred, &mut margins);
+                let gold = &pd.gold[seg.a..seg.b];
+                if pred.as_slice() != gold {
+                    errors += 1;
+                    for k in 0..gold.len() {
+                        let (g, p) = (gold[k] as usize, pred[k] as usize);
+                        let gp = if k > 0 {
+                            Some(gold[k - 1] as usize)
+                        } else {
+                            None
+                        };
+                        let pp = if k > 0 {
+                            Some(pred[k - 1] as usize)
+                        } else {
+                            None
+                        };
+                        if g != p {
+                            for ki in work.offs[k]..work.offs[k + 1] {
+                                let key = work.keys[ki];
+                                wts.upd(key, g, 1.0);
+                                wts.upd(key, p, -1.0);
+                            }
+                        }
+                        if g != p || gp != pp {
+                            let kg = gp.map_or(t * t + g, |x| x * t + g);
+                            let kp = pp.map_or(t * t + p, |x| x * t + p);
+                            wts.upd_trans(kg, 1.0);
+                            wts.upd_trans(kp, -1.0);
+                        }
+                    }
+                }
+                wts.c += 1.0;
+                // The model's own predictions, as at run time (measured: 92.7 vs 91.7
+                // CoNLL dev with gold history).
+                let h: &[u16] = if cfg.gold_history { gold } else { &pred };
+                tagger::update_history(&mut hist, &pd.prep, seg, &ts, h);
+            }
+        }
+        let (bytes, nfeat) = wts.export(&ts, flags);
+        let mut f1 = None;
+        if !dev.is_empty() {
+            let model = Model::from_bytes(bytes.clone().into()).map_err(TrainError::Config)?;
+            let f = dev_score(&model, stack.as_ref(), clusters, &dev);
+            dev_f1.push(f);
+            f1 = Some(f);
+        }
+        if cfg.verbose {
+            eprintln!(
+                "epoch {}: {} segment errors, {} features, dev F1 {}",
+                epoch + 1,
+                errors,
+                nfeat,
+                f1.map_or("-".into(), |f| format!("{f:.2}"))
+            );
+        }
+        let score = f1.unwrap_or(epoch as f64);
+        if best.as_ref().is_none_or(|b| score > b.0) {
+            best = Some((score, epoch + 1, bytes, nfeat));
+        }
+    }
+    let (_, best_epoch, bytes, nfeat) =
+        best.ok_or_else(|| TrainError::Config("no epoch ran".into()))?;
+    std::fs::create_dir_all(&cfg.out_dir)?;
+    let path = cfg.out_dir.join(cfg.file_name());
+    std::fs::write(&path, &bytes)?;
+    Ok(TrainReport {
+        model_path: path,
+        documents: docs.len(),
+        tokens: n_tokens,
+        entities: n_ents,
+        misaligned,
+        features: nfeat,
+        model_bytes: bytes.len(),
+        dev_f1,
+        best_epoch,
+    })
+}
+
+/// Micro F1 (percent) of a model on gold documents, tagger only.
+fn dev_score(
+    model: &Model,
+    stack: Option<&Model>,
+    clusters: Option<&Clusters>,
+    dev: &[GoldDoc],
+) -> f64 {
+    let mut tp = 0usize;
+    let mut np = 0usize;
+    let mut ng = 0usize;
+    for d in dev {
+        let pred = crate::tag_spans(model, stack, clusters, &d.text);
+        let gold: std::collections::HashSet<(usize, usize, &str)> = d
+            .entities
+            .iter()
+            .map(|(s, e, l)| (*s, *e, l.as_str()))
+            .collect();
+        let predset: std::collections::HashSet<(usize, usize, &str)> = pred
+            .iter()
+            .map(|(s, e, l, _)| (*s, *e, l.as_str()))
+            .collect();
+        tp += predset.iter().filter(|x| gold.contains(*x)).count();
+        np += predset.len();
+        ng += gold.len();
+    }
+    crate::eval::prf(tp, np, ng).2 * 100.0
+}
