@@ -85,7 +85,7 @@ impl<'a> Scanner<'a> {
                 continue;
             }
             match self.parse(i) {
-                Some((st, m)) if m.end > st && !self.dateline(st, m.end) => {
+                Some((st, m)) if m.end > st => {
                     if let Some(q) = m.quarter {
                         self.last_q = Some(q);
                     }
@@ -101,17 +101,6 @@ impl<'a> Scanner<'a> {
         }
         let _ = self.text;
         out
-    }
-
-    /// "WASHINGTON, August 13 (Xinhua) --": a dateline near the top, which TimeML
-    /// leaves to the document creation time.
-    fn dateline(&self, s: usize, e: usize) -> bool {
-        let Some(t) = self.toks.get(s) else { return false };
-        if t.s > 80 || s < 2 || self.w(s - 1) != "," || self.w(e) != "(" {
-            return false;
-        }
-        let prev = self.raw(s - 2);
-        prev.len() > 1 && prev.bytes().all(|b| b.is_ascii_uppercase())
     }
 
     // ---- token access -------------------------------------------------------------
@@ -192,7 +181,17 @@ impl<'a> Scanner<'a> {
     }
 
     fn boundary(&self, k: usize) -> bool {
-        matches!(self.w(k), "." | "!" | "?" | ";" | "\"" | "`" | "(" | ")")
+        match self.w(k) {
+            // not after an initial or abbreviation ("U.S.", "Mr.", "Sept.")
+            "." => {
+                let p = if k > 0 { self.w(k - 1) } else { "" };
+                !(p.len() == 1
+                    || matches!(p, "mr" | "mrs" | "ms" | "dr" | "st" | "gen" | "gov" | "sen" | "rep" | "inc" | "corp" | "co")
+                    || lex::is_month_abbrev(p))
+            }
+            "!" | "?" | ";" | "\"" | "`" | "(" | ")" => true,
+            _ => false,
+        }
     }
 
     /// Some(true) for a future cue, Some(false) for a past-tense verb.
@@ -386,7 +385,8 @@ impl<'a> Scanner<'a> {
         if u == Unit::Quarter && (n == Some(1) && !the || hyph.is_some()) {
             return None;
         }
-        if u == Unit::Second && hyph.is_some() {
+        // "a second group", "the second-largest": ordinals, not durations.
+        if u == Unit::Second && (hyph.is_some() || n == Some(1) && matches!(self.w(k - 1), "a" | "one")) {
             return None;
         }
         // Ages ("6-year-old", "52 years old") are not temporal expressions in TimeML.
@@ -669,6 +669,9 @@ impl<'a> Scanner<'a> {
         if let Some(m) = self.numeric_date(k) {
             return Some(m);
         }
+        if let Some(m) = self.century(k) {
+            return Some(m);
+        }
         let y = self.year_at(k)?;
         let prev = if j > 0 { self.w(j - 1) } else { "" };
         if matches!(prev, "$" | "#" | "no" | "." | ":" | "/") && k == j && self.attached(j) || prev == "$" {
@@ -696,6 +699,20 @@ impl<'a> Scanner<'a> {
         let anchor = Day::new(y, 1, 1).map(|d| (d, Gran::Year));
         let m = M { anchor, ..M::date(k + 1, format!("{y:04}"), 0.85) };
         Some(if k == j { m.bare() } else { m })
+    }
+
+    /// "the 20th century", "the nineteenth century" = 19.
+    fn century(&self, k: usize) -> Option<M> {
+        let (n, k2) = match self.int(k) {
+            Some(n) if matches!(self.w(k + 1), "st" | "nd" | "rd" | "th") && self.attached(k + 1) => (n, k + 2),
+            Some(_) => return None,
+            None => (lex::ordinal_word(self.w(k))?, k + 1),
+        };
+        let k3 = self.hyphen(k2).unwrap_or(k2);
+        if self.w(k3) != "century" || !(1..=30).contains(&n) {
+            return None;
+        }
+        Some(M::date(k3 + 1, format!("{:02}", n - 1), 0.8))
     }
 
     fn decade_word(&self, k: usize) -> Option<&'static str> {
@@ -843,9 +860,10 @@ impl<'a> Scanner<'a> {
                 return Some(M::date(k + 1, v.into(), 0.6));
             };
             let n = i64::from(dir);
-            if u == Unit::Century && w == "this" {
-                // TimeBank: "this century" is the hundred years up to now.
-                return Some(M::new(k + 1, TimeType::Duration, "P100Y".into(), 0.6));
+            if u == Unit::Century && w == "this" || matches!(u, Unit::Century | Unit::Decade) && dir == -1 {
+                // TimeBank: "this century", "the past decade" are the years up to now.
+                let v = if u == Unit::Century { "P100Y" } else { "P10Y" };
+                return Some(M::new(k + 1, TimeType::Duration, v.into(), 0.6));
             }
             let (value, anchor) = match u {
                 Unit::Year => {
