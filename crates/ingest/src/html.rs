@@ -401,10 +401,13 @@ pub(crate) fn estimate_depth(lower: &str) -> usize {
                     > 0;
                 if RAW_TEXT.contains(&name) && !foreign {
                     i = skip_past_end_tag(lower, end, name);
-                } else if !(self_closing && foreign)
-                    && !VOID.contains(&name)
-                    && !OPTIONAL_END.contains(&name)
-                {
+                } else {
+                    let no_depth = (self_closing && foreign)
+                        || VOID.contains(&name)
+                        || OPTIONAL_END.contains(&name);
+                    if no_depth {
+                        continue;
+                    }
                     stack.push(name);
                     *open.entry(name).or_insert(0) += 1;
                     max = max.max(stack.len());
