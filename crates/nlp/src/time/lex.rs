@@ -272,6 +272,8 @@ pub fn is_start_word(w: &str) -> bool {
         const WORDS: &[&str] = &[
             "the", "a", "an", "this", "that", "these", "last", "next", "past", "coming", "previous",
             "following", "latest", "first", "early", "earlier", "late", "later", "mid", "middle", "end",
+            "christmas", "halloween", "thanksgiving", "election", "labor", "memorial", "independence",
+            "veterans", "new",
             "beginning", "start", "about", "around", "approximately", "nearly", "almost", "roughly",
             "some", "more", "less", "at", "over", "up", "just", "only", "no", "today", "yesterday",
             "tomorrow", "tonight", "now", "currently", "current", "recently", "recent", "previously",

@@ -265,6 +265,7 @@ impl<'a> Scanner<'a> {
             self.refs(j),
             self.weekday(j),
             self.the_unit(j),
+            self.holiday(j),
         ];
         let mut best: Option<M> = None;
         for c in cands.into_iter().flatten() {
@@ -408,8 +409,10 @@ impl<'a> Scanner<'a> {
         // "$5 a year", "twice a day": a frequency.
         if article && !the && j > 0 {
             let p = self.w(j - 1);
-            // TimeBank rarely marks rates ("$1.76 a year", "four flights a week").
-            if self.is(j - 1, Kind::Num) || matches!(p, "million" | "billion" | "%" | "percent" | "cents") {
+            // TimeBank rarely marks rates ("$1.76 a year", "four flights a week", "700 seats a week").
+            let plural_noun = p.len() > 3 && p.ends_with('s') && !p.ends_with("ss") && !matches!(p, "this" | "was" | "has");
+            let cont = matches!(self.w(end), "ago" | "earlier" | "later" | "before" | "after" | "or");
+            if !cont && (self.is(j - 1, Kind::Num) || plural_noun || matches!(p, "million" | "billion" | "%" | "percent")) {
                 return None;
             }
             if matches!(p, "twice" | "once" | "times") {
@@ -580,7 +583,7 @@ impl<'a> Scanner<'a> {
             let p = if k > 0 { self.w(k - 1) } else { "" };
             let ok = matches!(
                 p,
-                "in" | "since" | "until" | "by" | "early" | "late" | "mid" | "last" | "next" | "this" | "of" | "from"
+                "in" | "since" | "until" | "by" | "early" | "late" | "mid" | "last" | "next" | "this" | "of" | "from" | "the"
                     | "to" | "through" | "before" | "after" | "between" | "during" | "-" | "and" | "or" | "that"
             );
             if !ok {
@@ -1018,6 +1021,77 @@ impl<'a> Scanner<'a> {
         Some(M { anchor: Some((d, Gran::Day)), ..M::date(end, value, 0.8) })
     }
 
+    /// Fixed and movable public holidays (US news): resolved to the nearest occurrence.
+    fn holiday(&self, j: usize) -> Option<M> {
+        if !self.capitalized(j) {
+            return None;
+        }
+        let w = self.w(j);
+        let next = self.w(j + 1);
+        // (month, day) or (month, weekday, n-th; 0 = last), and the tokens used
+        let (rule, end): ((u32, u32, i32), usize) = match w {
+            "christmas" if next == "eve" => ((12, 24, -1), j + 2),
+            "christmas" => ((12, 25, -1), if next == "day" { j + 2 } else { j + 1 }),
+            "halloween" => ((10, 31, -1), j + 1),
+            "thanksgiving" => ((11, 4, 4), if next == "day" { j + 2 } else { j + 1 }),
+            "election" if next == "day" => ((11, 0, 0), j + 2),
+            "labor" if next == "day" => ((9, 1, 1), j + 2),
+            "memorial" if next == "day" => ((5, 1, 0), j + 2),
+            "independence" if next == "day" => ((7, 4, -1), j + 2),
+            "veterans" if next == "day" => ((11, 11, -1), j + 2),
+            "new" if next == "year" && self.w(j + 2) == "'" && self.w(j + 3) == "s" => {
+                let e = if matches!(self.w(j + 4), "day" | "eve") { j + 5 } else { j + 4 };
+                let eve = self.w(j + 4) == "eve";
+                (if eve { (12, 31, -1) } else { (1, 1, -1) }, e)
+            }
+            _ => return None,
+        };
+        let date_in = |y: i32| -> Option<Day> {
+            let (m, a, n) = rule;
+            if n < 0 {
+                return Day::new(y, m, a);
+            }
+            if n == 0 && a == 0 {
+                // Election Day: the Tuesday after the first Monday of November.
+                let first = Day::new(y, m, 1)?;
+                let to_monday = (8 - i64::from(first.weekday())) % 7;
+                return first.add_days(to_monday + 1);
+            }
+            if n == 0 {
+                // last weekday `a` of the month
+                let last = Day::new(y, m, month_len(y, m))?;
+                return last.add_days(-((i64::from(last.weekday()) - i64::from(a)).rem_euclid(7)));
+            }
+            let first = Day::new(y, m, 1)?;
+            let off = (i64::from(a) - i64::from(first.weekday())).rem_euclid(7) + 7 * (i64::from(n) - 1);
+            first.add_days(off)
+        };
+        let Some(dct) = self.dct else { return Some(M::date(end, X_DAY.into(), 0.6)) };
+        let fut = self.future(j, end);
+        let mut dir = 0;
+        if j > 0 {
+            match self.w(j - 1) {
+                "last" => dir = -1,
+                "next" => dir = 1,
+                _ => {}
+            }
+        }
+        let mut best: Option<(i64, Day)> = None;
+        for y in [dct.y - 1, dct.y, dct.y + 1] {
+            let Some(d) = date_in(y) else { continue };
+            let diff = d.num() - dct.num();
+            if dir < 0 && diff >= 0 || dir > 0 && diff <= 0 {
+                continue;
+            }
+            let Some(c) = Self::lean_cost(diff, fut) else { continue };
+            if best.is_none_or(|(bc, _)| c < bc) {
+                best = Some((c, d));
+            }
+        }
+        let d = best?.1;
+        Some(M { anchor: Some((d, Gran::Day)), ..M::date(end, d.ymd(), 0.8) })
+    }
+
     // ---- quarters and halves ------------------------------------------------------------------
 
     fn quarter(&self, j: usize) -> Option<M> {
@@ -1352,10 +1426,16 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// "the year" / "the month" / "the week" / "for years" / "year-earlier".
+    /// "the year" / "the month" / "the week" / "for years" / "year-earlier" / "day-long".
     fn the_unit(&self, j: usize) -> Option<M> {
         let w = self.w(j);
         let d = self.dct;
+        if let (Some((u, pl)), Some(k)) = (lex::unit(w), self.hyphen(j + 1)) {
+            if self.w(k) == "long" {
+                let v = Self::dur_value(if pl { None } else { Some(1) }, u);
+                return Some(M::new(k + 1, TimeType::Duration, v, 0.7).bare());
+            }
+        }
         if w == "year" && self.hyphen(j + 1).is_some() && matches!(self.w(j + 2), "earlier" | "ago") {
             let v = match (self.last_q, d) {
                 (Some((y, q)), _) => format!("{:04}-Q{q}", y - 1),
