@@ -35,40 +35,221 @@ pub struct Args {
 }
 
 const FIRST: &[&str] = &[
-    "Amira", "Jonas", "Karim", "Elena", "Tomas", "Leila", "Pieter", "Sofia", "Rashid", "Ingrid", "Mateo", "Yusuf",
-    "Hanna", "Viktor", "Nadia", "Oskar", "Farah", "Lukas", "Mira", "Daniel",
+    "Amira", "Jonas", "Karim", "Elena", "Tomas", "Leila", "Pieter", "Sofia", "Rashid", "Ingrid",
+    "Mateo", "Yusuf", "Hanna", "Viktor", "Nadia", "Oskar", "Farah", "Lukas", "Mira", "Daniel",
 ];
 const LAST: &[&str] = &[
-    "Okafor", "Lindqvist", "Haddad", "Novak", "Brandt", "Moreau", "Kowalski", "Rahimi", "Jansen", "Costa", "Petrov",
-    "Nakamura", "Oduya", "Schneider", "Aziz", "Dubois", "Fischer", "Larsen", "Romano", "Vidal",
+    "Okafor",
+    "Lindqvist",
+    "Haddad",
+    "Novak",
+    "Brandt",
+    "Moreau",
+    "Kowalski",
+    "Rahimi",
+    "Jansen",
+    "Costa",
+    "Petrov",
+    "Nakamura",
+    "Oduya",
+    "Schneider",
+    "Aziz",
+    "Dubois",
+    "Fischer",
+    "Larsen",
+    "Romano",
+    "Vidal",
 ];
 const ORGS: &[&str] = &[
-    "Northern Crescent Brigade", "European Border Agency", "Ministry of Interior", "Red Harbour Logistics",
-    "National Police", "Coastal Security Council", "Atlas Relief Foundation", "United Nations", "Europol",
-    "Federal Prosecutor's Office", "Eastern Front Movement", "Baltic Shipping Group",
+    "Northern Crescent Brigade",
+    "European Border Agency",
+    "Ministry of Interior",
+    "Red Harbour Logistics",
+    "National Police",
+    "Coastal Security Council",
+    "Atlas Relief Foundation",
+    "United Nations",
+    "Europol",
+    "Federal Prosecutor's Office",
+    "Eastern Front Movement",
+    "Baltic Shipping Group",
 ];
 const PLACES: &[&str] = &[
-    "Rotterdam", "Antwerp", "Lyon", "Malmo", "Hamburg", "Tripoli", "Raqqa", "Istanbul", "Athens", "Vienna", "Gdansk",
-    "Marseille", "Brussels", "Aleppo", "Tunis", "Valletta",
+    "Rotterdam",
+    "Antwerp",
+    "Lyon",
+    "Malmo",
+    "Hamburg",
+    "Tripoli",
+    "Raqqa",
+    "Istanbul",
+    "Athens",
+    "Vienna",
+    "Gdansk",
+    "Marseille",
+    "Brussels",
+    "Aleppo",
+    "Tunis",
+    "Valletta",
 ];
 const MONTHS: &[&str] = &[
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
     "December",
 ];
 const WORDS: &[&str] = &[
-    "the", "of", "and", "to", "a", "in", "that", "was", "for", "on", "with", "said", "by", "at", "from", "officials",
-    "police", "attack", "network", "group", "security", "investigation", "suspect", "suspects", "city", "border",
-    "weapons", "funds", "transfer", "meeting", "report", "government", "forces", "members", "arrested", "charged",
-    "court", "evidence", "according", "statement", "minister", "spokesman", "intelligence", "operation", "cell",
-    "recruits", "returned", "fighters", "travelled", "planned", "explosives", "vehicle", "van", "safe", "house",
-    "prosecutors", "alleged", "told", "reporters", "week", "month", "year", "after", "before", "during", "between",
-    "several", "two", "three", "dozens", "hundreds", "people", "killed", "injured", "wounded", "station", "market",
-    "port", "airport", "bank", "accounts", "money", "phone", "calls", "messages", "encrypted", "contacts", "leader",
-    "commander", "handler", "financier", "logistics", "company", "front", "shipment", "containers", "customs",
-    "authorities", "raid", "search", "warrant", "detained", "released", "trial", "hearing", "judge", "lawyer",
-    "denied", "confirmed", "claimed", "responsibility", "threat", "level", "raised", "warned", "public", "crowd",
-    "is", "were", "had", "has", "have", "be", "been", "not", "but", "also", "which", "who", "their", "its", "it",
-    "this", "an", "as", "into", "over", "under", "new", "local", "regional", "national", "international",
+    "the",
+    "of",
+    "and",
+    "to",
+    "a",
+    "in",
+    "that",
+    "was",
+    "for",
+    "on",
+    "with",
+    "said",
+    "by",
+    "at",
+    "from",
+    "officials",
+    "police",
+    "attack",
+    "network",
+    "group",
+    "security",
+    "investigation",
+    "suspect",
+    "suspects",
+    "city",
+    "border",
+    "weapons",
+    "funds",
+    "transfer",
+    "meeting",
+    "report",
+    "government",
+    "forces",
+    "members",
+    "arrested",
+    "charged",
+    "court",
+    "evidence",
+    "according",
+    "statement",
+    "minister",
+    "spokesman",
+    "intelligence",
+    "operation",
+    "cell",
+    "recruits",
+    "returned",
+    "fighters",
+    "travelled",
+    "planned",
+    "explosives",
+    "vehicle",
+    "van",
+    "safe",
+    "house",
+    "prosecutors",
+    "alleged",
+    "told",
+    "reporters",
+    "week",
+    "month",
+    "year",
+    "after",
+    "before",
+    "during",
+    "between",
+    "several",
+    "two",
+    "three",
+    "dozens",
+    "hundreds",
+    "people",
+    "killed",
+    "injured",
+    "wounded",
+    "station",
+    "market",
+    "port",
+    "airport",
+    "bank",
+    "accounts",
+    "money",
+    "phone",
+    "calls",
+    "messages",
+    "encrypted",
+    "contacts",
+    "leader",
+    "commander",
+    "handler",
+    "financier",
+    "logistics",
+    "company",
+    "front",
+    "shipment",
+    "containers",
+    "customs",
+    "authorities",
+    "raid",
+    "search",
+    "warrant",
+    "detained",
+    "released",
+    "trial",
+    "hearing",
+    "judge",
+    "lawyer",
+    "denied",
+    "confirmed",
+    "claimed",
+    "responsibility",
+    "threat",
+    "level",
+    "raised",
+    "warned",
+    "public",
+    "crowd",
+    "is",
+    "were",
+    "had",
+    "has",
+    "have",
+    "be",
+    "been",
+    "not",
+    "but",
+    "also",
+    "which",
+    "who",
+    "their",
+    "its",
+    "it",
+    "this",
+    "an",
+    "as",
+    "into",
+    "over",
+    "under",
+    "new",
+    "local",
+    "regional",
+    "national",
+    "international",
 ];
 
 /// A small, fast deterministic PRNG (xorshift64*): the corpus must be the same on every run.
@@ -95,7 +276,10 @@ fn story(rng: &mut Rng, n: usize) -> (String, String) {
     let year = 2024 + rng.below(3);
     let date = format!("{year}-{month:02}-{day:02}");
     let place = rng.pick(PLACES);
-    let mut text = format!("{} attack inquiry widens, report {n}\n\n{place}, {date} — ", rng.pick(ORGS));
+    let mut text = format!(
+        "{} attack inquiry widens, report {n}\n\n{place}, {date} — ",
+        rng.pick(ORGS)
+    );
     let mut words = 0;
     while words < 600 {
         let len = 12 + rng.below(14) as usize;
@@ -175,9 +359,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         total_bytes += text.len() as u64;
     }
 
-    let opts = dossier::IngestOptions { threads: args.threads, ..crate::ingest::options() };
+    let opts = dossier::IngestOptions {
+        threads: args.threads,
+        ..crate::ingest::options()
+    };
     let started = Instant::now();
-    let report = crate::ingest::run_inputs(&db.display().to_string(), vec![Input::Path(corpus.clone())], &opts, &NoProgress)?;
+    let report = crate::ingest::run_inputs(
+        &db.display().to_string(),
+        vec![Input::Path(corpus.clone())],
+        &opts,
+        &NoProgress,
+    )?;
     let secs = started.elapsed().as_secs_f64();
     let rss_after_ingest = max_rss_mb();
 
@@ -188,30 +380,57 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     for i in 0..args.queries {
         let (text, filters) = match i % 6 {
             0 => (qrng.pick(LAST).to_string(), SearchFilters::default()),
-            1 => (format!("{} {}", qrng.pick(WORDS), qrng.pick(PLACES)), SearchFilters::default()),
-            2 => (format!("\"{} {}\"", qrng.pick(FIRST), qrng.pick(LAST)), SearchFilters::default()),
-            3 => (format!("{} OR {}", qrng.pick(PLACES), qrng.pick(PLACES)), SearchFilters::default()),
+            1 => (
+                format!("{} {}", qrng.pick(WORDS), qrng.pick(PLACES)),
+                SearchFilters::default(),
+            ),
+            2 => (
+                format!("\"{} {}\"", qrng.pick(FIRST), qrng.pick(LAST)),
+                SearchFilters::default(),
+            ),
+            3 => (
+                format!("{} OR {}", qrng.pick(PLACES), qrng.pick(PLACES)),
+                SearchFilters::default(),
+            ),
             4 => (
                 format!("{} -{}", qrng.pick(WORDS), qrng.pick(PLACES)),
-                SearchFilters { entity_type: Some(EntityLabel::Person), ..Default::default() },
+                SearchFilters {
+                    entity_type: Some(EntityLabel::Person),
+                    ..Default::default()
+                },
             ),
             _ => (
                 {
                     let w = qrng.pick(WORDS);
                     format!("{}*", w.get(..3).unwrap_or(w))
                 },
-                SearchFilters { from: Some("2025-01-01".into()), to: Some("2025-12-31".into()), ..Default::default() },
+                SearchFilters {
+                    from: Some("2025-01-01".into()),
+                    to: Some("2025-12-31".into()),
+                    ..Default::default()
+                },
             ),
         };
-        let Ok(query) = Query::parse(&text) else { continue };
-        let req = SearchRequest { query, filters, limit: 10, offset: 0 };
+        let Ok(query) = Query::parse(&text) else {
+            continue;
+        };
+        let req = SearchRequest {
+            query,
+            filters,
+            limit: 10,
+            offset: 0,
+        };
         let t = Instant::now();
         let res = store.search(&req)?;
         latencies.push(t.elapsed().as_secs_f64() * 1000.0);
         matched += usize::from(!res.hits.is_empty());
     }
     latencies.sort_by(|a, b| a.total_cmp(b));
-    let (p50, p95, p99) = (percentile(&latencies, 0.5), percentile(&latencies, 0.95), percentile(&latencies, 0.99));
+    let (p50, p95, p99) = (
+        percentile(&latencies, 0.5),
+        percentile(&latencies, 0.95),
+        percentile(&latencies, 0.99),
+    );
     let mb = total_bytes as f64 / 1e6;
     let figures = serde_json::json!({
         "documents": args.docs,
@@ -232,8 +451,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if args.json {
         crate::output::print_json(&figures)?;
     } else {
-        println!("ingest: {} docs ({mb:.1} MB) in {secs:.2}s = {:.0} docs/s, {:.2} MB/s; {} errors",
-            report.inserted, report.inserted as f64 / secs, mb / secs, report.errors.len());
+        println!(
+            "ingest: {} docs ({mb:.1} MB) in {secs:.2}s = {:.0} docs/s, {:.2} MB/s; {} errors",
+            report.inserted,
+            report.inserted as f64 / secs,
+            mb / secs,
+            report.errors.len()
+        );
         println!("peak memory (max RSS): {rss_after_ingest:.0} MB");
         println!("search: {} queries ({matched} with hits): p50 {p50:.2} ms, p95 {p95:.2} ms, p99 {p99:.2} ms", latencies.len());
     }

@@ -10,8 +10,11 @@ use std::process::ExitCode;
 /// The sample corpus: fictional reports, e-mails and articles about a fictional
 /// network (see corpus/demo/README.md). Compiled into the binary.
 #[derive(RustEmbed)]
-#[folder = "../../corpus/demo/"]
+#[folder = "../../corpus/demo/docs/"]
 pub struct DemoCorpus;
+
+/// The corpus' answer key, for the default question.
+const EXPECTED: &str = include_str!("../../../corpus/demo/expected.json");
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -20,30 +23,39 @@ pub struct Args {
     search: Option<String>,
 }
 
-/// Files of the corpus that are documents (not its README or test expectations).
+/// Every file of the corpus, in name order.
 pub fn corpus_inputs() -> Vec<Input> {
     let mut names: Vec<String> = DemoCorpus::iter().map(|n| n.into_owned()).collect();
     names.sort();
     names
         .into_iter()
-        .filter(|n| n != "README.md" && n != "expected.json")
         .filter_map(|n| {
-            DemoCorpus::get(&n).map(|f| Input::Bytes { name: format!("demo/{n}"), bytes: f.data.into_owned() })
+            DemoCorpus::get(&n).map(|f| Input::Bytes {
+                name: format!("demo/{n}"),
+                bytes: f.data.into_owned(),
+            })
         })
         .collect()
 }
 
 /// The corpus' own first example question, from its expectations file.
 fn default_query() -> String {
-    DemoCorpus::get("expected.json")
-        .and_then(|f| serde_json::from_slice::<serde_json::Value>(&f.data).ok())
-        .and_then(|v| v.pointer("/searches/0/query").and_then(|q| q.as_str()).map(String::from))
+    serde_json::from_str::<serde_json::Value>(EXPECTED)
+        .ok()
+        .and_then(|v| {
+            v.pointer("/searches/0/query")
+                .and_then(|q| q.as_str())
+                .map(String::from)
+        })
         .unwrap_or_else(|| "attack".to_string())
 }
 
 pub fn run(db: &str, args: Args) -> anyhow::Result<ExitCode> {
     let inputs = corpus_inputs();
-    println!("dossier demo: ingesting {} sample files into {db}", inputs.len());
+    println!(
+        "dossier demo: ingesting {} sample files into {db}",
+        inputs.len()
+    );
     let progress = crate::ingest::Progress::new();
     let report = crate::ingest::run_inputs(db, inputs, &crate::ingest::options(), &progress)?;
     progress.finish();
@@ -57,29 +69,69 @@ pub fn run(db: &str, args: Args) -> anyhow::Result<ExitCode> {
     );
 
     println!("\n== documents");
-    for d in store.documents(Page { limit: 100, offset: 0 })? {
-        let date = d.published.as_deref().and_then(|p| p.get(..10)).unwrap_or("----------");
+    for d in store.documents(Page {
+        limit: 100,
+        offset: 0,
+    })? {
+        let date = d
+            .published
+            .as_deref()
+            .and_then(|p| p.get(..10))
+            .unwrap_or("----------");
         let title = d.title.clone().unwrap_or_else(|| d.source.clone());
-        let dup = if d.near_duplicate_of.is_some() { "  [near-duplicate]" } else { "" };
-        println!("  {}  {date}  {:<5} {}{dup}", &d.id.0[..12], d.format, truncate(&one_line(&title), 64));
+        let dup = if d.near_duplicate_of.is_some() {
+            "  [near-duplicate]"
+        } else {
+            ""
+        };
+        println!(
+            "  {}  {date}  {:<5} {}{dup}",
+            &d.id.0[..12],
+            d.format,
+            truncate(&one_line(&title), 64)
+        );
     }
 
     println!("\n== most mentioned entities");
-    for e in store.entities(None, Page { limit: 15, offset: 0 })? {
-        println!("  {:>4} mentions in {:>2} docs  {:<14} {}", e.mentions, e.documents, e.label.as_str(), e.name);
+    for e in store.entities(
+        None,
+        Page {
+            limit: 15,
+            offset: 0,
+        },
+    )? {
+        println!(
+            "  {:>4} mentions in {:>2} docs  {:<14} {}",
+            e.mentions,
+            e.documents,
+            e.label.as_str(),
+            e.name
+        );
     }
 
     let q = args.search.unwrap_or_else(default_query);
     println!("\n== search: {q}");
     let query = Query::parse(&q).map_err(|e| anyhow::anyhow!("bad query {q:?}: {e}"))?;
-    let results =
-        store.search(&SearchRequest { query, filters: SearchFilters::default(), limit: 5, offset: 0 })?;
+    let results = store.search(&SearchRequest {
+        query,
+        filters: SearchFilters::default(),
+        limit: 5,
+        offset: 0,
+    })?;
     for hit in &results.hits {
-        println!("  {}  {}", &hit.id.0[..12], hit.title.as_deref().unwrap_or(&hit.source));
+        println!(
+            "  {}  {}",
+            &hit.id.0[..12],
+            hit.title.as_deref().unwrap_or(&hit.source)
+        );
         println!("      {}", truncate(&one_line(&hit.snippet), 160));
     }
     println!(
         "\nNext: `dossier search QUERY`, `dossier show ID`, `dossier entities --type Person` (all with --db {db})."
     );
-    Ok(if report.errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if report.errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }

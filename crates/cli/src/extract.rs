@@ -40,7 +40,10 @@ pub fn extract_line(pipeline: &Pipeline, line: &[u8], schema: Schema) -> serde_j
     let line = line.strip_suffix(b"\r").unwrap_or(line);
     let parsed: Result<InputLine, String> = std::str::from_utf8(line)
         .map_err(|e| format!("line is not valid UTF-8: {e}"))
-        .and_then(|s| serde_json::from_str(s).map_err(|e| format!("not a JSON object with \"id\" and \"text\": {e}")));
+        .and_then(|s| {
+            serde_json::from_str(s)
+                .map_err(|e| format!("not a JSON object with \"id\" and \"text\": {e}"))
+        });
     match parsed {
         Err(error) => {
             // Salvage the id if the line is JSON with an id but, say, no text.
@@ -51,7 +54,11 @@ pub fn extract_line(pipeline: &Pipeline, line: &[u8], schema: Schema) -> serde_j
             serde_json::json!({"id": id, "error": error})
         }
         Ok(input) => {
-            let published = input.published.as_deref().filter(|p| p.len() >= 10).and_then(|p| p.get(..10));
+            let published = input
+                .published
+                .as_deref()
+                .filter(|p| p.len() >= 10)
+                .and_then(|p| p.get(..10));
             let ctx = DocContext { published };
             let Extraction { entities, .. } = pipeline.extract(&input.text, &ctx, schema);
             serde_json::json!({"id": input.id, "entities": entities})

@@ -29,14 +29,27 @@ pub fn run(db: &str, args: Args) -> anyhow::Result<ExitCode> {
     let inputs = args
         .paths
         .iter()
-        .map(|p| if p == "-" { Input::Stdin } else { Input::Path(PathBuf::from(p)) })
+        .map(|p| {
+            if p == "-" {
+                Input::Stdin
+            } else {
+                Input::Path(PathBuf::from(p))
+            }
+        })
         .collect();
-    let opts = IngestOptions { threads: args.threads, ..options() };
+    let opts = IngestOptions {
+        threads: args.threads,
+        ..options()
+    };
     let progress = Progress::new();
     let report = run_inputs(db, inputs, &opts, &progress)?;
     progress.finish();
     print_summary(&report, args.json)?;
-    Ok(if report.errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if report.errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 /// Ingest options for the binary: PDFs are parsed by this executable in a child
@@ -44,10 +57,19 @@ pub fn run(db: &str, args: Args) -> anyhow::Result<ExitCode> {
 /// costs one file, not the run.
 pub fn options() -> IngestOptions {
     let pdf = match std::env::current_exe() {
-        Ok(program) => PdfMode::Subprocess { program, args: vec!["internal-pdf-text".into()] },
+        Ok(program) => PdfMode::Subprocess {
+            program,
+            args: vec!["internal-pdf-text".into()],
+        },
         Err(_) => PdfMode::InProcess,
     };
-    IngestOptions { config: IngestConfig { pdf, ..IngestConfig::default() }, ..IngestOptions::default() }
+    IngestOptions {
+        config: IngestConfig {
+            pdf,
+            ..IngestConfig::default()
+        },
+        ..IngestOptions::default()
+    }
 }
 
 pub fn run_inputs(
@@ -58,7 +80,13 @@ pub fn run_inputs(
 ) -> anyhow::Result<IngestReport> {
     let mut store = dossier::open_store(db, true)?;
     let pipeline = dossier::nlp::Pipeline::load_default().context("loading the NLP models")?;
-    Ok(dossier::ingest(store.as_mut(), &pipeline, inputs, opts, progress)?)
+    Ok(dossier::ingest(
+        store.as_mut(),
+        &pipeline,
+        inputs,
+        opts,
+        progress,
+    )?)
 }
 
 pub fn print_summary(report: &IngestReport, json: bool) -> anyhow::Result<()> {
@@ -90,7 +118,10 @@ pub fn print_summary(report: &IngestReport, json: bool) -> anyhow::Result<()> {
         report.near_duplicates
     );
     if !report.errors.is_empty() {
-        eprintln!("{} file(s) or record(s) could not be ingested:", report.errors.len());
+        eprintln!(
+            "{} file(s) or record(s) could not be ingested:",
+            report.errors.len()
+        );
         for e in &report.errors {
             eprintln!("  {}: {}", e.source_name, e.cause);
         }
@@ -114,8 +145,10 @@ impl Progress {
         let bar = std::io::stderr().is_terminal().then(|| {
             let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr_with_hz(8));
             bar.set_style(
-                ProgressStyle::with_template("{bar:30} {pos}/{len} files  {msg}  [{elapsed_precise}]")
-                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+                ProgressStyle::with_template(
+                    "{bar:30} {pos}/{len} files  {msg}  [{elapsed_precise}]",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
             );
             bar
         });
@@ -128,14 +161,6 @@ impl Progress {
             started: Instant::now(),
             last_line: Mutex::new(Instant::now()),
         }
-    }
-
-    /// Hidden progress: for commands that print their own output.
-    pub fn hidden() -> Progress {
-        let mut p = Progress::new();
-        p.bar = None;
-        *p.last_line.get_mut().unwrap_or_else(|e| e.into_inner()) = Instant::now() + Duration::from_secs(1 << 30);
-        p
     }
 
     fn status(&self) -> String {
@@ -187,7 +212,11 @@ impl ProgressSink for Progress {
         } else if let Ok(mut last) = self.last_line.lock() {
             if last.elapsed() >= Duration::from_secs(2) {
                 *last = Instant::now();
-                eprintln!("ingest: {} files read, {}", self.files.load(Ordering::Relaxed), self.status());
+                eprintln!(
+                    "ingest: {} files read, {}",
+                    self.files.load(Ordering::Relaxed),
+                    self.status()
+                );
             }
         }
     }

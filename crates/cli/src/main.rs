@@ -21,7 +21,13 @@ use std::process::ExitCode;
 #[command(name = "dossier", version, about, long_about, max_term_width = 100)]
 struct Cli {
     /// Knowledge base: a SQLite file (created by `ingest`/`demo` if missing).
-    #[arg(long, global = true, env = "DOSSIER_DB", default_value = "dossier.db", value_name = "PATH")]
+    #[arg(
+        long,
+        global = true,
+        env = "DOSSIER_DB",
+        default_value = "dossier.db",
+        value_name = "PATH"
+    )]
     db: String,
 
     #[command(subcommand)]

@@ -28,7 +28,10 @@ pub struct PageArgs {
 
 impl PageArgs {
     fn page(&self) -> Page {
-        Page { limit: self.limit, offset: self.offset }
+        Page {
+            limit: self.limit,
+            offset: self.offset,
+        }
     }
 }
 
@@ -79,13 +82,17 @@ fn parse_date(s: &str) -> Result<String, String> {
     let ok = b.len() == 10
         && b[4] == b'-'
         && b[7] == b'-'
-        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
     let month: u32 = s.get(5..7).and_then(|m| m.parse().ok()).unwrap_or(0);
     let day: u32 = s.get(8..10).and_then(|d| d.parse().ok()).unwrap_or(0);
     if ok && (1..=12).contains(&month) && (1..=31).contains(&day) {
         Ok(s.to_string())
     } else {
-        Err(format!("{s:?} is not a date: use YYYY-MM-DD, e.g. 2025-03-01"))
+        Err(format!(
+            "{s:?} is not a date: use YYYY-MM-DD, e.g. 2025-03-01"
+        ))
     }
 }
 
@@ -138,10 +145,23 @@ pub fn search(db: &str, args: SearchArgs) -> anyhow::Result<ExitCode> {
     );
     for hit in &results.hits {
         let title = hit.title.as_deref().unwrap_or("(untitled)");
-        let date = hit.published.as_deref().map(|d| d.get(..10).unwrap_or(d)).unwrap_or("");
-        println!("\n{}  {:.2}  {}  {}", &hit.id.0[..12.min(hit.id.0.len())], hit.score, date, truncate(title, 70));
+        let date = hit
+            .published
+            .as_deref()
+            .map(|d| d.get(..10).unwrap_or(d))
+            .unwrap_or("");
+        println!(
+            "\n{}  {:.2}  {}  {}",
+            &hit.id.0[..12.min(hit.id.0.len())],
+            hit.score,
+            date,
+            truncate(title, 70)
+        );
         println!("  {}", hit.source);
-        println!("  {}", one_line(&mark_highlights(&hit.snippet, &hit.highlights)));
+        println!(
+            "  {}",
+            one_line(&mark_highlights(&hit.snippet, &hit.highlights))
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -185,14 +205,21 @@ pub fn docs(db: &str, args: PageArgs) -> anyhow::Result<ExitCode> {
         println!("no documents (yet): add some with `dossier ingest PATH`");
     }
     for d in docs {
-        let date = d.published.as_deref().map(|p| p.get(..10).unwrap_or(p)).unwrap_or("----------");
+        let date = d
+            .published
+            .as_deref()
+            .map(|p| p.get(..10).unwrap_or(p))
+            .unwrap_or("----------");
         let title = d.title.clone().unwrap_or_else(|| d.source.clone());
         let mut flags = String::new();
         if d.parent.is_some() {
             flags.push_str(" [attachment]");
         }
         if let Some(dup) = &d.near_duplicate_of {
-            flags.push_str(&format!(" [near-duplicate of {}]", &dup.0[..12.min(dup.0.len())]));
+            flags.push_str(&format!(
+                " [near-duplicate of {}]",
+                &dup.0[..12.min(dup.0.len())]
+            ));
         }
         println!(
             "{}  {}  {:<5} {:>4} mentions  {}{}",
@@ -250,10 +277,20 @@ pub fn show(db: &str, args: ShowArgs) -> anyhow::Result<ExitCode> {
         println!("{} entity mention(s):", doc.mentions.len());
         for m in &doc.mentions {
             let e = &m.mention;
-            let canon = if m.canonical != e.text { format!(" → {}", m.canonical) } else { String::new() };
+            let canon = if m.canonical != e.text {
+                format!(" → {}", m.canonical)
+            } else {
+                String::new()
+            };
             println!(
                 "  {:>6}–{:<6} {:<18} {}{}  ({:.2}, {})",
-                e.start, e.end, e.label.as_str(), e.text, canon, e.confidence, e.extractor
+                e.start,
+                e.end,
+                e.label.as_str(),
+                e.text,
+                canon,
+                e.confidence,
+                e.extractor
             );
         }
     }
@@ -311,7 +348,13 @@ pub fn entities(db: &str, args: EntitiesArgs) -> anyhow::Result<ExitCode> {
         println!("no entities found");
     }
     for e in list {
-        println!("{:>6} mentions {:>5} docs  {:<18} {}", e.mentions, e.documents, e.label.as_str(), e.name);
+        println!(
+            "{:>6} mentions {:>5} docs  {:<18} {}",
+            e.mentions,
+            e.documents,
+            e.label.as_str(),
+            e.name
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -367,7 +410,10 @@ mod tests {
         };
         let a = m(0, 11, EntityLabel::Person);
         let b = m(15, 23, EntityLabel::Location);
-        assert_eq!(mark_entities("Dick Schoof in Den Haag", &[&a, &b]), "[Dick Schoof]{Person} in [Den Haag]{Location}");
+        assert_eq!(
+            mark_entities("Dick Schoof in Den Haag", &[&a, &b]),
+            "[Dick Schoof]{Person} in [Den Haag]{Location}"
+        );
     }
 
     #[test]

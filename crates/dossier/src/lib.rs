@@ -17,7 +17,9 @@ pub use dossier_nlp as nlp;
 pub use dossier_resolve as resolve;
 pub use dossier_store as store;
 
-pub use pipeline::{ingest, IngestOptions, IngestReport, Input, NoProgress, ProgressEvent, ProgressSink};
+pub use pipeline::{
+    ingest, IngestOptions, IngestReport, Input, NoProgress, ProgressEvent, ProgressSink,
+};
 
 use dossier_store::{SqliteStore, Store, StoreError};
 use std::path::Path;
@@ -29,10 +31,15 @@ pub fn open_store(db: &str, create: bool) -> Result<Box<dyn Store>, StoreError> 
     if db.starts_with("postgres://") || db.starts_with("postgresql://") {
         return Err(StoreError::Open {
             path: db.to_string(),
-            message: "the PostgreSQL backend is not in this build yet; use a SQLite file path".into(),
+            message: "the PostgreSQL backend is not in this build yet; use a SQLite file path"
+                .into(),
         });
     }
     let path = Path::new(db);
-    let store = if create { SqliteStore::open(path)? } else { SqliteStore::open_existing(path)? };
+    let store = if create {
+        SqliteStore::open(path)?
+    } else {
+        SqliteStore::open_existing(path)?
+    };
     Ok(Box::new(store))
 }

@@ -45,7 +45,12 @@ pub struct IngestOptions {
 
 impl Default for IngestOptions {
     fn default() -> Self {
-        IngestOptions { threads: 0, batch_size: 128, config: IngestConfig::default(), near_duplicate_threshold: 0.5 }
+        IngestOptions {
+            threads: 0,
+            batch_size: 128,
+            config: IngestConfig::default(),
+            near_duplicate_threshold: 0.5,
+        }
     }
 }
 
@@ -53,11 +58,18 @@ impl Default for IngestOptions {
 #[derive(Debug, Clone)]
 pub enum ProgressEvent {
     /// Inputs expanded: this many files to read.
-    Discovered { files: usize },
+    Discovered {
+        files: usize,
+    },
     /// One file read and parsed (successfully or not).
-    FileDone { bytes: u64 },
+    FileDone {
+        bytes: u64,
+    },
     /// A batch committed.
-    Committed { inserted: usize, skipped: usize },
+    Committed {
+        inserted: usize,
+        skipped: usize,
+    },
     Failed(IngestError),
 }
 
@@ -87,9 +99,14 @@ pub struct IngestReport {
 
 enum ToWriter {
     /// Which of these ids are new? Reply with one bool each.
-    Check { ids: Vec<DocId>, reply: Sender<Vec<bool>> },
+    Check {
+        ids: Vec<DocId>,
+        reply: Sender<Vec<bool>>,
+    },
     Write(Box<AnalysedDocument>),
-    FileDone { bytes: u64 },
+    FileDone {
+        bytes: u64,
+    },
     Failed(IngestError),
 }
 
@@ -154,7 +171,12 @@ pub fn ingest(
     Ok(report)
 }
 
-fn worker(work: Receiver<Input>, to_writer: Sender<ToWriter>, pipeline: &Pipeline, config: &IngestConfig) {
+fn worker(
+    work: Receiver<Input>,
+    to_writer: Sender<ToWriter>,
+    pipeline: &Pipeline,
+    config: &IngestConfig,
+) {
     for input in work {
         let (parsed, bytes) = read_input(input, config);
         for e in parsed.errors {
@@ -164,7 +186,13 @@ fn worker(work: Receiver<Input>, to_writer: Sender<ToWriter>, pipeline: &Pipelin
         }
         let ids: Vec<DocId> = parsed.documents.iter().map(|d| d.id.clone()).collect();
         let (reply_tx, reply_rx) = bounded(1);
-        if to_writer.send(ToWriter::Check { ids, reply: reply_tx }).is_err() {
+        if to_writer
+            .send(ToWriter::Check {
+                ids,
+                reply: reply_tx,
+            })
+            .is_err()
+        {
             return;
         }
         let Ok(is_new) = reply_rx.recv() else { return };
@@ -196,13 +224,25 @@ fn read_input(input: Input, config: &IngestConfig) -> (Parsed, u64) {
             use std::io::Read;
             let mut buf = Vec::new();
             let limit = config.limits.max_file_bytes;
-            let read = std::io::stdin().lock().take(limit + 1).read_to_end(&mut buf);
+            let read = std::io::stdin()
+                .lock()
+                .take(limit + 1)
+                .read_to_end(&mut buf);
             match read {
-                Err(e) => (Parsed { documents: vec![], errors: vec![IngestError::new("stdin", e.to_string())] }, 0),
+                Err(e) => (
+                    Parsed {
+                        documents: vec![],
+                        errors: vec![IngestError::new("stdin", e.to_string())],
+                    },
+                    0,
+                ),
                 Ok(n) if n as u64 > limit => (
                     Parsed {
                         documents: vec![],
-                        errors: vec![IngestError::new("stdin", format!("input larger than the {limit}-byte limit"))],
+                        errors: vec![IngestError::new(
+                            "stdin",
+                            format!("input larger than the {limit}-byte limit"),
+                        )],
                     },
                     n as u64,
                 ),
@@ -224,12 +264,18 @@ fn parse_named_bytes(name: &str, bytes: &[u8], config: &IngestConfig) -> Parsed 
     if !is_pdf {
         return dossier_ingest::parse_bytes(name, bytes, config);
     }
-    let tmp = tempfile::Builder::new().suffix(".pdf").tempfile().and_then(|mut f| {
-        std::io::Write::write_all(&mut f, bytes)?;
-        Ok(f)
-    });
+    let tmp = tempfile::Builder::new()
+        .suffix(".pdf")
+        .tempfile()
+        .and_then(|mut f| {
+            std::io::Write::write_all(&mut f, bytes)?;
+            Ok(f)
+        });
     match tmp {
-        Err(e) => Parsed { documents: vec![], errors: vec![IngestError::new(name, format!("temporary file: {e}"))] },
+        Err(e) => Parsed {
+            documents: vec![],
+            errors: vec![IngestError::new(name, format!("temporary file: {e}"))],
+        },
         Ok(f) => {
             let tmp_name = f.path().display().to_string();
             let mut parsed = dossier_ingest::parse_file(f.path(), config);
@@ -249,14 +295,20 @@ fn parse_named_bytes(name: &str, bytes: &[u8], config: &IngestConfig) -> Parsed 
 fn analyse(doc: Document, pipeline: &Pipeline) -> Result<AnalysedDocument, IngestError> {
     let source = doc.source.clone();
     catch_unwind(AssertUnwindSafe(move || {
-        let ctx = DocContext { published: doc.published_date() };
+        let ctx = DocContext {
+            published: doc.published_date(),
+        };
         let extraction = pipeline.extract(&doc.text, &ctx, Schema::Re3d);
         let canonical = dossier_resolve::canonical_names(&extraction.entities);
+        // Mentions that name no entity (unresolved pronouns, generic nouns) stay in
+        // `dossier extract` output but not in the knowledge base's entity index.
         let mentions = extraction
             .entities
             .into_iter()
             .zip(canonical)
-            .map(|(mention, canonical)| ResolvedMention { mention, canonical })
+            .filter_map(|(mention, canonical)| {
+                canonical.map(|canonical| ResolvedMention { mention, canonical })
+            })
             .collect();
         let minhash = dossier_ingest::minhash(&doc.text);
         AnalysedDocument {
@@ -268,7 +320,12 @@ fn analyse(doc: Document, pipeline: &Pipeline) -> Result<AnalysedDocument, Inges
             extractor: pipeline.version().to_string(),
         }
     }))
-    .map_err(|_| IngestError::new(source, "internal error in the extractor (please report this file)"))
+    .map_err(|_| {
+        IngestError::new(
+            source,
+            "internal error in the extractor (please report this file)",
+        )
+    })
 }
 
 fn writer(
@@ -309,7 +366,8 @@ fn writer(
             }
             Some(ToWriter::Write(doc)) => {
                 let mut doc = *doc;
-                doc.near_duplicate_of = find_near_duplicate(store, &doc, &pending, opts.near_duplicate_threshold)?;
+                doc.near_duplicate_of =
+                    find_near_duplicate(store, &doc, &pending, opts.near_duplicate_threshold)?;
                 if doc.near_duplicate_of.is_some() {
                     report.near_duplicates += 1;
                 }
@@ -325,7 +383,9 @@ fn writer(
             }
             None => {}
         }
-        if pending.len() >= opts.batch_size || (!pending.is_empty() && last_flush.elapsed() >= flush_every) {
+        if pending.len() >= opts.batch_size
+            || (!pending.is_empty() && last_flush.elapsed() >= flush_every)
+        {
             flush(store, &mut pending, &mut in_flight, progress, report)?;
             last_flush = Instant::now();
         }
@@ -349,7 +409,10 @@ fn flush(
     }
     report.inserted += outcome.inserted;
     report.skipped += outcome.skipped;
-    progress.event(ProgressEvent::Committed { inserted: outcome.inserted, skipped: outcome.skipped });
+    progress.event(ProgressEvent::Committed {
+        inserted: outcome.inserted,
+        skipped: outcome.skipped,
+    });
     Ok(())
 }
 

@@ -8,28 +8,54 @@
 //! - a person's surname or given name alone resolves to the most recent full name
 //!   containing it ("Schoof" → "Dick Schoof");
 //! - leading determiners and possessive endings are dropped ("the Commission's" →
-//!   "Commission").
+//!   "Commission");
+//! - "he"/"she" resolve to the person named just before (within a short window),
+//!   the simple case of pronoun resolution; other pronouns and bare generic
+//!   nouns ("we", "they", "people") name no entity of their own: `None`.
 //!
 //! Cross-document clustering with context and analyst decisions builds on this.
 
 use dossier_core::{EntityLabel, EntityMention};
 use std::collections::HashMap;
 
-/// The canonical name of each mention of one document, in the order given.
-pub fn canonical_names(mentions: &[EntityMention]) -> Vec<String> {
+/// How far back (in characters) "he"/"she" look for the person they refer to.
+const PRONOUN_WINDOW: usize = 250;
+
+/// The canonical name of each mention of one document, in the order given;
+/// `None` for mentions that name no entity by themselves (pronouns without a
+/// nearby antecedent, generic nouns).
+pub fn canonical_names(mentions: &[EntityMention]) -> Vec<Option<String>> {
     let mut out = Vec::with_capacity(mentions.len());
     // acronym → long form, from "Long Form (LF)" patterns between adjacent mentions.
     let mut acronyms: HashMap<String, String> = HashMap::new();
     // last full (multi-word) person name containing each single-word part
     let mut person_parts: HashMap<String, String> = HashMap::new();
+    // (end offset, canonical name) of the last named person.
+    let mut last_person: Option<(usize, String)> = None;
 
     for (i, m) in mentions.iter().enumerate() {
         let base = strip_name(&m.text);
+        let lower = base.to_lowercase();
+        if matches!(lower.as_str(), "he" | "she" | "him" | "her" | "his") {
+            let antecedent = last_person
+                .as_ref()
+                .filter(|(end, _)| m.start >= *end && m.start - end <= PRONOUN_WINDOW)
+                .map(|(_, name)| name.clone());
+            out.push(antecedent);
+            continue;
+        }
+        if is_generic(&lower) {
+            out.push(None);
+            continue;
+        }
         let canonical = match m.label.to_re3d() {
             EntityLabel::Person => {
                 let words: Vec<&str> = base.split_whitespace().collect();
                 if words.len() == 1 {
-                    person_parts.get(&key(words[0])).cloned().unwrap_or_else(|| base.to_string())
+                    person_parts
+                        .get(&key(words[0]))
+                        .cloned()
+                        .unwrap_or_else(|| base.to_string())
                 } else {
                     for w in &words {
                         if w.chars().next().is_some_and(char::is_uppercase) && w.len() > 1 {
@@ -41,7 +67,10 @@ pub fn canonical_names(mentions: &[EntityMention]) -> Vec<String> {
             }
             _ => {
                 if is_acronym(base) {
-                    acronyms.get(base).cloned().unwrap_or_else(|| base.to_string())
+                    acronyms
+                        .get(base)
+                        .cloned()
+                        .unwrap_or_else(|| base.to_string())
                 } else {
                     base.to_string()
                 }
@@ -55,9 +84,42 @@ pub fn canonical_names(mentions: &[EntityMention]) -> Vec<String> {
                 acronyms.insert(next_base.to_string(), canonical.clone());
             }
         }
-        out.push(canonical);
+        if m.label.to_re3d() == EntityLabel::Person {
+            last_person = Some((m.end, canonical.clone()));
+        }
+        out.push(Some(canonical));
     }
     out
+}
+
+/// Pronouns and bare generic nouns that the re3d schema tags but that name no
+/// particular entity.
+fn is_generic(lower: &str) -> bool {
+    matches!(
+        lower,
+        "i" | "me"
+            | "my"
+            | "we"
+            | "us"
+            | "our"
+            | "you"
+            | "your"
+            | "they"
+            | "them"
+            | "their"
+            | "it"
+            | "its"
+            | "people"
+            | "someone"
+            | "anyone"
+            | "everyone"
+            | "who"
+            | "which"
+            | "this"
+            | "that"
+            | "these"
+            | "those"
+    )
 }
 
 /// The normalised key under which names are compared and stored.
@@ -108,7 +170,8 @@ fn initials_match(long: &str, acronym: &str) -> bool {
         .filter(|c| c.is_uppercase())
         .collect();
     let letters: String = acronym.chars().filter(|c| c.is_alphanumeric()).collect();
-    !letters.is_empty() && (initials == letters || initials.starts_with(&letters) && letters.len() >= 2)
+    !letters.is_empty()
+        && (initials == letters || initials.starts_with(&letters) && letters.len() >= 2)
 }
 
 #[cfg(test)]
@@ -135,21 +198,56 @@ mod tests {
             m("Schoof", 40, EntityLabel::Person),
             m("Jansen", 60, EntityLabel::Person),
         ];
-        assert_eq!(canonical_names(&ms), vec!["Dick Schoof", "Dick Schoof", "Jansen"]);
+        assert_eq!(names(&ms), vec!["Dick Schoof", "Dick Schoof", "Jansen"]);
     }
 
     #[test]
     fn acronyms_defined_in_text_resolve_to_long_form() {
         // "the Northern Crescent Brigade (NCB) ... NCB"
         let ms = [
-            m("the Northern Crescent Brigade", 0, EntityLabel::Organisation),
+            m(
+                "the Northern Crescent Brigade",
+                0,
+                EntityLabel::Organisation,
+            ),
             m("NCB", 31, EntityLabel::Organisation),
             m("NCB's", 80, EntityLabel::Organisation),
             m("EU", 90, EntityLabel::Organisation),
         ];
         assert_eq!(
+            names(&ms),
+            vec![
+                "Northern Crescent Brigade",
+                "Northern Crescent Brigade",
+                "Northern Crescent Brigade",
+                "EU"
+            ]
+        );
+    }
+
+    fn names(ms: &[EntityMention]) -> Vec<String> {
+        canonical_names(ms)
+            .into_iter()
+            .map(|n| n.unwrap_or_default())
+            .collect()
+    }
+
+    #[test]
+    fn pronouns_take_the_person_just_before_or_nothing() {
+        let ms = [
+            m("Marta Lindqvist", 0, EntityLabel::Person),
+            m("she", 40, EntityLabel::Person),
+            m("We", 60, EntityLabel::Organisation),
+            m("he", 900, EntityLabel::Person),
+        ];
+        assert_eq!(
             canonical_names(&ms),
-            vec!["Northern Crescent Brigade", "Northern Crescent Brigade", "Northern Crescent Brigade", "EU"]
+            vec![
+                Some("Marta Lindqvist".to_string()),
+                Some("Marta Lindqvist".to_string()),
+                None,
+                None
+            ]
         );
     }
 
