@@ -234,4 +234,5 @@ impl Pipeline {
         }
     }
 }
+pub mod patterns;
 pub mod time;
