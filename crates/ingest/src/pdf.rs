@@ -12,8 +12,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// The hidden sub-command of the `dossier` binary that runs
-/// [`pdf_text_child_main`]: `dossier __pdf-text FILE` (FILE `-` = stdin).
-pub const PDF_CHILD_SUBCOMMAND: &str = "__pdf-text";
+/// [`pdf_text_child_main`]: `dossier internal-pdf-text FILE` (FILE `-` = stdin).
+pub const PDF_CHILD_SUBCOMMAND: &str = "internal-pdf-text";
 
 pub(crate) const ENCRYPTED: &str = "encrypted PDF not supported";
 pub(crate) const NO_TEXT: &str = "PDF has no text layer (scanned?)";
@@ -310,7 +310,13 @@ fn extract_in_child(
     memory_bytes: u64,
     max_text: usize,
 ) -> Result<(String, bool), String> {
+    // A relative path starting with '-' would read as an option to the child.
+    let dashed;
     let (file_arg, stdin_bytes) = match origin {
+        Some(p) if p.as_os_str().as_encoded_bytes().first() == Some(&b'-') => {
+            dashed = Path::new(".").join(p);
+            (dashed.as_os_str(), None)
+        }
         Some(p) => (p.as_os_str(), None),
         None => (std::ffi::OsStr::new("-"), Some(bytes)),
     };

@@ -1,6 +1,6 @@
 //! Stand-alone PDF text extractor: the child side of `PdfMode::Subprocess`, for
 //! tests and for deployments that want the extractor as its own program.
-//! `dossier` itself uses its hidden `__pdf-text` sub-command instead.
+//! `dossier` itself uses its hidden `internal-pdf-text` sub-command instead.
 
 fn main() {
     let Some(path) = std::env::args_os().nth(1) else {
