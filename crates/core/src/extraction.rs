@@ -72,8 +72,12 @@ impl EntityLabel {
         EntityLabel::Url,
         EntityLabel::Frequency,
     ];
-    pub const CONLL: [EntityLabel; 4] =
-        [EntityLabel::Per, EntityLabel::Org, EntityLabel::Loc, EntityLabel::Misc];
+    pub const CONLL: [EntityLabel; 4] = [
+        EntityLabel::Per,
+        EntityLabel::Org,
+        EntityLabel::Loc,
+        EntityLabel::Misc,
+    ];
 
     pub fn as_str(&self) -> &'static str {
         match self {

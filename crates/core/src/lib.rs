@@ -13,6 +13,8 @@ pub mod query;
 pub mod span;
 
 pub use document::{DocId, Document, Format};
-pub use extraction::{EntityLabel, EntityMention, Extraction, Provenance, Schema, TimeMention, TimeType};
+pub use extraction::{
+    EntityLabel, EntityMention, Extraction, Provenance, Schema, TimeMention, TimeType,
+};
 pub use query::{ParseError, Query, SearchFilters, SearchRequest};
 pub use span::{CharSpan, OffsetMap};

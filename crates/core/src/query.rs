@@ -17,12 +17,23 @@ use std::fmt;
 #[serde(tag = "op", rename_all = "lowercase")]
 pub enum Query {
     /// A single word; `prefix` for `word*`.
-    Term { word: String, prefix: bool },
+    Term {
+        word: String,
+        prefix: bool,
+    },
     /// Words that must appear consecutively.
-    Phrase { words: Vec<String> },
-    And { all: Vec<Query> },
-    Or { any: Vec<Query> },
-    Not { inner: Box<Query> },
+    Phrase {
+        words: Vec<String>,
+    },
+    And {
+        all: Vec<Query>,
+    },
+    Or {
+        any: Vec<Query>,
+    },
+    Not {
+        inner: Box<Query>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,12 +93,18 @@ fn lex(input: &str) -> Result<Vec<(Tok, usize)>, ParseError> {
                 i += 1;
             }
             if i >= chars.len() {
-                return Err(ParseError { message: "unclosed quote".into(), position: start });
+                return Err(ParseError {
+                    message: "unclosed quote".into(),
+                    position: start,
+                });
             }
             i += 1;
             let words = normalize_words(&s);
             if words.is_empty() {
-                return Err(ParseError { message: "empty phrase".into(), position: start });
+                return Err(ParseError {
+                    message: "empty phrase".into(),
+                    position: start,
+                });
             }
             out.push((Tok::Phrase(words), start));
         } else if c == '-' && out.last().is_none_or(|(t, _)| !matches!(t, Tok::Word(..))) {
@@ -96,7 +113,10 @@ fn lex(input: &str) -> Result<Vec<(Tok, usize)>, ParseError> {
         } else {
             let start = i;
             let mut s = String::new();
-            while i < chars.len() && !chars[i].is_whitespace() && !matches!(chars[i], '(' | ')' | '"' | '“' | '”') {
+            while i < chars.len()
+                && !chars[i].is_whitespace()
+                && !matches!(chars[i], '(' | ')' | '"' | '“' | '”')
+            {
                 s.push(chars[i]);
                 i += 1;
             }
@@ -109,7 +129,10 @@ fn lex(input: &str) -> Result<Vec<(Tok, usize)>, ParseError> {
                     let words = normalize_words(s.trim_end_matches('*'));
                     match words.len() {
                         0 => {} // punctuation only: ignore, as the index does
-                        1 => out.push((Tok::Word(words.into_iter().next().unwrap_or_default(), prefix), start)),
+                        1 => out.push((
+                            Tok::Word(words.into_iter().next().unwrap_or_default(), prefix),
+                            start,
+                        )),
                         // "al-Qaida" or "U.S." index as consecutive terms: a phrase.
                         _ => out.push((Tok::Phrase(words), start)),
                     }
@@ -139,7 +162,11 @@ impl Parser {
             self.pos += 1;
             any.push(self.and()?);
         }
-        Ok(if any.len() == 1 { any.remove(0) } else { Query::Or { any } })
+        Ok(if any.len() == 1 {
+            any.remove(0)
+        } else {
+            Query::Or { any }
+        })
     }
     fn and(&mut self) -> Result<Query, ParseError> {
         let mut all = vec![self.unary()?];
@@ -155,13 +182,19 @@ impl Parser {
                 _ => break,
             }
         }
-        Ok(if all.len() == 1 { all.remove(0) } else { Query::And { all } })
+        Ok(if all.len() == 1 {
+            all.remove(0)
+        } else {
+            Query::And { all }
+        })
     }
     fn unary(&mut self) -> Result<Query, ParseError> {
         if self.peek() == Some(&Tok::Not) {
             self.pos += 1;
             let inner = self.unary()?;
-            return Ok(Query::Not { inner: Box::new(inner) });
+            return Ok(Query::Not {
+                inner: Box::new(inner),
+            });
         }
         self.primary()
     }
@@ -172,7 +205,10 @@ impl Parser {
                 self.pos += 1;
                 let q = self.or()?;
                 if self.peek() != Some(&Tok::Close) {
-                    return Err(ParseError { message: "missing closing parenthesis".into(), position: at });
+                    return Err(ParseError {
+                        message: "missing closing parenthesis".into(),
+                        position: at,
+                    });
                 }
                 self.pos += 1;
                 Ok(q)
@@ -184,17 +220,30 @@ impl Parser {
             Some(Tok::Phrase(words)) => {
                 self.pos += 1;
                 Ok(if words.len() == 1 {
-                    Query::Term { word: words[0].clone(), prefix: false }
+                    Query::Term {
+                        word: words[0].clone(),
+                        prefix: false,
+                    }
                 } else {
                     Query::Phrase { words }
                 })
             }
-            Some(Tok::Close) => Err(ParseError { message: "unexpected ')'".into(), position: at }),
-            Some(Tok::And) | Some(Tok::Or) => {
-                Err(ParseError { message: "operator with nothing before it".into(), position: at })
-            }
-            Some(Tok::Not) => Err(ParseError { message: "NOT with nothing after it".into(), position: at }),
-            None => Err(ParseError { message: "query ends where a word was expected".into(), position: at }),
+            Some(Tok::Close) => Err(ParseError {
+                message: "unexpected ')'".into(),
+                position: at,
+            }),
+            Some(Tok::And) | Some(Tok::Or) => Err(ParseError {
+                message: "operator with nothing before it".into(),
+                position: at,
+            }),
+            Some(Tok::Not) => Err(ParseError {
+                message: "NOT with nothing after it".into(),
+                position: at,
+            }),
+            None => Err(ParseError {
+                message: "query ends where a word was expected".into(),
+                position: at,
+            }),
         }
     }
 }
@@ -204,12 +253,22 @@ impl Query {
     pub fn parse(input: &str) -> Result<Query, ParseError> {
         let toks = lex(input)?;
         if toks.is_empty() {
-            return Err(ParseError { message: "empty query: give at least one word".into(), position: 0 });
+            return Err(ParseError {
+                message: "empty query: give at least one word".into(),
+                position: 0,
+            });
         }
-        let mut p = Parser { toks, pos: 0, end: input.chars().count() };
+        let mut p = Parser {
+            toks,
+            pos: 0,
+            end: input.chars().count(),
+        };
         let q = p.or()?;
         if p.pos < p.toks.len() {
-            return Err(ParseError { message: "unexpected text".into(), position: p.here() });
+            return Err(ParseError {
+                message: "unexpected text".into(),
+                position: p.here(),
+            });
         }
         if !q.has_positive() {
             return Err(ParseError {
@@ -277,13 +336,26 @@ mod tests {
     use super::*;
 
     fn t(w: &str) -> Query {
-        Query::Term { word: w.into(), prefix: false }
+        Query::Term {
+            word: w.into(),
+            prefix: false,
+        }
     }
 
     #[test]
     fn juxtaposition_is_and_and_or_binds_looser() {
         let q = Query::parse("bomb Raqqa OR Mosul").unwrap();
-        assert_eq!(q, Query::Or { any: vec![Query::And { all: vec![t("bomb"), t("raqqa")] }, t("mosul")] });
+        assert_eq!(
+            q,
+            Query::Or {
+                any: vec![
+                    Query::And {
+                        all: vec![t("bomb"), t("raqqa")]
+                    },
+                    t("mosul")
+                ]
+            }
+        );
     }
 
     #[test]
@@ -293,9 +365,20 @@ mod tests {
             q,
             Query::And {
                 all: vec![
-                    Query::Phrase { words: vec!["islamic".into(), "state".into()] },
-                    Query::Not { inner: Box::new(Query::Or { any: vec![t("mosul"), t("raqqa")] }) },
-                    Query::Not { inner: Box::new(Query::Term { word: "drone".into(), prefix: true }) },
+                    Query::Phrase {
+                        words: vec!["islamic".into(), "state".into()]
+                    },
+                    Query::Not {
+                        inner: Box::new(Query::Or {
+                            any: vec![t("mosul"), t("raqqa")]
+                        })
+                    },
+                    Query::Not {
+                        inner: Box::new(Query::Term {
+                            word: "drone".into(),
+                            prefix: true
+                        })
+                    },
                 ]
             }
         );
@@ -304,14 +387,22 @@ mod tests {
 
     #[test]
     fn hyphenated_words_become_phrases() {
-        assert_eq!(Query::parse("al-Qaida").unwrap(), Query::Phrase { words: vec!["al".into(), "qaida".into()] });
+        assert_eq!(
+            Query::parse("al-Qaida").unwrap(),
+            Query::Phrase {
+                words: vec!["al".into(), "qaida".into()]
+            }
+        );
     }
 
     #[test]
     fn errors_say_where() {
         assert!(Query::parse("").is_err());
         assert!(Query::parse("   ").is_err());
-        assert_eq!(Query::parse("(a OR b").unwrap_err().message, "missing closing parenthesis");
+        assert_eq!(
+            Query::parse("(a OR b").unwrap_err().message,
+            "missing closing parenthesis"
+        );
         assert_eq!(Query::parse("\"abc").unwrap_err().position, 0);
         assert!(Query::parse("OR x").is_err());
         assert!(Query::parse("NOT x").is_err());

@@ -55,7 +55,11 @@ impl OffsetMap {
             }
         }
         let extra = wide.last().map_or(0, |&(_, _, e)| e);
-        OffsetMap { wide, byte_len: text.len(), char_len: text.len() - extra }
+        OffsetMap {
+            wide,
+            byte_len: text.len(),
+            char_len: text.len() - extra,
+        }
     }
 
     pub fn char_len(&self) -> usize {
