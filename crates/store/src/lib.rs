@@ -7,6 +7,7 @@
 
 #[cfg(feature = "testing")]
 pub mod conformance;
+pub mod snippet;
 pub mod sqlite;
 mod sqlite_query;
 mod sqlite_schema;

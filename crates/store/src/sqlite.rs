@@ -1,6 +1,7 @@
 //! SQLite backend: one file, WAL journal, FTS5 full-text index.
 
-use crate::sqlite_query::{strip_marks, to_fts, MARK_CLOSE, MARK_OPEN};
+use crate::snippet::Highlighter;
+use crate::sqlite_query::to_fts;
 use crate::sqlite_schema::{backend, latest, migrate, open_error, MIGRATIONS};
 use crate::*;
 use dossier_core::Format;
@@ -72,432 +73,13 @@ impl SqliteStore {
              PRAGMA cache_size = -65536;",
         )
         .map_err(|e| open_error(&shown, &e))?;
-        conn.set_prepared_statement_cache_capacity(64);
+        conn.set_prepared_statement_cache_capacity(128);
         register_functions(&conn).map_err(|e| open_error(&shown, &e))?;
         migrate(&mut conn, &shown, migrations)?;
         Ok(SqliteStore { conn, path: shown })
     }
 
-    /// The file this store was opened from.
-    pub fn path(&self) -> &str {
-        &self.path
-    }
-
-    /// The schema version of the open database.
-    pub fn schema_version(&self) -> Result<i64> {
-        self.conn
-            .pragma_query_value(None, "user_version", |r| r.get(0))
-            .map_err(backend)
-    }
-
-    /// The SQLite query plans of the statements `search` runs for `req` (for
-    /// tests and diagnosis of slow searches).
-    #[doc(hidden)]
-    pub fn explain_search(&self, req: &SearchRequest) -> Result<Vec<String>> {
-        let plan = SearchPlan::new(req)?;
-        let mut out = Vec::new();
-        for sql in [plan.count_sql(), plan.page_sql()] {
-            let mut stmt = self
-                .conn
-                .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
-                .map_err(backend)?;
-            let mut params = plan.params.clone();
-            if sql.contains("LIMIT") {
-                params.push(Value::Integer(1));
-                params.push(Value::Integer(0));
-            }
-            let rows = stmt
-                .query_map(rusqlite::params_from_iter(params), |r| {
-                    r.get::<_, String>(3)
-                })
-                .map_err(backend)?;
-            for row in rows {
-                out.push(row.map_err(backend)?);
-            }
-        }
-        Ok(out)
-    }
-}
-
-/// `dossier_fold(x)`: Unicode lower-casing (SQLite's `lower` folds ASCII only).
-fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
-    conn.create_scalar_function(
-        "dossier_fold",
-        1,
-        FunctionFlags::SQLITE_UTF8
-            | FunctionFlags::SQLITE_DETERMINISTIC
-            | FunctionFlags::SQLITE_INNOCUOUS,
-        |ctx| {
-            Ok(match ctx.get_raw(0) {
-                rusqlite::types::ValueRef::Text(t) => {
-                    Some(String::from_utf8_lossy(t).to_lowercase())
-                }
-                _ => None,
-            })
-        },
-    )
-}
-
-fn to_i64(n: usize) -> i64 {
-    i64::try_from(n).unwrap_or(i64::MAX)
-}
-
-fn to_usize(n: i64) -> usize {
-    usize::try_from(n).unwrap_or(0)
-}
-
-fn minhash_blob(sig: &[u32]) -> Vec<u8> {
-    sig.iter().flat_map(|v| v.to_le_bytes()).collect()
-}
-
-fn minhash_from_blob(blob: &[u8]) -> Vec<u32> {
-    blob.chunks_exact(4)
-        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-        .collect()
-}
-
-fn parse_label(s: &str) -> rusqlite::Result<EntityLabel> {
-    s.parse::<EntityLabel>().map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.into())
-    })
-}
-
-/// Dates given to the `from`/`to` filters: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
-fn check_date(d: &str, which: &str) -> Result<String> {
-    let d = d.trim();
-    let ok = matches!(d.len(), 4 | 7 | 10)
-        && d.char_indices().all(|(i, c)| {
-            if i == 4 || i == 7 {
-                c == '-'
-            } else {
-                c.is_ascii_digit()
-            }
-        });
-    if ok {
-        Ok(d.to_string())
-    } else {
-        Err(StoreError::InvalidQuery(format!(
-            "--{which} date {d:?} must be YYYY, YYYY-MM or YYYY-MM-DD"
-        )))
-    }
-}
-
-/// The SQL and parameters of one search request.
-struct SearchPlan {
-    /// `WHERE` conditions over `documents_fts` and `documents d`; `?1` is the MATCH.
-    conditions: Vec<String>,
-    params: Vec<Value>,
-    joins_documents: bool,
-}
-
-impl SearchPlan {
-    fn new(req: &SearchRequest) -> Result<SearchPlan> {
-        let fts = to_fts(&req.query)?;
-        let mut plan = SearchPlan {
-            conditions: vec!["documents_fts MATCH ?1".into()],
-            params: vec![Value::Text(fts)],
-            joins_documents: false,
-        };
-        let f = &req.filters;
-        if let Some(src) = f.source.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            let k = plan.param(Value::Text(src.to_lowercase()));
-            plan.conditions.push(format!(
-                "(instr(dossier_fold(d.source), ?{k}) > 0 OR instr(dossier_fold(d.outlet), ?{k}) > 0 \
-                 OR instr(dossier_fold(d.url), ?{k}) > 0)"
-            ));
-        }
-        if let Some(from) = f.from.as_deref() {
-            let k = plan.param(Value::Text(check_date(from, "from")?));
-            plan.conditions.push(format!("d.published >= ?{k}"));
-        }
-        if let Some(to) = f.to.as_deref() {
-            // Everything starting with the bound sorts below bound + U+10FFFF, so
-            // `to = 2017-10` keeps 2017-10-31T23:59.
-            let k = plan.param(Value::Text(format!("{}\u{10FFFF}", check_date(to, "to")?)));
-            plan.conditions.push(format!("d.published <= ?{k}"));
-        }
-        if let Some(name) = f.entity.as_deref() {
-            let key = entity_key(name);
-            if key.is_empty() {
-                return Err(StoreError::InvalidQuery(
-                    "the entity filter is empty".into(),
-                ));
-            }
-            let k = plan.param(Value::Text(key));
-            plan.conditions.push(format!(
-                "d.seq IN (SELECT m.doc FROM mentions m WHERE m.entity IN \
-                 (SELECT n.entity FROM entity_names n WHERE n.key = ?{k}))"
-            ));
-        }
-        if let Some(label) = f.entity_type {
-            let k = plan.param(Value::Text(label.as_str().into()));
-            plan.conditions.push(format!(
-                "EXISTS (SELECT 1 FROM mentions m WHERE m.doc = d.seq AND m.label = ?{k})"
-            ));
-        }
-        plan.joins_documents = plan.conditions.len() > 1;
-        Ok(plan)
-    }
-
-    fn param(&mut self, v: Value) -> usize {
-        self.params.push(v);
-        self.params.len()
-    }
-
-    fn count_sql(&self) -> String {
-        if self.joins_documents {
-            format!(
-                "SELECT count(*) FROM documents_fts JOIN documents d ON d.seq = documents_fts.rowid WHERE {}",
-                self.conditions.join(" AND ")
-            )
-        } else {
-            "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH ?1".into()
-        }
-    }
-
-    fn page_sql(&self) -> String {
-        let n = self.params.len();
-        format!(
-            "SELECT d.seq, d.id, d.title, d.source, d.published, {BM25} AS rank \
-             FROM documents_fts JOIN documents d ON d.seq = documents_fts.rowid \
-             WHERE {} ORDER BY rank, d.seq LIMIT ?{} OFFSET ?{}",
-            self.conditions.join(" AND "),
-            n + 1,
-            n + 2
-        )
-    }
-}
-
-impl Store for SqliteStore {
-    fn existing(&self, ids: &[DocId]) -> Result<Vec<DocId>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT 1 FROM documents WHERE id = ?1")
-            .map_err(backend)?;
-        let mut seen = HashSet::new();
-        let mut out = Vec::new();
-        for id in ids {
-            if seen.insert(id) && stmt.exists([id.as_str()]).map_err(backend)? {
-                out.push(id.clone());
-            }
-        }
-        Ok(out)
-    }
-
-    fn put_batch(&mut self, docs: &[AnalysedDocument]) -> Result<BatchOutcome> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(backend)?;
-        let mut outcome = BatchOutcome::default();
-        {
-            let mut exists = tx
-                .prepare_cached("SELECT 1 FROM documents WHERE id = ?1")
-                .map_err(backend)?;
-            let mut ins_doc = tx
-                .prepare_cached(
-                    "INSERT INTO documents(id, parent, source, format, chars, mention_count, published, language, \
-                     title, author, outlet, url, extractor, metadata, minhash, text) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
-                )
-                .map_err(backend)?;
-            let mut ins_fts = tx
-                .prepare_cached("INSERT INTO documents_fts(rowid, title, text) VALUES (?1, ?2, ?3)")
-                .map_err(backend)?;
-            let mut ins_sentence = tx
-                .prepare_cached("INSERT OR IGNORE INTO sentences(doc, char_start, char_end) VALUES (?1, ?2, ?3)")
-                .map_err(backend)?;
-            let mut upsert_entity = tx
-                .prepare_cached(
-                    "INSERT INTO entities(label, name, key, mention_count, doc_count) VALUES (?1, ?2, ?3, ?4, 1) \
-                     ON CONFLICT(label, key) DO UPDATE SET mention_count = mention_count + excluded.mention_count, \
-                     doc_count = doc_count + 1 RETURNING id",
-                )
-                .map_err(backend)?;
-            let mut ins_name = tx
-                .prepare_cached("INSERT OR IGNORE INTO entity_names(key, entity) VALUES (?1, ?2)")
-                .map_err(backend)?;
-            let mut ins_mention = tx
-                .prepare_cached(
-                    "INSERT INTO mentions(doc, entity, char_start, char_end, label, text, confidence, kind, \
-                     normalized, extractor) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                )
-                .map_err(backend)?;
-            let mut ins_band = tx
-                .prepare_cached(
-                    "INSERT OR IGNORE INTO minhash_bands(band, hash, doc) VALUES (?1, ?2, ?3)",
-                )
-                .map_err(backend)?;
-
-            // (entity, name key) pairs known to be in entity_names, to skip statements.
-            let mut names_done: HashSet<(i64, String)> = HashSet::new();
-            let mut links: Vec<(i64, &DocId, f32)> = Vec::new();
-
-            for a in docs {
-                let d = &a.document;
-                if exists.exists([d.id.as_str()]).map_err(backend)? {
-                    outcome.skipped += 1;
-                    continue;
-                }
-                let metadata = serde_json::to_string(&d.metadata)
-                    .map_err(|e| StoreError::Backend(e.to_string()))?;
-                let chars = to_i64(d.text.chars().count());
-                ins_doc
-                    .execute(params![
-                        d.id.as_str(),
-                        d.parent.as_ref().map(DocId::as_str),
-                        d.source,
-                        d.format.as_str(),
-                        chars,
-                        to_i64(a.mentions.len()),
-                        d.published,
-                        d.language,
-                        d.title,
-                        d.author,
-                        d.outlet,
-                        d.url,
-                        a.extractor,
-                        metadata,
-                        minhash_blob(&a.minhash),
-                        d.text,
-                    ])
-                    .map_err(backend)?;
-                let seq = tx.last_insert_rowid();
-                ins_fts
-                    .execute(params![seq, d.title, d.text])
-                    .map_err(backend)?;
-                for s in &a.sentences {
-                    ins_sentence
-                        .execute(params![seq, to_i64(s.start), to_i64(s.end)])
-                        .map_err(backend)?;
-                }
-
-                // One upsert per distinct entity of the document, in first-mention order.
-                let mut keys: Vec<(&'static str, String)> = Vec::with_capacity(a.mentions.len());
-                let mut per_entity: HashMap<(&'static str, String), (usize, i64)> = HashMap::new();
-                let mut order: Vec<((&'static str, String), &str)> = Vec::new();
-                for m in &a.mentions {
-                    let label = m.mention.label.as_str();
-                    let mut key = entity_key(&m.canonical);
-                    let mut name = m.canonical.trim();
-                    if key.is_empty() {
-                        key = entity_key(&m.mention.text);
-                        name = m.mention.text.trim();
-                    }
-                    let k = (label, key);
-                    per_entity
-                        .entry(k.clone())
-                        .and_modify(|e| e.0 += 1)
-                        .or_insert_with(|| {
-                            order.push((k.clone(), name));
-                            (1, 0)
-                        });
-                    keys.push(k);
-                }
-                for (k, name) in &order {
-                    let Some(entry) = per_entity.get_mut(k) else {
-                        continue;
-                    };
-                    let id: i64 = upsert_entity
-                        .query_row(params![k.0, name, k.1, to_i64(entry.0)], |r| r.get(0))
-                        .map_err(backend)?;
-                    entry.1 = id;
-                    if names_done.insert((id, k.1.clone())) {
-                        ins_name.execute(params![k.1, id]).map_err(backend)?;
-                    }
-                }
-                for (m, k) in a.mentions.iter().zip(&keys) {
-                    let entity = per_entity.get(k).map_or(0, |e| e.1);
-                    let text_key = entity_key(&m.mention.text);
-                    if !text_key.is_empty() && names_done.insert((entity, text_key.clone())) {
-                        ins_name
-                            .execute(params![text_key, entity])
-                            .map_err(backend)?;
-                    }
-                    let mm = &m.mention;
-                    ins_mention
-                        .execute(params![
-                            seq,
-                            entity,
-                            to_i64(mm.start),
-                            to_i64(mm.end),
-                            k.0,
-                            mm.text,
-                            f64::from(mm.confidence),
-                            mm.kind,
-                            mm.normalized,
-                            mm.extractor,
-                        ])
-                        .map_err(backend)?;
-                }
-                for (band, hash) in minhash_bands(&a.minhash) {
-                    ins_band
-                        .execute(params![to_i64(band), hash, seq])
-                        .map_err(backend)?;
-                }
-                if let Some((other, sim)) = &a.near_duplicate_of {
-                    links.push((seq, other, *sim));
-                }
-                outcome.inserted += 1;
-            }
-
-            // Links last: the earlier document may come later in the same batch.
-            if !links.is_empty() {
-                let mut seq_of = tx
-                    .prepare_cached("SELECT seq FROM documents WHERE id = ?1")
-                    .map_err(backend)?;
-                let mut ins_link = tx
-                    .prepare_cached("INSERT OR IGNORE INTO near_duplicates(doc, other, similarity) VALUES (?1, ?2, ?3)")
-                    .map_err(backend)?;
-                for (seq, other, sim) in links {
-                    let other_seq: Option<i64> = seq_of
-                        .query_row([other.as_str()], |r| r.get(0))
-                        .optional()
-                        .map_err(backend)?;
-                    if let Some(o) = other_seq.filter(|o| *o != seq) {
-                        ins_link
-                            .execute(params![seq, o, f64::from(sim)])
-                            .map_err(backend)?;
-                    }
-                }
-            }
-        }
-        tx.commit().map_err(backend)?;
-        Ok(outcome)
-    }
-
-    fn dup_candidates(&self, minhash: &[u32]) -> Result<Vec<DupCandidate>> {
-        let mut by_band = self
-            .conn
-            .prepare_cached("SELECT doc FROM minhash_bands WHERE band = ?1 AND hash = ?2")
-            .map_err(backend)?;
-        let mut seqs = BTreeSet::new();
-        for (band, hash) in minhash_bands(minhash) {
-            let rows = by_band
-                .query_map(params![to_i64(band), hash], |r| r.get::<_, i64>(0))
-                .map_err(backend)?;
-            for r in rows {
-                seqs.insert(r.map_err(backend)?);
-            }
-        }
-        let mut doc = self
-            .conn
-            .prepare_cached("SELECT id, minhash FROM documents WHERE seq = ?1")
-            .map_err(backend)?;
-        let mut out = Vec::new();
-        for seq in seqs.into_iter().take(DUP_CANDIDATE_LIMIT) {
-            let (id, blob): (String, Vec<u8>) = doc
-                .query_row([seq], |r| Ok((r.get(0)?, r.get(1)?)))
-                .map_err(backend)?;
-            out.push(DupCandidate {
-                id: DocId(id),
-                minhash: minhash_from_blob(&blob),
-            });
-        }
-        Ok(out)
-    }
-
-    fn document(&self, id_or_prefix: &str) -> Result<StoredDocument> {
+    fn document_in(&self, id_or_prefix: &str) -> Result<StoredDocument> {
         let want = id_or_prefix.trim().to_ascii_lowercase();
         if want.chars().count() < 4 {
             return Err(StoreError::AmbiguousId(id_or_prefix.to_string()));
@@ -524,8 +106,8 @@ impl Store for SqliteStore {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT id, parent, source, format, title, author, outlet, url, published, language, text, metadata \
-                 FROM documents WHERE seq = ?1",
+                "SELECT d.id, d.parent, d.source, d.format, d.title, d.author, d.outlet, d.url, d.published, \
+                 d.language, c.text, d.metadata FROM documents d JOIN contents c ON c.seq = d.seq WHERE d.seq = ?1",
             )
             .map_err(backend)?;
         let (document, format) = stmt
@@ -638,6 +220,570 @@ impl Store for SqliteStore {
         })
     }
 
+    /// The file this store was opened from.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The schema version of the open database.
+    pub fn schema_version(&self) -> Result<i64> {
+        self.conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(backend)
+    }
+
+    /// The SQLite query plans of the statements `search` runs for `req` (for
+    /// tests and diagnosis of slow searches).
+    #[doc(hidden)]
+    pub fn explain_search(&self, req: &SearchRequest) -> Result<Vec<String>> {
+        let plan = SearchPlan::new(req)?;
+        let mut out = Vec::new();
+        for sql in [plan.count_sql(), plan.page_sql()] {
+            let mut stmt = self
+                .conn
+                .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+                .map_err(backend)?;
+            let mut params = plan.params.clone();
+            if sql.contains("LIMIT") {
+                params.push(Value::Integer(1));
+                params.push(Value::Integer(0));
+            }
+            let rows = stmt
+                .query_map(rusqlite::params_from_iter(params), |r| {
+                    r.get::<_, String>(3)
+                })
+                .map_err(backend)?;
+            for row in rows {
+                out.push(row.map_err(backend)?);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// `dossier_fold(x)`: Unicode lower-casing (SQLite's `lower` folds ASCII only).
+fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
+    conn.create_scalar_function(
+        "dossier_fold",
+        1,
+        FunctionFlags::SQLITE_UTF8
+            | FunctionFlags::SQLITE_DETERMINISTIC
+            | FunctionFlags::SQLITE_INNOCUOUS,
+        |ctx| {
+            Ok(match ctx.get_raw(0) {
+                rusqlite::types::ValueRef::Text(t) => {
+                    Some(String::from_utf8_lossy(t).to_lowercase())
+                }
+                _ => None,
+            })
+        },
+    )
+}
+
+fn to_i64(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+fn to_usize(n: i64) -> usize {
+    usize::try_from(n).unwrap_or(0)
+}
+
+fn minhash_blob(sig: &[u32]) -> Vec<u8> {
+    sig.iter().flat_map(|v| v.to_le_bytes()).collect()
+}
+
+fn minhash_from_blob(blob: &[u8]) -> Vec<u32> {
+    blob.chunks_exact(4)
+        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect()
+}
+
+fn parse_label(s: &str) -> rusqlite::Result<EntityLabel> {
+    s.parse::<EntityLabel>().map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.into())
+    })
+}
+
+/// Dates given to the `from`/`to` filters: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+fn check_date(d: &str, which: &str) -> Result<String> {
+    let d = d.trim();
+    let ok = matches!(d.len(), 4 | 7 | 10)
+        && d.char_indices().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                c == '-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+    if ok {
+        Ok(d.to_string())
+    } else {
+        Err(StoreError::InvalidQuery(format!(
+            "--{which} date {d:?} must be YYYY, YYYY-MM or YYYY-MM-DD"
+        )))
+    }
+}
+
+/// An entity as seen in one batch.
+struct BatchEntity {
+    name: String,
+    mentions: usize,
+    docs: usize,
+    id: i64,
+    /// Keys of mention texts other than the canonical key.
+    names: BTreeSet<String>,
+}
+
+/// Rows per multi-row INSERT: fewer statement executions for the many small
+/// rows of a batch (10 columns x 32 rows stays far below SQLite's 32,766
+/// parameter limit).
+const ROWS_PER_INSERT: usize = 32;
+
+/// Buffers rows and writes them with multi-row INSERT statements.
+struct RowInserter {
+    head: &'static str,
+    columns: usize,
+    pending: Vec<Value>,
+}
+
+impl RowInserter {
+    fn new(head: &'static str, columns: usize) -> RowInserter {
+        RowInserter {
+            head,
+            columns,
+            pending: Vec::with_capacity(columns * ROWS_PER_INSERT),
+        }
+    }
+
+    fn push<const N: usize>(&mut self, conn: &Connection, row: [Value; N]) -> Result<()> {
+        debug_assert_eq!(N, self.columns);
+        self.pending.extend(row);
+        if self.pending.len() >= self.columns * ROWS_PER_INSERT {
+            self.flush(conn)?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self, conn: &Connection) -> Result<()> {
+        let rows = self.pending.len() / self.columns.max(1);
+        if rows == 0 {
+            return Ok(());
+        }
+        let one = format!("({})", vec!["?"; self.columns].join(", "));
+        let sql = format!(
+            "{} VALUES {}",
+            self.head,
+            vec![one.as_str(); rows].join(", ")
+        );
+        // Full chunks reuse one cached statement; the last, shorter one is rare.
+        let mut stmt = conn.prepare_cached(&sql).map_err(backend)?;
+        stmt.execute(rusqlite::params_from_iter(self.pending.drain(..)))
+            .map_err(backend)?;
+        Ok(())
+    }
+}
+
+/// The SQL and parameters of one search request.
+struct SearchPlan {
+    /// `WHERE` conditions over `documents_fts` and `documents d`; `?1` is the MATCH.
+    conditions: Vec<String>,
+    params: Vec<Value>,
+    joins_documents: bool,
+}
+
+impl SearchPlan {
+    fn new(req: &SearchRequest) -> Result<SearchPlan> {
+        let fts = to_fts(&req.query)?;
+        let mut plan = SearchPlan {
+            conditions: vec!["documents_fts MATCH ?1".into()],
+            params: vec![Value::Text(fts)],
+            joins_documents: false,
+        };
+        let f = &req.filters;
+        if let Some(src) = f.source.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            let k = plan.param(Value::Text(src.to_lowercase()));
+            plan.conditions.push(format!(
+                "(instr(dossier_fold(d.source), ?{k}) > 0 OR instr(dossier_fold(d.outlet), ?{k}) > 0 \
+                 OR instr(dossier_fold(d.url), ?{k}) > 0)"
+            ));
+        }
+        if let Some(from) = f.from.as_deref() {
+            let k = plan.param(Value::Text(check_date(from, "from")?));
+            plan.conditions.push(format!("d.published >= ?{k}"));
+        }
+        if let Some(to) = f.to.as_deref() {
+            // Everything starting with the bound sorts below bound + U+10FFFF, so
+            // `to = 2017-10` keeps 2017-10-31T23:59.
+            let k = plan.param(Value::Text(format!("{}\u{10FFFF}", check_date(to, "to")?)));
+            plan.conditions.push(format!("d.published <= ?{k}"));
+        }
+        if let Some(name) = f.entity.as_deref() {
+            let key = entity_key(name);
+            if key.is_empty() {
+                return Err(StoreError::InvalidQuery(
+                    "the entity filter is empty".into(),
+                ));
+            }
+            let k = plan.param(Value::Text(key));
+            plan.conditions.push(format!(
+                "d.seq IN (SELECT m.doc FROM mentions m WHERE m.entity IN \
+                 (SELECT n.entity FROM entity_names n WHERE n.key = ?{k}))"
+            ));
+        }
+        if let Some(label) = f.entity_type {
+            let k = plan.param(Value::Text(label.as_str().into()));
+            plan.conditions.push(format!(
+                "EXISTS (SELECT 1 FROM mentions m WHERE m.doc = d.seq AND m.label = ?{k})"
+            ));
+        }
+        plan.joins_documents = plan.conditions.len() > 1;
+        Ok(plan)
+    }
+
+    fn param(&mut self, v: Value) -> usize {
+        self.params.push(v);
+        self.params.len()
+    }
+
+    fn count_sql(&self) -> String {
+        if self.joins_documents {
+            format!(
+                "SELECT count(*) FROM documents_fts JOIN documents d ON d.seq = documents_fts.rowid WHERE {}",
+                self.conditions.join(" AND ")
+            )
+        } else {
+            "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH ?1".into()
+        }
+    }
+
+    /// The page of (rowid, bm25) pairs; display columns are fetched for the page
+    /// only.
+    fn page_sql(&self) -> String {
+        let n = self.params.len();
+        if self.joins_documents {
+            format!(
+                "SELECT documents_fts.rowid, {BM25} AS rank \
+                 FROM documents_fts JOIN documents d ON d.seq = documents_fts.rowid \
+                 WHERE {} ORDER BY rank, documents_fts.rowid LIMIT ?{} OFFSET ?{}",
+                self.conditions.join(" AND "),
+                n + 1,
+                n + 2
+            )
+        } else {
+            format!(
+                "SELECT rowid, {BM25} AS rank FROM documents_fts WHERE documents_fts MATCH ?1 \
+                 ORDER BY rank, rowid LIMIT ?{} OFFSET ?{}",
+                n + 1,
+                n + 2
+            )
+        }
+    }
+}
+
+impl Store for SqliteStore {
+    fn existing(&self, ids: &[DocId]) -> Result<Vec<DocId>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT 1 FROM documents WHERE id = ?1")
+            .map_err(backend)?;
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        for id in ids {
+            if seen.insert(id) && stmt.exists([id.as_str()]).map_err(backend)? {
+                out.push(id.clone());
+            }
+        }
+        Ok(out)
+    }
+
+    fn put_batch(&mut self, docs: &[AnalysedDocument]) -> Result<BatchOutcome> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(backend)?;
+        let mut outcome = BatchOutcome::default();
+        {
+            let mut exists = tx
+                .prepare_cached("SELECT 1 FROM documents WHERE id = ?1")
+                .map_err(backend)?;
+            let mut ins_doc = tx
+                .prepare_cached(
+                    "INSERT INTO documents(id, parent, source, format, chars, mention_count, published, language, \
+                     title, author, outlet, url, extractor, metadata) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                )
+                .map_err(backend)?;
+            let mut ins_content = tx
+                .prepare_cached(
+                    "INSERT INTO contents(seq, title, text, minhash) VALUES (?1, ?2, ?3, ?4)",
+                )
+                .map_err(backend)?;
+            let mut sentence_rows = RowInserter::new(
+                "INSERT OR IGNORE INTO sentences(doc, char_start, char_end)",
+                3,
+            );
+            let mut band_rows =
+                RowInserter::new("INSERT OR IGNORE INTO minhash_bands(band, hash, doc)", 3);
+
+            // Entities of the whole batch, so each is written once per batch.
+            let mut entities: HashMap<(&'static str, String), BatchEntity> = HashMap::new();
+            let mut entity_order: Vec<(&'static str, String)> = Vec::new();
+            // Per stored document: its seq and the entity key of each mention.
+            let mut stored: Vec<(i64, &AnalysedDocument, Vec<(&'static str, String)>)> = Vec::new();
+            let mut links: Vec<(i64, &DocId, f32)> = Vec::new();
+
+            for a in docs {
+                let d = &a.document;
+                if exists.exists([d.id.as_str()]).map_err(backend)? {
+                    outcome.skipped += 1;
+                    continue;
+                }
+                let metadata = serde_json::to_string(&d.metadata)
+                    .map_err(|e| StoreError::Backend(e.to_string()))?;
+                ins_doc
+                    .execute(params![
+                        d.id.as_str(),
+                        d.parent.as_ref().map(DocId::as_str),
+                        d.source,
+                        d.format.as_str(),
+                        to_i64(d.text.chars().count()),
+                        to_i64(a.mentions.len()),
+                        d.published,
+                        d.language,
+                        d.title,
+                        d.author,
+                        d.outlet,
+                        d.url,
+                        a.extractor,
+                        metadata,
+                    ])
+                    .map_err(backend)?;
+                let seq = tx.last_insert_rowid();
+                ins_content
+                    .execute(params![seq, d.title, d.text, minhash_blob(&a.minhash)])
+                    .map_err(backend)?;
+                for s in &a.sentences {
+                    sentence_rows.push(
+                        &tx,
+                        [
+                            Value::Integer(seq),
+                            Value::Integer(to_i64(s.start)),
+                            Value::Integer(to_i64(s.end)),
+                        ],
+                    )?;
+                }
+                for (band, hash) in minhash_bands(&a.minhash) {
+                    band_rows.push(
+                        &tx,
+                        [
+                            Value::Integer(to_i64(band)),
+                            Value::Integer(hash),
+                            Value::Integer(seq),
+                        ],
+                    )?;
+                }
+
+                let mut keys = Vec::with_capacity(a.mentions.len());
+                let mut in_doc: HashSet<(&'static str, &str)> = HashSet::new();
+                for m in &a.mentions {
+                    let label = m.mention.label.as_str();
+                    let (mut key, mut name) = (entity_key(&m.canonical), m.canonical.trim());
+                    if key.is_empty() {
+                        key = entity_key(&m.mention.text);
+                        name = m.mention.text.trim();
+                    }
+                    let k = (label, key);
+                    let e = entities.entry(k.clone()).or_insert_with(|| {
+                        entity_order.push(k.clone());
+                        BatchEntity {
+                            name: name.to_string(),
+                            mentions: 0,
+                            docs: 0,
+                            id: 0,
+                            names: BTreeSet::new(),
+                        }
+                    });
+                    e.mentions += 1;
+                    let text_key = entity_key(&m.mention.text);
+                    if !text_key.is_empty() && text_key != k.1 {
+                        e.names.insert(text_key);
+                    }
+                    keys.push(k);
+                }
+                for k in &keys {
+                    if in_doc.insert((k.0, k.1.as_str())) {
+                        if let Some(e) = entities.get_mut(k) {
+                            e.docs += 1;
+                        }
+                    }
+                }
+                if let Some((other, sim)) = &a.near_duplicate_of {
+                    links.push((seq, other, *sim));
+                }
+                stored.push((seq, a, keys));
+                outcome.inserted += 1;
+            }
+            sentence_rows.flush(&tx)?;
+            band_rows.flush(&tx)?;
+
+            // Entities: find or create, in first-mention order (ids follow it).
+            let mut find_entity = tx
+                .prepare_cached("SELECT id FROM entities WHERE label = ?1 AND key = ?2")
+                .map_err(backend)?;
+            let mut bump_entity = tx
+                .prepare_cached(
+                    "UPDATE entities SET mention_count = mention_count + ?2, doc_count = doc_count + ?3 WHERE id = ?1",
+                )
+                .map_err(backend)?;
+            let mut new_entity = tx
+                .prepare_cached(
+                    "INSERT INTO entities(label, name, key, mention_count, doc_count) VALUES (?1, ?2, ?3, ?4, ?5)",
+                )
+                .map_err(backend)?;
+            let mut name_rows =
+                RowInserter::new("INSERT OR IGNORE INTO entity_names(key, entity)", 2);
+            for k in &entity_order {
+                let Some(e) = entities.get_mut(k) else {
+                    continue;
+                };
+                let found: Option<i64> = find_entity
+                    .query_row(params![k.0, k.1], |r| r.get(0))
+                    .optional()
+                    .map_err(backend)?;
+                e.id = match found {
+                    Some(id) => {
+                        bump_entity
+                            .execute(params![id, to_i64(e.mentions), to_i64(e.docs)])
+                            .map_err(backend)?;
+                        id
+                    }
+                    None => {
+                        new_entity
+                            .execute(params![
+                                k.0,
+                                e.name,
+                                k.1,
+                                to_i64(e.mentions),
+                                to_i64(e.docs)
+                            ])
+                            .map_err(backend)?;
+                        let id = tx.last_insert_rowid();
+                        name_rows.push(&tx, [Value::Text(k.1.clone()), Value::Integer(id)])?;
+                        id
+                    }
+                };
+                for n in std::mem::take(&mut e.names) {
+                    name_rows.push(&tx, [Value::Text(n), Value::Integer(e.id)])?;
+                }
+            }
+            name_rows.flush(&tx)?;
+
+            let mut mention_rows = RowInserter::new(
+                "INSERT INTO mentions(doc, entity, char_start, char_end, label, text, confidence, kind, normalized, \
+                 extractor)",
+                10,
+            );
+            for (seq, a, keys) in &stored {
+                for (m, k) in a.mentions.iter().zip(keys) {
+                    let entity = entities.get(k).map_or(0, |e| e.id);
+                    let mm = &m.mention;
+                    mention_rows.push(
+                        &tx,
+                        [
+                            Value::Integer(*seq),
+                            Value::Integer(entity),
+                            Value::Integer(to_i64(mm.start)),
+                            Value::Integer(to_i64(mm.end)),
+                            Value::Text(k.0.to_string()),
+                            Value::Text(mm.text.clone()),
+                            Value::Real(f64::from(mm.confidence)),
+                            mm.kind.clone().map_or(Value::Null, Value::Text),
+                            mm.normalized.clone().map_or(Value::Null, Value::Text),
+                            Value::Text(mm.extractor.clone()),
+                        ],
+                    )?;
+                }
+            }
+            mention_rows.flush(&tx)?;
+
+            // The full-text rows of the whole batch in one statement, last: FTS5
+            // flushes its in-memory index at every statement savepoint, so one
+            // INSERT per document would write one tiny segment per document.
+            // Rowids of this transaction are contiguous (max + 1; writers are
+            // serialised by the IMMEDIATE lock).
+            if let (Some(first), Some(last)) = (stored.first(), stored.last()) {
+                tx.prepare_cached(
+                    "INSERT INTO documents_fts(rowid, title, text) \
+                     SELECT seq, title, text FROM contents WHERE seq BETWEEN ?1 AND ?2",
+                )
+                .map_err(backend)?
+                .execute(params![first.0, last.0])
+                .map_err(backend)?;
+            }
+
+            // Links: the earlier document may come later in the same batch.
+            if !links.is_empty() {
+                let mut seq_of = tx
+                    .prepare_cached("SELECT seq FROM documents WHERE id = ?1")
+                    .map_err(backend)?;
+                let mut ins_link = tx
+                    .prepare_cached("INSERT OR IGNORE INTO near_duplicates(doc, other, similarity) VALUES (?1, ?2, ?3)")
+                    .map_err(backend)?;
+                for (seq, other, sim) in links {
+                    let other_seq: Option<i64> = seq_of
+                        .query_row([other.as_str()], |r| r.get(0))
+                        .optional()
+                        .map_err(backend)?;
+                    if let Some(o) = other_seq.filter(|o| *o != seq) {
+                        ins_link
+                            .execute(params![seq, o, f64::from(sim)])
+                            .map_err(backend)?;
+                    }
+                }
+            }
+        }
+        tx.commit().map_err(backend)?;
+        Ok(outcome)
+    }
+
+    fn dup_candidates(&self, minhash: &[u32]) -> Result<Vec<DupCandidate>> {
+        let mut by_band = self
+            .conn
+            .prepare_cached("SELECT doc FROM minhash_bands WHERE band = ?1 AND hash = ?2")
+            .map_err(backend)?;
+        let mut seqs = BTreeSet::new();
+        for (band, hash) in minhash_bands(minhash) {
+            let rows = by_band
+                .query_map(params![to_i64(band), hash], |r| r.get::<_, i64>(0))
+                .map_err(backend)?;
+            for r in rows {
+                seqs.insert(r.map_err(backend)?);
+            }
+        }
+        let mut doc = self
+            .conn
+            .prepare_cached("SELECT d.id, c.minhash FROM documents d JOIN contents c ON c.seq = d.seq WHERE d.seq = ?1")
+            .map_err(backend)?;
+        let mut out = Vec::new();
+        for seq in seqs.into_iter().take(DUP_CANDIDATE_LIMIT) {
+            let (id, blob): (String, Vec<u8>) = doc
+                .query_row([seq], |r| Ok((r.get(0)?, r.get(1)?)))
+                .map_err(backend)?;
+            out.push(DupCandidate {
+                id: DocId(id),
+                minhash: minhash_from_blob(&blob),
+            });
+        }
+        Ok(out)
+    }
+
+    fn document(&self, id_or_prefix: &str) -> Result<StoredDocument> {
+        let snapshot = self.conn.unchecked_transaction().map_err(backend)?;
+        let doc = self.document_in(id_or_prefix)?;
+        snapshot.finish().map_err(backend)?;
+        Ok(doc)
+    }
+
     fn documents(&self, page: Page) -> Result<Vec<DocSummary>> {
         let mut stmt = self
             .conn
@@ -711,6 +857,9 @@ impl Store for SqliteStore {
 
     fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
         let plan = SearchPlan::new(req)?;
+        // One read transaction: a consistent snapshot for count, page and
+        // snippets, and one lock acquisition instead of one per statement.
+        let snapshot = self.conn.unchecked_transaction().map_err(backend)?;
         let fts_error = |e: rusqlite::Error| {
             // The expression is built from quoted strings only, so a syntax error
             // here is a bug, but say which query caused it.
@@ -731,44 +880,45 @@ impl Store for SqliteStore {
                 .conn
                 .prepare_cached(&plan.page_sql())
                 .map_err(backend)?;
-            let rows = stmt
+            let page = stmt
                 .query_map(rusqlite::params_from_iter(params), |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        SearchHit {
-                            id: DocId(r.get(1)?),
-                            title: r.get(2)?,
-                            source: r.get(3)?,
-                            published: r.get(4)?,
-                            score: -r.get::<_, f64>(5)?,
-                            snippet: String::new(),
-                            highlights: Vec::new(),
-                        },
-                    ))
+                    Ok((r.get::<_, i64>(0)?, r.get::<_, f64>(1)?))
                 })
                 .map_err(fts_error)?
                 .collect::<rusqlite::Result<Vec<_>>>()
                 .map_err(fts_error)?;
-            // Snippets only for the page, not for every match.
-            let mut snip = self
+            let mut row = self
                 .conn
-                .prepare_cached(&format!(
-                    "SELECT snippet(documents_fts, 1, '{MARK_OPEN}', '{MARK_CLOSE}', '…', {SNIPPET_WORDS}) \
-                     FROM documents_fts WHERE documents_fts MATCH ?1 AND rowid = ?2"
-                ))
+                .prepare_cached("SELECT id, title, source, published FROM documents WHERE seq = ?1")
                 .map_err(backend)?;
-            for (seq, mut hit) in rows {
-                let raw: Option<String> = snip
-                    .query_row(params![plan.params[0], seq], |r| r.get(0))
-                    .optional()
-                    .map_err(fts_error)?
-                    .flatten();
-                let (snippet, highlights) = strip_marks(raw.as_deref().unwrap_or(""));
+            // Snippets only for the page, not for every match.
+            let mut text_of = self
+                .conn
+                .prepare_cached("SELECT text FROM contents WHERE seq = ?1")
+                .map_err(backend)?;
+            let highlighter = Highlighter::new(&req.query);
+            for (seq, rank) in page {
+                let mut hit = row
+                    .query_row([seq], |r| {
+                        Ok(SearchHit {
+                            id: DocId(r.get(0)?),
+                            title: r.get(1)?,
+                            source: r.get(2)?,
+                            published: r.get(3)?,
+                            score: -rank,
+                            snippet: String::new(),
+                            highlights: Vec::new(),
+                        })
+                    })
+                    .map_err(backend)?;
+                let text: String = text_of.query_row([seq], |r| r.get(0)).map_err(backend)?;
+                let (snippet, highlights) = highlighter.snippet(&text, SNIPPET_WORDS);
                 hit.snippet = snippet;
                 hit.highlights = highlights;
                 hits.push(hit);
             }
         }
+        snapshot.finish().map_err(backend)?;
         Ok(SearchResults {
             total: to_usize(total),
             hits,

@@ -1,15 +1,10 @@
-//! The search query AST in FTS5 syntax, and snippet post-processing.
+//! The search query AST in FTS5 syntax.
 //!
 //! Every word reaches FTS5 as a double-quoted string (quotes doubled inside), so
 //! nothing a user types can become an FTS5 operator, column filter or NEAR group.
 
 use crate::{Result, StoreError};
-use dossier_core::{CharSpan, Query};
-
-/// Marks around matched words in snippets: Unicode noncharacters, reserved for
-/// internal use and absent from real text.
-pub(crate) const MARK_OPEN: char = '\u{FDD0}';
-pub(crate) const MARK_CLOSE: char = '\u{FDD1}';
+use dossier_core::Query;
 
 const NOT_HELP: &str = "NOT (or -) must sit next to a word it excludes from, as in `isis NOT syria` or \
                         `isis -(syria OR iraq)`; a lone NOT, or NOT as an alternative of OR, cannot be searched";
@@ -120,46 +115,6 @@ fn quote(word: &str, out: &mut String) -> Result<()> {
     Ok(())
 }
 
-/// Removes the match marks from a snippet, collapses whitespace runs, and returns
-/// the clean text with the code point ranges that were marked.
-pub(crate) fn strip_marks(raw: &str) -> (String, Vec<CharSpan>) {
-    let mut text = String::with_capacity(raw.len());
-    let mut spans = Vec::new();
-    let mut n = 0usize; // code points written
-    let mut open: Option<usize> = None;
-    let mut pending_space = false;
-    for c in raw.chars() {
-        match c {
-            MARK_OPEN => {
-                if pending_space && n > 0 {
-                    text.push(' ');
-                    n += 1;
-                }
-                pending_space = false;
-                open = Some(n);
-            }
-            MARK_CLOSE => {
-                if let Some(start) = open.take() {
-                    if n > start {
-                        spans.push(CharSpan::new(start, n));
-                    }
-                }
-            }
-            c if c.is_whitespace() => pending_space = true,
-            c => {
-                if pending_space && n > 0 {
-                    text.push(' ');
-                    n += 1;
-                }
-                pending_space = false;
-                text.push(c);
-                n += 1;
-            }
-        }
-    }
-    (text, spans)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -236,20 +191,5 @@ mod tests {
             to_fts(&Query::And { all: vec![a, nn] }).unwrap(),
             "(\"a\") AND (\"b\")"
         );
-    }
-
-    #[test]
-    fn strips_marks_into_code_point_ranges() {
-        let raw =
-            format!("Raqqa —  {MARK_OPEN}“Daesh{MARK_CLOSE}” and\n{MARK_OPEN}Daesh{MARK_CLOSE}");
-        let (text, spans) = strip_marks(&raw);
-        assert_eq!(text, "Raqqa — “Daesh” and Daesh");
-        let got: Vec<String> = spans
-            .iter()
-            .map(|s| text.chars().skip(s.start).take(s.len()).collect())
-            .collect();
-        assert_eq!(got, vec!["“Daesh", "Daesh"]);
-        // Unbalanced marks never panic.
-        assert_eq!(strip_marks(&format!("{MARK_CLOSE}x{MARK_OPEN}")).1, vec![]);
     }
 }

@@ -19,7 +19,8 @@ pub(crate) const MIGRATIONS: &[&str] = &[
 PRAGMA application_id = 1685025651;
 
 -- seq is the rowid (ingest order, FTS rowid, compact foreign key); id, the
--- content hash, is the document's public key.
+-- content hash, is the document's public key. Rows stay small (no text) so
+-- that filters and listings touch few pages; the text lives in contents.
 CREATE TABLE documents (
     seq           INTEGER PRIMARY KEY,
     id            TEXT NOT NULL UNIQUE,
@@ -35,9 +36,15 @@ CREATE TABLE documents (
     outlet        TEXT,
     url           TEXT,
     extractor     TEXT NOT NULL,
-    metadata      TEXT NOT NULL,
-    minhash       BLOB NOT NULL,
-    text          TEXT NOT NULL
+    metadata      TEXT NOT NULL
+);
+
+-- Text (and the FTS5 external content), one row per document.
+CREATE TABLE contents (
+    seq     INTEGER PRIMARY KEY REFERENCES documents(seq),
+    title   TEXT,
+    text    TEXT NOT NULL,
+    minhash BLOB NOT NULL
 );
 CREATE INDEX documents_published ON documents(published DESC, seq);
 CREATE INDEX documents_parent ON documents(parent) WHERE parent IS NOT NULL;
@@ -102,11 +109,13 @@ CREATE TABLE minhash_bands (
     PRIMARY KEY (band, hash, doc)
 ) WITHOUT ROWID;
 
--- External content: the text is stored once, in documents.
+-- External content: the text is stored once, in contents. Prefix indexes
+-- make `ab*` and `abc*` one doclist read instead of a merge over every term.
 CREATE VIRTUAL TABLE documents_fts USING fts5(
     title, text,
-    content = 'documents', content_rowid = 'seq',
-    tokenize = 'unicode61 remove_diacritics 2'
+    content = 'contents', content_rowid = 'seq',
+    tokenize = 'unicode61 remove_diacritics 2',
+    prefix = '2 3'
 );
 "#,
 ];
