@@ -36,13 +36,17 @@ fn main() {
         }
     }
     if bench {
-        let tokens: usize = docs.iter().map(|d| d["text"].as_str().unwrap_or("").split_whitespace().count()).sum();
+        let tokens: usize = docs
+            .iter()
+            .map(|d| d["text"].as_str().unwrap_or("").split_whitespace().count())
+            .sum();
         let rounds = 20;
         let t0 = std::time::Instant::now();
         let mut found = 0;
         for _ in 0..rounds {
             for d in &docs {
-                found += extract_times(d["text"].as_str().unwrap_or(""), d["published"].as_str()).len();
+                found +=
+                    extract_times(d["text"].as_str().unwrap_or(""), d["published"].as_str()).len();
             }
         }
         let secs = t0.elapsed().as_secs_f64();

@@ -54,7 +54,11 @@ impl Day {
         let d = doy - (153 * mp + 2) / 5 + 1;
         let m = if mp < 10 { mp + 3 } else { mp - 9 };
         let y = yoe + era * 400 + i64::from(m <= 2);
-        Day::new(i32::try_from(y).ok()?, u32::try_from(m).ok()?, u32::try_from(d).ok()?)
+        Day::new(
+            i32::try_from(y).ok()?,
+            u32::try_from(m).ok()?,
+            u32::try_from(d).ok()?,
+        )
     }
 
     /// 1 = Monday ... 7 = Sunday.
@@ -81,7 +85,11 @@ impl Day {
     /// ISO 8601 week (year, week number).
     pub fn iso_week(self) -> (i32, u32) {
         let thursday = self.add_days(4 - i64::from(self.weekday())).unwrap_or(self);
-        let jan1 = Day { y: thursday.y, m: 1, d: 1 };
+        let jan1 = Day {
+            y: thursday.y,
+            m: 1,
+            d: 1,
+        };
         let doy = thursday.num() - jan1.num();
         (thursday.y, (doy / 7 + 1) as u32)
     }
@@ -137,7 +145,10 @@ mod tests {
         assert_eq!(Day::new(1970, 1, 1).unwrap().num(), 0);
         assert_eq!(Day::new(2015, 11, 13).unwrap().week(), "2015-W46");
         assert_eq!(Day::new(2021, 1, 3).unwrap().week(), "2020-W53");
-        assert_eq!(Day::new(2016, 3, 31).unwrap().add_months(-1).unwrap().ymd(), "2016-02-29");
+        assert_eq!(
+            Day::new(2016, 3, 31).unwrap().add_months(-1).unwrap().ymd(),
+            "2016-02-29"
+        );
         assert_eq!(Day::new(9999, 12, 31).unwrap().add_days(1), None);
         assert_eq!(Day::new(2015, 2, 29), None);
     }
@@ -145,7 +156,10 @@ mod tests {
     #[test]
     fn dct_forms() {
         assert_eq!(parse_dct("1998-02-27T17:07").unwrap().1, Some((17, 7)));
-        assert_eq!(parse_dct("1998-08-07T06:18:00").unwrap().0.ymd(), "1998-08-07");
+        assert_eq!(
+            parse_dct("1998-08-07T06:18:00").unwrap().0.ymd(),
+            "1998-08-07"
+        );
         assert!(parse_dct("1998-13-01").is_none());
         assert!(parse_dct("19").is_none());
         assert!(parse_dct("1998-é1-01").is_none());

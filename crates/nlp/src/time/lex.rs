@@ -36,7 +36,9 @@ pub fn tokenize(text: &str) -> Vec<Tok> {
         let s = i;
         let kind;
         if c.is_ascii_alphabetic() || c >= 0x80 && is_alpha_at(text, i) {
-            while i < b.len() && (b[i].is_ascii_alphabetic() || b[i] >= 0x80 && is_alpha_at(text, i)) {
+            while i < b.len()
+                && (b[i].is_ascii_alphabetic() || b[i] >= 0x80 && is_alpha_at(text, i))
+            {
                 i += char_len(b[i]);
             }
             kind = Kind::Word;
@@ -59,7 +61,12 @@ pub fn tokenize(text: &str) -> Vec<Tok> {
             kind = Kind::Punct;
         }
         let e = i.min(b.len());
-        out.push(Tok { s, e, kind, space: s > last_end || s == 0 });
+        out.push(Tok {
+            s,
+            e,
+            kind,
+            space: s > last_end || s == 0,
+        });
         last_end = e;
         i = e;
     }
@@ -76,7 +83,9 @@ fn char_len(lead: u8) -> usize {
 }
 
 fn is_alpha_at(text: &str, i: usize) -> bool {
-    text.get(i..).and_then(|r| r.chars().next()).is_some_and(char::is_alphabetic)
+    text.get(i..)
+        .and_then(|r| r.chars().next())
+        .is_some_and(char::is_alphabetic)
 }
 
 pub fn month(w: &str) -> Option<u32> {
@@ -99,7 +108,21 @@ pub fn month(w: &str) -> Option<u32> {
 
 /// Abbreviated month names that need a following period or a day number.
 pub fn is_month_abbrev(w: &str) -> bool {
-    matches!(w, "jan" | "feb" | "mar" | "apr" | "jun" | "jul" | "aug" | "sept" | "sep" | "oct" | "nov" | "dec")
+    matches!(
+        w,
+        "jan"
+            | "feb"
+            | "mar"
+            | "apr"
+            | "jun"
+            | "jul"
+            | "aug"
+            | "sept"
+            | "sep"
+            | "oct"
+            | "nov"
+            | "dec"
+    )
 }
 
 pub fn weekday(w: &str) -> Option<u32> {
@@ -270,31 +293,194 @@ pub fn is_start_word(w: &str) -> bool {
     static SET: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
     SET.get_or_init(|| {
         const WORDS: &[&str] = &[
-            "the", "a", "an", "this", "that", "these", "last", "next", "past", "coming", "previous",
-            "following", "latest", "first", "early", "earlier", "late", "later", "mid", "middle", "end",
-            "christmas", "halloween", "thanksgiving", "election", "labor", "memorial", "independence",
-            "veterans", "new",
-            "beginning", "start", "about", "around", "approximately", "nearly", "almost", "roughly",
-            "some", "more", "less", "at", "over", "up", "just", "only", "no", "today", "yesterday",
-            "tomorrow", "tonight", "now", "currently", "current", "recently", "recent", "previously",
-            "future", "soon", "nowadays", "daily", "weekly", "monthly", "annually", "yearly", "hourly",
-            "quarterly", "every", "each", "fiscal", "its", "their", "several", "few", "many", "couple",
-            "year", "month", "week", "day", "years", "months", "weeks", "days", "hours", "decade",
-            "decades", "centuries", "century", "quarter", "weekend", "noon", "midnight", "overnight",
-            "morning", "afternoon", "evening", "night", "half", "same", "year-earlier", "within",
-            "once", "then", "spring", "summer", "fall", "autumn", "winter", "nineteen", "nineties",
-            "eighties", "seventies", "sixties", "twenty", "final", "initial", "second", "third",
-            "fourth", "full", "entire", "whole", "year-end", "midday", "late-night", "ago",
-            "hundred", "half-hour", "one", "two", "three", "four", "five", "six", "seven", "eight",
-            "nine", "ten", "eleven", "twelve", "fifteen", "thirty", "forty", "fifty", "sixty",
-            "eighty", "ninety", "thirteen", "fourteen", "sixteen", "seventeen", "eighteen", "seventy",
+            "the",
+            "a",
+            "an",
+            "this",
+            "that",
+            "these",
+            "last",
+            "next",
+            "past",
+            "coming",
+            "previous",
+            "following",
+            "latest",
+            "first",
+            "early",
+            "earlier",
+            "late",
+            "later",
+            "mid",
+            "middle",
+            "end",
+            "christmas",
+            "halloween",
+            "thanksgiving",
+            "election",
+            "labor",
+            "memorial",
+            "independence",
+            "veterans",
+            "new",
+            "beginning",
+            "start",
+            "about",
+            "around",
+            "approximately",
+            "nearly",
+            "almost",
+            "roughly",
+            "some",
+            "more",
+            "less",
+            "at",
+            "over",
+            "up",
+            "just",
+            "only",
+            "no",
+            "today",
+            "yesterday",
+            "tomorrow",
+            "tonight",
+            "now",
+            "currently",
+            "current",
+            "recently",
+            "recent",
+            "previously",
+            "future",
+            "soon",
+            "nowadays",
+            "daily",
+            "weekly",
+            "monthly",
+            "annually",
+            "yearly",
+            "hourly",
+            "quarterly",
+            "every",
+            "each",
+            "fiscal",
+            "its",
+            "their",
+            "several",
+            "few",
+            "many",
+            "couple",
+            "year",
+            "month",
+            "week",
+            "day",
+            "years",
+            "months",
+            "weeks",
+            "days",
+            "hours",
+            "decade",
+            "decades",
+            "centuries",
+            "century",
+            "quarter",
+            "weekend",
+            "noon",
+            "midnight",
+            "overnight",
+            "morning",
+            "afternoon",
+            "evening",
+            "night",
+            "half",
+            "same",
+            "year-earlier",
+            "within",
+            "once",
+            "then",
+            "spring",
+            "summer",
+            "fall",
+            "autumn",
+            "winter",
+            "nineteen",
+            "nineties",
+            "eighties",
+            "seventies",
+            "sixties",
+            "twenty",
+            "final",
+            "initial",
+            "second",
+            "third",
+            "fourth",
+            "full",
+            "entire",
+            "whole",
+            "year-end",
+            "midday",
+            "late-night",
+            "ago",
+            "hundred",
+            "half-hour",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "fifteen",
+            "thirty",
+            "forty",
+            "fifty",
+            "sixty",
+            "eighty",
+            "ninety",
+            "thirteen",
+            "fourteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "seventy",
         ];
         let mut s: FxHashSet<&'static str> = WORDS.iter().copied().collect();
         for m in [
-            "january", "jan", "february", "feb", "march", "mar", "april", "apr", "may", "june", "jun",
-            "july", "jul", "august", "aug", "september", "sept", "sep", "october", "oct", "november",
-            "nov", "december", "dec", "monday", "tuesday", "wednesday", "thursday", "friday",
-            "saturday", "sunday",
+            "january",
+            "jan",
+            "february",
+            "feb",
+            "march",
+            "mar",
+            "april",
+            "apr",
+            "may",
+            "june",
+            "jun",
+            "july",
+            "jul",
+            "august",
+            "aug",
+            "september",
+            "sept",
+            "sep",
+            "october",
+            "oct",
+            "november",
+            "nov",
+            "december",
+            "dec",
+            "monday",
+            "tuesday",
+            "wednesday",
+            "thursday",
+            "friday",
+            "saturday",
+            "sunday",
         ] {
             s.insert(m);
         }

@@ -37,15 +37,28 @@ struct M {
 
 impl M {
     fn new(end: usize, kind: TimeType, value: String, conf: f32) -> M {
-        M { end, kind, value, conf, quarter: None, anchor: None, no_det: false }
+        M {
+            end,
+            kind,
+            value,
+            conf,
+            quarter: None,
+            anchor: None,
+            no_det: false,
+        }
     }
     fn bare(mut self) -> M {
         self.no_det = true;
         self
     }
     fn date(end: usize, value: String, conf: f32) -> M {
-        let timed = value.starts_with(|c: char| c.is_ascii_digit() || c == 'X') && value.contains('T');
-        let kind = if timed { TimeType::Time } else { TimeType::Date };
+        let timed =
+            value.starts_with(|c: char| c.is_ascii_digit() || c == 'X') && value.contains('T');
+        let kind = if timed {
+            TimeType::Time
+        } else {
+            TimeType::Date
+        };
         M::new(end, kind, value, conf)
     }
 }
@@ -93,7 +106,13 @@ impl<'a> Scanner<'a> {
                         self.last_ref = Some(a);
                     }
                     let (s, e) = (self.toks[st].s, self.toks[m.end - 1].e);
-                    out.push(Found { s, e, kind: m.kind, value: m.value, confidence: m.conf });
+                    out.push(Found {
+                        s,
+                        e,
+                        kind: m.kind,
+                        value: m.value,
+                        confidence: m.conf,
+                    });
                     i = m.end;
                 }
                 _ => i += 1,
@@ -107,11 +126,17 @@ impl<'a> Scanner<'a> {
 
     /// Lowercased token text, or "" past the end.
     fn w(&self, k: usize) -> &str {
-        self.toks.get(k).and_then(|t| self.lower.get(t.s..t.e)).unwrap_or("")
+        self.toks
+            .get(k)
+            .and_then(|t| self.lower.get(t.s..t.e))
+            .unwrap_or("")
     }
 
     fn raw(&self, k: usize) -> &str {
-        self.toks.get(k).and_then(|t| self.text.get(t.s..t.e)).unwrap_or("")
+        self.toks
+            .get(k)
+            .and_then(|t| self.text.get(t.s..t.e))
+            .unwrap_or("")
     }
 
     fn is(&self, k: usize, kind: Kind) -> bool {
@@ -124,7 +149,10 @@ impl<'a> Scanner<'a> {
     }
 
     fn capitalized(&self, k: usize) -> bool {
-        self.raw(k).bytes().next().is_some_and(|b| b.is_ascii_uppercase())
+        self.raw(k)
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_uppercase())
     }
 
     /// A plain digit token's value (no separators, at most 9 digits).
@@ -186,7 +214,20 @@ impl<'a> Scanner<'a> {
             "." => {
                 let p = if k > 0 { self.w(k - 1) } else { "" };
                 !(p.len() == 1
-                    || matches!(p, "mr" | "mrs" | "ms" | "dr" | "st" | "gen" | "gov" | "sen" | "rep" | "inc" | "corp" | "co")
+                    || matches!(
+                        p,
+                        "mr" | "mrs"
+                            | "ms"
+                            | "dr"
+                            | "st"
+                            | "gen"
+                            | "gov"
+                            | "sen"
+                            | "rep"
+                            | "inc"
+                            | "corp"
+                            | "co"
+                    )
                     || lex::is_month_abbrev(p))
             }
             "!" | "?" | ";" | "\"" | "`" | "(" | ")" => true,
@@ -198,14 +239,20 @@ impl<'a> Scanner<'a> {
     fn tense(&self, k: usize) -> Option<bool> {
         let w = self.w(k);
         match w {
-            "will" | "ll" | "shall" | "going" | "scheduled" | "planning" | "plans" | "plan" | "due" | "upcoming"
-            | "tomorrow" | "wo" | "would" | "until" | "soon" | "expected" | "begin" | "start" | "could" | "might"
-            | "can" => Some(true),
-            "said" | "was" | "were" | "had" | "did" | "met" | "told" | "came" | "went" | "left" | "began" | "took"
-            | "made" | "saw" | "held" | "gave" | "fell" | "rose" | "won" | "lost" | "got" | "read" | "ago"
-            | "earlier" | "last" | "yesterday" | "spent" | "sent" | "became" | "found" | "knew" | "thought"
-            | "brought" | "struck" | "hit" | "led" | "put" | "shot" | "killed" | "announced" => Some(false),
-            _ if w.len() > 4 && w.ends_with("ed") && !matches!(w, "planned" | "needed" | "proposed") => Some(false),
+            "will" | "ll" | "shall" | "going" | "scheduled" | "planning" | "plans" | "plan"
+            | "due" | "upcoming" | "tomorrow" | "wo" | "would" | "until" | "soon" | "expected"
+            | "begin" | "start" | "could" | "might" | "can" => Some(true),
+            "said" | "was" | "were" | "had" | "did" | "met" | "told" | "came" | "went" | "left"
+            | "began" | "took" | "made" | "saw" | "held" | "gave" | "fell" | "rose" | "won"
+            | "lost" | "got" | "read" | "ago" | "earlier" | "last" | "yesterday" | "spent"
+            | "sent" | "became" | "found" | "knew" | "thought" | "brought" | "struck" | "hit"
+            | "led" | "put" | "shot" | "killed" | "announced" => Some(false),
+            _ if w.len() > 4
+                && w.ends_with("ed")
+                && !matches!(w, "planned" | "needed" | "proposed") =>
+            {
+                Some(false)
+            }
             _ => None,
         }
     }
@@ -217,7 +264,9 @@ impl<'a> Scanner<'a> {
         let w = self.w(k);
         let next = self.w(k + 1);
         let numberish = |k2: usize| {
-            self.is(k2, Kind::Num) || matches!(self.w(k2), "a" | "an") || lex::number_word(self.w(k2)).is_some()
+            self.is(k2, Kind::Num)
+                || matches!(self.w(k2), "a" | "an")
+                || lex::number_word(self.w(k2)).is_some()
         };
         match w {
             "at" if matches!(next, "least" | "most") => Some(k + 2),
@@ -230,7 +279,9 @@ impl<'a> Scanner<'a> {
             "mid" => Some(self.hyphen(k + 1).unwrap_or(k + 1)),
             "end" if next == "of" => Some(k + 2),
             "the" => match next {
-                "end" | "beginning" | "start" | "middle" | "turn" if self.w(k + 2) == "of" => Some(k + 3),
+                "end" | "beginning" | "start" | "middle" | "turn" if self.w(k + 2) == "of" => {
+                    Some(k + 3)
+                }
                 _ => Some(k + 1),
             },
             _ => None,
@@ -321,7 +372,11 @@ impl<'a> Scanner<'a> {
     }
 
     fn unit(&self, k: usize) -> Option<(Unit, bool, usize)> {
-        let k = if matches!(self.w(k), "trading" | "business" | "calendar") { k + 1 } else { k };
+        let k = if matches!(self.w(k), "trading" | "business" | "calendar") {
+            k + 1
+        } else {
+            k
+        };
         let (u, pl) = lex::unit(self.w(k))?;
         Some((u, pl, k + 1))
     }
@@ -357,8 +412,20 @@ impl<'a> Scanner<'a> {
         let rw = self.w(k);
         if matches!(
             rw,
-            "past" | "last" | "next" | "first" | "coming" | "previous" | "latest" | "following" | "final"
-                | "remaining" | "initial" | "same" | "preceding" | "prior"
+            "past"
+                | "last"
+                | "next"
+                | "first"
+                | "coming"
+                | "previous"
+                | "latest"
+                | "following"
+                | "final"
+                | "remaining"
+                | "initial"
+                | "same"
+                | "preceding"
+                | "prior"
         ) {
             rel = Some(rw.to_string());
             k += 1;
@@ -370,7 +437,10 @@ impl<'a> Scanner<'a> {
         }
         let mut k = k2;
         // "2 1/2 years"
-        let half = self.w(k) == "1" && self.w(k + 1) == "/" && self.w(k + 2) == "2" && self.attached(k + 2);
+        let half = self.w(k) == "1"
+            && self.w(k + 1) == "/"
+            && self.w(k + 2) == "2"
+            && self.attached(k + 2);
         if half {
             k += 3;
         }
@@ -378,7 +448,11 @@ impl<'a> Scanner<'a> {
         if let Some(h) = hyph {
             k = h;
         }
-        if matches!(self.w(k), "more" | "additional" | "full" | "straight" | "consecutive") && hyph.is_none() {
+        if matches!(
+            self.w(k),
+            "more" | "additional" | "full" | "straight" | "consecutive"
+        ) && hyph.is_none()
+        {
             k += 1;
         }
         let (u, _pl, end) = self.unit(k)?;
@@ -387,7 +461,9 @@ impl<'a> Scanner<'a> {
             return None;
         }
         // "a second group", "the second-largest": ordinals, not durations.
-        if u == Unit::Second && (hyph.is_some() || n == Some(1) && matches!(self.w(k - 1), "a" | "one")) {
+        if u == Unit::Second
+            && (hyph.is_some() || n == Some(1) && matches!(self.w(k - 1), "a" | "one"))
+        {
             return None;
         }
         // Ages ("6-year-old", "52 years old") are not temporal expressions in TimeML.
@@ -397,7 +473,9 @@ impl<'a> Scanner<'a> {
         let a = self.w(j);
         let article = matches!(a, "a" | "an");
         match self.w(end) {
-            "ago" | "earlier" | "before" | "after" | "later" | "from" if hyph.is_none() && rel.is_none() && !the => {
+            "ago" | "earlier" | "before" | "after" | "later" | "from"
+                if hyph.is_none() && rel.is_none() && !the =>
+            {
                 let w = self.w(end);
                 if w == "ago" || w == "earlier" {
                     let back = self.shift_back(n, u, w == "earlier");
@@ -410,9 +488,19 @@ impl<'a> Scanner<'a> {
         if article && !the && j > 0 {
             let p = self.w(j - 1);
             // TimeBank rarely marks rates ("$1.76 a year", "four flights a week", "700 seats a week").
-            let plural_noun = p.len() > 3 && p.ends_with('s') && !p.ends_with("ss") && !matches!(p, "this" | "was" | "has");
-            let cont = matches!(self.w(end), "ago" | "earlier" | "later" | "before" | "after" | "or");
-            if !cont && (self.is(j - 1, Kind::Num) || plural_noun || matches!(p, "million" | "billion" | "%" | "percent")) {
+            let plural_noun = p.len() > 3
+                && p.ends_with('s')
+                && !p.ends_with("ss")
+                && !matches!(p, "this" | "was" | "has");
+            let cont = matches!(
+                self.w(end),
+                "ago" | "earlier" | "later" | "before" | "after" | "or"
+            );
+            if !cont
+                && (self.is(j - 1, Kind::Num)
+                    || plural_noun
+                    || matches!(p, "million" | "billion" | "%" | "percent"))
+            {
                 return None;
             }
             if matches!(p, "twice" | "once" | "times") {
@@ -438,8 +526,12 @@ impl<'a> Scanner<'a> {
 
     /// "N units ago" / "a year earlier": the date N units before the reference.
     fn shift_back(&self, n: Num, u: Unit, earlier: bool) -> String {
-        let Some(dct) = self.dct else { return "PAST_REF".to_string() };
-        let Some(n) = n else { return "PAST_REF".to_string() };
+        let Some(dct) = self.dct else {
+            return "PAST_REF".to_string();
+        };
+        let Some(n) = n else {
+            return "PAST_REF".to_string();
+        };
         let n = i64::from(n);
         // Financial news: "a year ago/earlier" compares with the quarter under discussion.
         if u == Unit::Year {
@@ -458,7 +550,9 @@ impl<'a> Scanner<'a> {
             Unit::Quarter => dct.add_months(-3 * n),
             _ => return dct.ymd(),
         };
-        let Some(d) = shifted else { return "PAST_REF".to_string() };
+        let Some(d) = shifted else {
+            return "PAST_REF".to_string();
+        };
         match u {
             Unit::Month => d.ym(),
             Unit::Week => d.week(),
@@ -484,8 +578,14 @@ impl<'a> Scanner<'a> {
 
     /// A day of month at k (with optional ordinal suffix).
     fn dom_at(&self, k: usize) -> Option<(u32, usize)> {
-        let d = self.int(k).filter(|d| (1..=31).contains(d) && self.w(k).len() <= 2)?;
-        let k2 = if matches!(self.w(k + 1), "st" | "nd" | "rd" | "th") && self.attached(k + 1) { k + 2 } else { k + 1 };
+        let d = self
+            .int(k)
+            .filter(|d| (1..=31).contains(d) && self.w(k).len() <= 2)?;
+        let k2 = if matches!(self.w(k + 1), "st" | "nd" | "rd" | "th") && self.attached(k + 1) {
+            k + 2
+        } else {
+            k + 1
+        };
         Some((d, k2))
     }
 
@@ -555,7 +655,12 @@ impl<'a> Scanner<'a> {
                 // "Jan. 1 1998" is rare; "Jan. 1 1,000" never: only accept with comma.
             }
             let (y, end) = match self.year_spec(k3) {
-                Some((y, e)) if self.w(k3) == "," || self.w(k3) == "this" || self.w(k3) == "last" || self.w(k3) == "next" => {
+                Some((y, e))
+                    if self.w(k3) == ","
+                        || self.w(k3) == "this"
+                        || self.w(k3) == "last"
+                        || self.w(k3) == "next" =>
+                {
                     (Some(y), e)
                 }
                 _ => (None, k3),
@@ -569,7 +674,13 @@ impl<'a> Scanner<'a> {
         if let Some((y, end)) = self.year_spec(k2) {
             if self.w(k2) != "," {
                 let anchor = Day::new(y, m, 1).map(|d| (d, Gran::Month));
-                return Some(M { anchor, ..M::date(end, format!("{y:04}-{m:02}"), 0.9) }.bare());
+                return Some(
+                    M {
+                        anchor,
+                        ..M::date(end, format!("{y:04}-{m:02}"), 0.9)
+                    }
+                    .bare(),
+                );
             }
         }
         if abbrev {
@@ -583,8 +694,28 @@ impl<'a> Scanner<'a> {
             let p = if k > 0 { self.w(k - 1) } else { "" };
             let ok = matches!(
                 p,
-                "in" | "since" | "until" | "by" | "early" | "late" | "mid" | "last" | "next" | "this" | "of" | "from" | "the"
-                    | "to" | "through" | "before" | "after" | "between" | "during" | "-" | "and" | "or" | "that"
+                "in" | "since"
+                    | "until"
+                    | "by"
+                    | "early"
+                    | "late"
+                    | "mid"
+                    | "last"
+                    | "next"
+                    | "this"
+                    | "of"
+                    | "from"
+                    | "the"
+                    | "to"
+                    | "through"
+                    | "before"
+                    | "after"
+                    | "between"
+                    | "during"
+                    | "-"
+                    | "and"
+                    | "or"
+                    | "that"
             );
             if !ok {
                 return None;
@@ -606,11 +737,14 @@ impl<'a> Scanner<'a> {
     }
 
     fn resolve_month(&self, s: usize, e: usize, m: u32) -> String {
-        let Some(dct) = self.dct else { return format!("XXXX-{m:02}") };
+        let Some(dct) = self.dct else {
+            return format!("XXXX-{m:02}");
+        };
         let fut = self.future(s, e);
         let mut best = (i64::MAX, dct.y);
         for y in [dct.y - 1, dct.y, dct.y + 1] {
-            let diff = (i64::from(y) * 12 + i64::from(m)) - (i64::from(dct.y) * 12 + i64::from(dct.m));
+            let diff =
+                (i64::from(y) * 12 + i64::from(m)) - (i64::from(dct.y) * 12 + i64::from(dct.m));
             if let Some(c) = Self::lean_cost(diff, fut) {
                 if c < best.0 {
                     best = (c, y);
@@ -630,7 +764,9 @@ impl<'a> Scanner<'a> {
                     let mut best = None;
                     for y in [dct.y - 1, dct.y, dct.y + 1] {
                         if let Some(c) = Day::new(y, m, d.min(month_len(y, m))) {
-                            let Some(cost) = Self::lean_cost(c.num() - dct.num(), fut) else { continue };
+                            let Some(cost) = Self::lean_cost(c.num() - dct.num(), fut) else {
+                                continue;
+                            };
                             if best.is_none_or(|(bc, _)| cost < bc) {
                                 best = Some((cost, y));
                             }
@@ -642,7 +778,13 @@ impl<'a> Scanner<'a> {
             },
         };
         let day = Day::new(y, m, d)?;
-        Some(M { anchor: Some((day, Gran::Day)), ..M::date(end, day.ymd(), 0.9) }.bare())
+        Some(
+            M {
+                anchor: Some((day, Gran::Day)),
+                ..M::date(end, day.ymd(), 0.9)
+            }
+            .bare(),
+        )
     }
 
     /// Years, decades, centuries, spelled-out years, numeric dates.
@@ -656,7 +798,9 @@ impl<'a> Scanner<'a> {
         }
         // '80s
         if self.w(k) == "'" {
-            let n = self.int(k + 1).filter(|n| self.w(k + 1).len() == 2 && n % 10 == 0)?;
+            let n = self
+                .int(k + 1)
+                .filter(|n| self.w(k + 1).len() == 2 && n % 10 == 0)?;
             if self.w(k + 2) == "s" && self.attached(k + 2) {
                 return Some(M::date(k + 3, format!("19{}X", n / 10), 0.8));
             }
@@ -677,7 +821,9 @@ impl<'a> Scanner<'a> {
         }
         let y = self.year_at(k)?;
         let prev = if j > 0 { self.w(j - 1) } else { "" };
-        if matches!(prev, "$" | "#" | "no" | "." | ":" | "/") && k == j && self.attached(j) || prev == "$" {
+        if matches!(prev, "$" | "#" | "no" | "." | ":" | "/") && k == j && self.attached(j)
+            || prev == "$"
+        {
             return None;
         }
         let next = self.w(k + 1);
@@ -695,19 +841,36 @@ impl<'a> Scanner<'a> {
         // "1990 quarter" is the quarter rule's; a year followed by a count noun is a number.
         if matches!(
             self.w(k + 1),
-            "shares" | "people" | "feet" | "miles" | "tons" | "barrels" | "units" | "troops" | "jobs" | "workers" | "points"
+            "shares"
+                | "people"
+                | "feet"
+                | "miles"
+                | "tons"
+                | "barrels"
+                | "units"
+                | "troops"
+                | "jobs"
+                | "workers"
+                | "points"
         ) {
             return None;
         }
         let anchor = Day::new(y, 1, 1).map(|d| (d, Gran::Year));
-        let m = M { anchor, ..M::date(k + 1, format!("{y:04}"), 0.85) };
+        let m = M {
+            anchor,
+            ..M::date(k + 1, format!("{y:04}"), 0.85)
+        };
         Some(if k == j { m.bare() } else { m })
     }
 
     /// "the 20th century", "the nineteenth century" = 19.
     fn century(&self, k: usize) -> Option<M> {
         let (n, k2) = match self.int(k) {
-            Some(n) if matches!(self.w(k + 1), "st" | "nd" | "rd" | "th") && self.attached(k + 1) => (n, k + 2),
+            Some(n)
+                if matches!(self.w(k + 1), "st" | "nd" | "rd" | "th") && self.attached(k + 1) =>
+            {
+                (n, k + 2)
+            }
             Some(_) => return None,
             None => (lex::ordinal_word(self.w(k))?, k + 1),
         };
@@ -742,21 +905,36 @@ impl<'a> Scanner<'a> {
             }
         }
         let y = 1900 + n as i32;
-        Some(M { anchor: Day::new(y, 1, 1).map(|d| (d, Gran::Year)), ..M::date(end, format!("{y}"), 0.8) })
+        Some(M {
+            anchor: Day::new(y, 1, 1).map(|d| (d, Gran::Year)),
+            ..M::date(end, format!("{y}"), 0.8)
+        })
     }
 
     fn numeric_date(&self, k: usize) -> Option<M> {
         let y = self.year_at(k);
         if let Some(y) = y {
+            // 2015-W45
+            if let Some(k2) = self.hyphen(k + 1) {
+                if self.w(k2) == "w" && self.attached(k2 + 1) && self.w(k2 + 1).len() == 2 {
+                    let wk = self.int(k2 + 1).filter(|w| (1..=53).contains(w))?;
+                    return Some(M::date(k2 + 2, format!("{y:04}-W{wk:02}"), 0.9).bare());
+                }
+            }
             // 2016-03-22 / 2016-03
-            let m = self.hyphen(k + 1).and_then(|k2| Some((self.int(k2)?, k2)))?;
+            let m = self
+                .hyphen(k + 1)
+                .and_then(|k2| Some((self.int(k2)?, k2)))?;
             if self.w(k + 1) != "-" || self.w(m.1).len() != 2 || !(1..=12).contains(&m.0) {
                 return None;
             }
             if let Some(k3) = self.hyphen(m.1 + 1) {
                 let d = self.int(k3).filter(|_| self.w(k3).len() == 2)?;
                 let day = Day::new(y, m.0, d)?;
-                return Some(M { anchor: Some((day, Gran::Day)), ..M::date(k3 + 1, day.ymd(), 0.95) });
+                return Some(M {
+                    anchor: Some((day, Gran::Day)),
+                    ..M::date(k3 + 1, day.ymd(), 0.95)
+                });
             }
             return Some(M::date(m.1 + 1, format!("{y:04}-{:02}", m.0), 0.9));
         }
@@ -778,7 +956,10 @@ impl<'a> Scanner<'a> {
             _ => return None,
         };
         let day = Day::new(y, mo, d)?;
-        Some(M { anchor: Some((day, Gran::Day)), ..M::date(k + 5, day.ymd(), 0.9) })
+        Some(M {
+            anchor: Some((day, Gran::Day)),
+            ..M::date(k + 5, day.ymd(), 0.9)
+        })
     }
 
     // ---- deictic expressions ---------------------------------------------------------------
@@ -824,13 +1005,19 @@ impl<'a> Scanner<'a> {
                 x if lex::season(x).is_some() => (0, j + 1),
                 _ => return None,
             },
-            "these" if self.w(j + 1) == "days" => return Some(M::date(j + 2, "PRESENT_REF".into(), 0.8)),
+            "these" if self.w(j + 1) == "days" => {
+                return Some(M::date(j + 2, "PRESENT_REF".into(), 0.8))
+            }
             _ => return None,
         };
         let x = self.w(k);
         // narrative: "the following year", "that day", "the previous week"
         let narrative = dir.abs() == 2 || dir == 9;
-        let base = if narrative { self.last_ref.map(|r| r.0).or(dct) } else { dct };
+        let base = if narrative {
+            self.last_ref.map(|r| r.0).or(dct)
+        } else {
+            dct
+        };
         let dir = match dir {
             2 => 1,
             -2 => -1,
@@ -847,7 +1034,11 @@ impl<'a> Scanner<'a> {
             }
             if w == "the" && matches!(self.w(j + 1), "next" | "following") {
                 let d = base_day.and_then(|d| d.add_days(1));
-                return Some(M::date(k + 1, d.map_or(X_DAY.to_string(), |d| d.ymd()), 0.7));
+                return Some(M::date(
+                    k + 1,
+                    d.map_or(X_DAY.to_string(), |d| d.ymd()),
+                    0.7,
+                ));
             }
             return None;
         }
@@ -863,7 +1054,9 @@ impl<'a> Scanner<'a> {
                 return Some(M::date(k + 1, v.into(), 0.6));
             };
             let n = i64::from(dir);
-            if u == Unit::Century && w == "this" || matches!(u, Unit::Century | Unit::Decade) && dir == -1 {
+            if u == Unit::Century && w == "this"
+                || matches!(u, Unit::Century | Unit::Decade) && dir == -1
+            {
                 // TimeBank: "this century", "the past decade" are the years up to now.
                 let v = if u == Unit::Century { "P100Y" } else { "P10Y" };
                 return Some(M::new(k + 1, TimeType::Duration, v.into(), 0.6));
@@ -893,7 +1086,10 @@ impl<'a> Scanner<'a> {
                 }
                 Unit::Quarter => {
                     let qi = i64::from(b.y) * 4 + i64::from(b.quarter()) - 1 + n;
-                    (format!("{:04}-Q{}", qi.div_euclid(4), qi.rem_euclid(4) + 1), None)
+                    (
+                        format!("{:04}-Q{}", qi.div_euclid(4), qi.rem_euclid(4) + 1),
+                        None,
+                    )
                 }
                 _ => return None,
             };
@@ -929,7 +1125,9 @@ impl<'a> Scanner<'a> {
             return Some(M::date(k + 1, format!("{}-WE", d.week()), 0.8));
         }
         if let Some(s) = lex::season(x) {
-            let Some(b) = base_day else { return Some(M::date(k + 1, format!("XXXX-{s}"), 0.7)) };
+            let Some(b) = base_day else {
+                return Some(M::date(k + 1, format!("XXXX-{s}"), 0.7));
+            };
             let start = match s {
                 "SP" => 3,
                 "SU" => 6,
@@ -963,7 +1161,10 @@ impl<'a> Scanner<'a> {
             if let Some(p) = lex::day_part(self.w(end)) {
                 return Some(M::date(end + 1, format!("{}T{p}", d.ymd()), 0.8));
             }
-            return Some(M { anchor: Some((d, Gran::Day)), ..M::date(end, d.ymd(), 0.8) });
+            return Some(M {
+                anchor: Some((d, Gran::Day)),
+                ..M::date(end, d.ymd(), 0.8)
+            });
         }
         if let Some((m, k2)) = self.month_at(k) {
             if lex::is_month_abbrev(x) {
@@ -985,12 +1186,21 @@ impl<'a> Scanner<'a> {
     fn weekday(&self, j: usize) -> Option<M> {
         let w = self.w(j);
         // "Mondays", "Tuesday nights": recurring.
-        if let Some(wd) = w.strip_suffix('s').and_then(lex::full_weekday).filter(|_| self.capitalized(j)) {
+        if let Some(wd) = w
+            .strip_suffix('s')
+            .and_then(lex::full_weekday)
+            .filter(|_| self.capitalized(j))
+        {
             return Some(M::new(j + 1, TimeType::Set, format!("XXXX-WXX-{wd}"), 0.7));
         }
         let wd = lex::full_weekday(w)?;
         if let Some(p) = self.w(j + 1).strip_suffix('s').and_then(lex::day_part) {
-            return Some(M::new(j + 2, TimeType::Set, format!("XXXX-WXX-{wd}T{p}"), 0.7));
+            return Some(M::new(
+                j + 2,
+                TimeType::Set,
+                format!("XXXX-WXX-{wd}T{p}"),
+                0.7,
+            ));
         }
         if !self.capitalized(j) {
             return None;
@@ -1018,7 +1228,10 @@ impl<'a> Scanner<'a> {
             Some(p) => format!("{}T{p}", d.ymd()),
             None => d.ymd(),
         };
-        Some(M { anchor: Some((d, Gran::Day)), ..M::date(end, value, 0.8) })
+        Some(M {
+            anchor: Some((d, Gran::Day)),
+            ..M::date(end, value, 0.8)
+        })
     }
 
     /// Fixed and movable public holidays (US news): resolved to the nearest occurrence.
@@ -1040,7 +1253,11 @@ impl<'a> Scanner<'a> {
             "independence" if next == "day" => ((7, 4, -1), j + 2),
             "veterans" if next == "day" => ((11, 11, -1), j + 2),
             "new" if next == "year" && self.w(j + 2) == "'" && self.w(j + 3) == "s" => {
-                let e = if matches!(self.w(j + 4), "day" | "eve") { j + 5 } else { j + 4 };
+                let e = if matches!(self.w(j + 4), "day" | "eve") {
+                    j + 5
+                } else {
+                    j + 4
+                };
                 let eve = self.w(j + 4) == "eve";
                 (if eve { (12, 31, -1) } else { (1, 1, -1) }, e)
             }
@@ -1063,10 +1280,13 @@ impl<'a> Scanner<'a> {
                 return last.add_days(-((i64::from(last.weekday()) - i64::from(a)).rem_euclid(7)));
             }
             let first = Day::new(y, m, 1)?;
-            let off = (i64::from(a) - i64::from(first.weekday())).rem_euclid(7) + 7 * (i64::from(n) - 1);
+            let off =
+                (i64::from(a) - i64::from(first.weekday())).rem_euclid(7) + 7 * (i64::from(n) - 1);
             first.add_days(off)
         };
-        let Some(dct) = self.dct else { return Some(M::date(end, X_DAY.into(), 0.6)) };
+        let Some(dct) = self.dct else {
+            return Some(M::date(end, X_DAY.into(), 0.6));
+        };
         let fut = self.future(j, end);
         let mut dir = 0;
         if j > 0 {
@@ -1083,13 +1303,18 @@ impl<'a> Scanner<'a> {
             if dir < 0 && diff >= 0 || dir > 0 && diff <= 0 {
                 continue;
             }
-            let Some(c) = Self::lean_cost(diff, fut) else { continue };
+            let Some(c) = Self::lean_cost(diff, fut) else {
+                continue;
+            };
             if best.is_none_or(|(bc, _)| c < bc) {
                 best = Some((c, d));
             }
         }
         let d = best?.1;
-        Some(M { anchor: Some((d, Gran::Day)), ..M::date(end, d.ymd(), 0.8) })
+        Some(M {
+            anchor: Some((d, Gran::Day)),
+            ..M::date(end, d.ymd(), 0.8)
+        })
     }
 
     // ---- quarters and halves ------------------------------------------------------------------
@@ -1118,7 +1343,10 @@ impl<'a> Scanner<'a> {
                 _ => d.y + 1,
             });
             k += 4;
-        } else if self.w(k) == "year" && matches!(self.w(k + 2), "ago" | "earlier") && self.hyphen(k + 1).is_some() {
+        } else if self.w(k) == "year"
+            && matches!(self.w(k + 2), "ago" | "earlier")
+            && self.hyphen(k + 1).is_some()
+        {
             back = true;
             k += 3;
         }
@@ -1137,7 +1365,11 @@ impl<'a> Scanner<'a> {
             }
             "latest" | "recent" | "most" | "same" | "comparable" | "year-ago" | "corresponding" => {
                 latest = true;
-                k += if qw == "most" && self.w(k + 1) == "recent" { 2 } else { 1 };
+                k += if qw == "most" && self.w(k + 1) == "recent" {
+                    2
+                } else {
+                    1
+                };
             }
             "current" | "present" => {
                 current = true;
@@ -1175,7 +1407,10 @@ impl<'a> Scanner<'a> {
         let noun = self.w(k);
         let is_half = noun == "half";
         let is_period = noun == "period";
-        if !(noun == "quarter" || is_half && qn.is_some() || is_period && (latest || back || year.is_some())) {
+        if !(noun == "quarter"
+            || is_half && qn.is_some()
+            || is_period && (latest || back || year.is_some()))
+        {
             return None;
         }
         // bare "quarter" needs a determiner or a year ("the quarter", "the 1988 quarter")
@@ -1191,7 +1426,11 @@ impl<'a> Scanner<'a> {
         let mut end = k + 1;
         // "of 1990", "of this year", "of fiscal 1990"
         if self.w(end) == "of" {
-            let k2 = if self.w(end + 1) == "fiscal" { end + 2 } else { end + 1 };
+            let k2 = if self.w(end + 1) == "fiscal" {
+                end + 2
+            } else {
+                end + 1
+            };
             if let Some(y) = self.year_at(k2) {
                 year = Some(y);
                 end = k2 + 1;
@@ -1264,10 +1503,18 @@ impl<'a> Scanner<'a> {
             "a" | "p" => {}
             _ => return None,
         }
-        if self.w(k + 1) != "." || self.w(k + 2) != "m" || !self.attached(k + 1) || !self.attached(k + 2) {
+        if self.w(k + 1) != "."
+            || self.w(k + 2) != "m"
+            || !self.attached(k + 1)
+            || !self.attached(k + 2)
+        {
             return None;
         }
-        let end = if self.w(k + 3) == "." && self.attached(k + 3) { k + 4 } else { k + 3 };
+        let end = if self.w(k + 3) == "." && self.attached(k + 3) {
+            k + 4
+        } else {
+            k + 3
+        };
         Some((w == "p", end))
     }
 
@@ -1294,13 +1541,28 @@ impl<'a> Scanner<'a> {
                     if h == 0 || h > 12 {
                         return None;
                     }
-                    let h = if pm && h < 12 { h + 12 } else if !pm && h == 12 { 0 } else { h };
+                    let h = if pm && h < 12 {
+                        h + 12
+                    } else if !pm && h == 12 {
+                        0
+                    } else {
+                        h
+                    };
                     (h, mi, e)
                 }
                 None if w.contains(':') && self.w(j + 1) != ":" => {
                     // A bare "10:30" is a time only next to a time word.
-                    let tz = matches!(self.w(j + 1), "gmt" | "utc" | "est" | "edt" | "local" | "hours" | "h");
-                    if !tz && !(j > 0 && matches!(self.w(j - 1), "at" | "until" | "by" | "from" | "before" | "after")) {
+                    let tz = matches!(
+                        self.w(j + 1),
+                        "gmt" | "utc" | "est" | "edt" | "local" | "hours" | "h"
+                    );
+                    if !tz
+                        && !(j > 0
+                            && matches!(
+                                self.w(j - 1),
+                                "at" | "until" | "by" | "from" | "before" | "after"
+                            ))
+                    {
                         return None;
                     }
                     (h, mi, j + 1)
@@ -1310,17 +1572,26 @@ impl<'a> Scanner<'a> {
         } else {
             return None;
         };
-        if matches!(self.w(end), "est" | "edt" | "gmt" | "cst" | "cdt" | "pst" | "pdt" | "utc" | "mst" | "mdt") {
+        if matches!(
+            self.w(end),
+            "est" | "edt" | "gmt" | "cst" | "cdt" | "pst" | "pdt" | "utc" | "mst" | "mdt"
+        ) {
             end += 1;
         }
         // an attached day: "10 p.m. Wednesday", "5 p.m. EST, Nov. 9", "noon today"
         let mut k = end;
-        if self.w(k) == "," && (lex::month(self.w(k + 1)).is_some() || lex::full_weekday(self.w(k + 1)).is_some()) {
+        if self.w(k) == ","
+            && (lex::month(self.w(k + 1)).is_some() || lex::full_weekday(self.w(k + 1)).is_some())
+        {
             k += 1;
         }
         let mut day = None;
         let mut after = end;
-        if let Some(m) = self.explicit(k).or_else(|| self.weekday(k)).or_else(|| self.relative(k)) {
+        if let Some(m) = self
+            .explicit(k)
+            .or_else(|| self.weekday(k))
+            .or_else(|| self.relative(k))
+        {
             if !m.value.contains('T') && m.value.len() == 10 {
                 day = Some(m.value);
                 after = m.end;
@@ -1363,7 +1634,11 @@ impl<'a> Scanner<'a> {
         let x = self.w(k);
         if let Some((u, false)) = lex::unit(x) {
             let n = if self.w(j + 1) == "other" { 2 } else { 1 };
-            let v = if u == Unit::Quarter { format!("P{n}Q") } else { Self::dur_value(Some(n), u) };
+            let v = if u == Unit::Quarter {
+                format!("P{n}Q")
+            } else {
+                Self::dur_value(Some(n), u)
+            };
             return Some(M::new(k + 1, TimeType::Set, v, 0.8));
         }
         if let Some((n, k2)) = self.number(k).filter(|_| self.w(k) != "a") {
@@ -1410,13 +1685,20 @@ impl<'a> Scanner<'a> {
                     r(j + 2, "PAST_REF")
                 }
                 "future" => r(j + 2, "FUTURE_REF"),
-                "near" | "foreseeable" | "distant" if self.w(j + 2) == "future" => r(j + 3, "FUTURE_REF"),
+                "near" | "foreseeable" | "distant" if self.w(j + 2) == "future" => {
+                    r(j + 3, "FUTURE_REF")
+                }
                 _ => None,
             },
             "future" if lex::unit(next).is_some_and(|u| u.1) => r(j + 2, "FUTURE_REF"),
             "coming" if lex::unit(next).is_some_and(|u| u.1) => {
                 let (u, _) = lex::unit(next)?;
-                Some(M::new(j + 2, TimeType::Duration, Self::dur_value(None, u), 0.6))
+                Some(M::new(
+                    j + 2,
+                    TimeType::Duration,
+                    Self::dur_value(None, u),
+                    0.6,
+                ))
             }
             "for" | "over" | "in" | "within" => None,
             _ => {
@@ -1436,7 +1718,8 @@ impl<'a> Scanner<'a> {
                 return Some(M::new(k + 1, TimeType::Duration, v, 0.7).bare());
             }
         }
-        if w == "year" && self.hyphen(j + 1).is_some() && matches!(self.w(j + 2), "earlier" | "ago") {
+        if w == "year" && self.hyphen(j + 1).is_some() && matches!(self.w(j + 2), "earlier" | "ago")
+        {
             let v = match (self.last_q, d) {
                 (Some((y, q)), _) => format!("{:04}-Q{q}", y - 1),
                 (None, Some(d)) => format!("{:04}", d.y - 1),
@@ -1449,7 +1732,12 @@ impl<'a> Scanner<'a> {
             && (prev == "for" || prev == "within" || prev == "in" && w != "months" && w != "weeks")
         {
             let (u, _) = lex::unit(w)?;
-            return Some(M::new(j + 1, TimeType::Duration, Self::dur_value(None, u), 0.6));
+            return Some(M::new(
+                j + 1,
+                TimeType::Duration,
+                Self::dur_value(None, u),
+                0.6,
+            ));
         }
         if w != "the" {
             return None;
@@ -1475,11 +1763,18 @@ impl<'a> Scanner<'a> {
             return None;
         }
         let next = self.w(k + 1);
-        if matches!(next, "ended" | "ending" | "ends" | "-") || next == "to" && self.is(k + 2, Kind::Word) {
+        if matches!(next, "ended" | "ending" | "ends" | "-")
+            || next == "to" && self.is(k + 2, Kind::Word)
+        {
             if next == "-" {
                 return None;
             }
-            return Some(M::new(k + 1, TimeType::Duration, Self::dur_value(Some(1), u), 0.6));
+            return Some(M::new(
+                k + 1,
+                TimeType::Duration,
+                Self::dur_value(Some(1), u),
+                0.6,
+            ));
         }
         let d = d?;
         let v = match u {
