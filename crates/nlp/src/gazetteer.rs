@@ -150,6 +150,8 @@ pub struct GazMatch {
 enum CaseRule {
     Any,
     Capitalised,
+    /// Starts lower-case but has capitals later ("al-Qaida"): some capital in the match.
+    HasUpper,
     Acronym,
 }
 
@@ -191,6 +193,8 @@ fn case_rule(form: &str) -> CaseRule {
     let lower = form.chars().any(|c| c.is_lowercase());
     if upper >= 2 && !lower {
         CaseRule::Acronym
+    } else if form.chars().next().is_some_and(char::is_lowercase) && upper >= 1 {
+        CaseRule::HasUpper
     } else if upper >= 1 {
         CaseRule::Capitalised
     } else {
@@ -205,6 +209,7 @@ fn rule_ok(rule: CaseRule, toks: &[&str]) -> bool {
             .first()
             .and_then(|t| t.chars().next())
             .is_some_and(|c| !c.is_lowercase()),
+        CaseRule::HasUpper => toks.iter().any(|t| t.chars().any(|c| c.is_uppercase())),
         CaseRule::Acronym => toks.iter().all(|t| !t.chars().any(|c| c.is_lowercase())),
     }
 }
@@ -222,8 +227,8 @@ impl Gazetteer {
     pub fn from_tsv(data: &'static str) -> Gazetteer {
         let mut g = Gazetteer {
             entries: Vec::with_capacity(40_000),
-            phrases: FxHashMap::default(),
-            first: FxHashMap::default(),
+            phrases: FxHashMap::with_capacity_and_hasher(200_000, Default::default()),
+            first: FxHashMap::with_capacity_and_hasher(150_000, Default::default()),
             prefixes: Default::default(),
         };
         for line in data.lines() {
@@ -275,17 +280,30 @@ impl Gazetteer {
                 key.push(' ');
             }
             push_norm(form.get(t.start..t.end).unwrap_or(""), &mut key);
+            // Look up before inserting: most keys exist already and a Box<str> costs an allocation.
             if k == 0 {
-                let e = self.first.entry(key.as_str().into()).or_insert(0);
-                *e = (*e).max(toks.len() as u8);
-            } else if k + 1 < toks.len() {
+                let n = toks.len() as u8;
+                match self.first.get_mut(key.as_str()) {
+                    Some(e) => *e = (*e).max(n),
+                    None => {
+                        self.first.insert(key.as_str().into(), n);
+                    }
+                }
+            } else if k + 1 < toks.len() && !self.prefixes.contains(key.as_str()) {
                 self.prefixes.insert(key.as_str().into());
             }
         }
-        let targets = self.phrases.entry(key.into_boxed_str()).or_default();
-        // The same entry can list one form twice (name and alias differing only in case).
-        if !targets.iter().any(|t| t.entry == id) {
-            targets.push(Target { entry: id, rule });
+        let t = Target { entry: id, rule };
+        match self.phrases.get_mut(key.as_str()) {
+            // The same entry can list one form twice (name and alias differing only in case).
+            Some(ts) => {
+                if !ts.iter().any(|x| x.entry == id) {
+                    ts.push(t);
+                }
+            }
+            None => {
+                self.phrases.insert(key.into_boxed_str(), vec![t]);
+            }
         }
     }
 
