@@ -44,12 +44,11 @@ pub fn tokenize(text: &str) -> Vec<Tok> {
             kind = Kind::Word;
         } else if c.is_ascii_digit() {
             while i < b.len() {
-                if b[i].is_ascii_digit() {
-                    i += 1;
-                } else if matches!(b[i], b',' | b'.' | b':')
+                // digits, and separators between two digits ("3,000", "10:30")
+                let inner_sep = matches!(b[i], b',' | b'.' | b':')
                     && b.get(i + 1).is_some_and(u8::is_ascii_digit)
-                    && b.get(i - 1).is_some_and(u8::is_ascii_digit)
-                {
+                    && b.get(i - 1).is_some_and(u8::is_ascii_digit);
+                if b[i].is_ascii_digit() || inner_sep {
                     i += 1;
                 } else {
                     break;

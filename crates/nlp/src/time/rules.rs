@@ -1556,13 +1556,12 @@ impl<'a> Scanner<'a> {
                         self.w(j + 1),
                         "gmt" | "utc" | "est" | "edt" | "local" | "hours" | "h"
                     );
-                    if !tz
-                        && !(j > 0
-                            && matches!(
-                                self.w(j - 1),
-                                "at" | "until" | "by" | "from" | "before" | "after"
-                            ))
-                    {
+                    let after_prep = j > 0
+                        && matches!(
+                            self.w(j - 1),
+                            "at" | "until" | "by" | "from" | "before" | "after"
+                        );
+                    if !tz && !after_prep {
                         return None;
                     }
                     (h, mi, j + 1)
