@@ -38,6 +38,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if has("--gold-history") {
         cfg.gold_history = true;
     }
+    if has("--no-gaz") {
+        cfg.gazetteer = false;
+    }
+    if has("--no-patterns") {
+        cfg.patterns = false;
+    }
     if has("--no-dev") {
         cfg.dev.clear();
     }
@@ -49,11 +55,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let t = std::time::Instant::now();
     let r = train(&cfg)?;
     eprintln!(
-        "wrote {} ({} bytes, {} features); best epoch {}; dev F1 {:?}; {:.1}s",
+        "wrote {} ({} bytes, {} features); best epoch {}; O penalty {}; dev F1 {:?}; {:.1}s",
         r.model_path.display(),
         r.model_bytes,
         r.features,
         r.best_epoch,
+        r.o_penalty,
         r.dev_f1
             .iter()
             .map(|f| format!("{f:.2}"))

@@ -51,6 +51,7 @@ pub const T_STACK_L0: u64 = 103;
 pub const T_GAZ: u64 = 110;
 pub const T_GAZ_SS0: u64 = 111;
 pub const T_PAT: u64 = 120;
+pub const T_PAT_L0: u64 = 121;
 
 const SEED: u64 = 0x6473_7367_7431; // "dssgt1"
 const BOS: u64 = 0xb05;
@@ -314,4 +315,91 @@ pub fn token_features(
         }
     }
     out.extend_from_slice(extra);
+}
+
+/// BILOU part name of token `i` in a span `[a, b)`.
+fn part_of(i: usize, a: usize, b: usize) -> u64 {
+    if b - a == 1 {
+        4
+    } else if i == a {
+        1
+    } else if i + 1 == b {
+        3
+    } else {
+        2
+    }
+}
+
+/// Extra per-token feature keys (gazetteer, patterns, stacking), pushed in any
+/// order and then grouped by token ([`Extra::finish`]) into one flat array.
+#[derive(Debug, Clone, Default)]
+pub struct Extra {
+    pairs: Vec<(u32, u64)>,
+    offs: Vec<u32>,
+    keys: Vec<u64>,
+}
+
+impl Extra {
+    pub fn push(&mut self, tok: usize, key: u64) {
+        self.pairs.push((tok as u32, key));
+    }
+
+    /// Groups the keys by token (stable: keeps push order within a token).
+    pub fn finish(&mut self, n_tokens: usize) {
+        self.offs.clear();
+        self.offs.resize(n_tokens + 1, 0);
+        for &(t, _) in &self.pairs {
+            if let Some(c) = self.offs.get_mut(t as usize + 1) {
+                *c += 1;
+            }
+        }
+        for i in 1..self.offs.len() {
+            self.offs[i] += self.offs[i - 1];
+        }
+        let mut pos: Vec<u32> = self.offs.clone();
+        self.keys.clear();
+        self.keys.resize(self.offs[n_tokens] as usize, 0);
+        for &(t, k) in &self.pairs {
+            if let Some(p) = pos.get_mut(t as usize) {
+                if let Some(slot) = self.keys.get_mut(*p as usize) {
+                    *slot = k;
+                }
+                *p += 1;
+            }
+        }
+    }
+
+    /// The keys of token `i` (after [`Extra::finish`]).
+    pub fn get(&self, i: usize) -> &[u64] {
+        match (self.offs.get(i), self.offs.get(i + 1)) {
+            (Some(&a), Some(&b)) => self.keys.get(a as usize..b as usize).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+}
+
+/// Gazetteer features: each token inside a match gets its category and position.
+pub fn gazetteer_keys(matches: &[crate::gazetteer::GazMatch], toks: &[TokInfo], out: &mut Extra) {
+    for m in matches {
+        let cat = m.category as u64 + 1;
+        let end = m.end_tok.min(toks.len());
+        for (i, t) in toks.iter().enumerate().take(end).skip(m.start_tok) {
+            let v = combine(cat, part_of(i, m.start_tok, m.end_tok));
+            out.push(i, f(T_GAZ, v));
+            out.push(i, f2(T_GAZ_SS0, v, t.short));
+        }
+    }
+}
+
+/// Pattern features: tokens inside a pattern match get its kind and position.
+/// `spans` are token ranges with the match's kind.
+pub fn pattern_keys(spans: &[(usize, usize, &str)], toks: &[TokInfo], out: &mut Extra) {
+    for &(a, b, kind) in spans {
+        let k = hs(kind);
+        for (i, t) in toks.iter().enumerate().take(b.min(toks.len())).skip(a) {
+            let v = combine(k, part_of(i, a, b));
+            out.push(i, f(T_PAT, v));
+            out.push(i, f2(T_PAT_L0, k, t.lower));
+        }
+    }
 }

@@ -16,6 +16,7 @@ pub mod features;
 pub mod gazetteer;
 pub mod table;
 pub mod tagger;
+pub mod tagger_doc;
 pub mod tokenize;
 pub mod train;
 
@@ -48,16 +49,8 @@ pub fn embedded_model(kind: ModelKind) -> Option<Model> {
     Model::from_bytes(Cow::Borrowed(bytes)).ok()
 }
 
-/// The stacking features a CoNLL model gives a prepared document.
-pub fn stack_extra(conll: &Model, prep: &Prepared) -> Vec<Vec<u64>> {
-    let (tags, _) = conll.tag(prep, None);
-    let mut extra = vec![Vec::with_capacity(4); prep.toks.len()];
-    tagger::stack_features(&conll.tagset, &tags, &prep.toks, &mut extra);
-    extra
-}
-
 /// Tags `text` with `model` (stacked on `stack` when given): code point spans,
-/// label names and confidences. Tagger only, no pattern recognisers.
+/// label names and confidences. Tagger only, no pattern entities merged.
 pub fn tag_spans(
     model: &Model,
     stack: Option<&Model>,
@@ -66,8 +59,9 @@ pub fn tag_spans(
 ) -> Vec<(usize, usize, String, f32)> {
     let doc = Doc::new(text);
     let prep = Prepared::new(&doc, clusters);
-    let extra = stack.map(|m| stack_extra(m, &prep));
-    let (_, spans) = model.tag(&prep, extra.as_deref());
+    let flags = model.flags | stack.map_or(0, |s| s.flags);
+    let pats = tagger_doc::doc_patterns(&doc, flags, false);
+    let spans = tagger_doc::tag_doc(model, stack, &doc, &prep, &pats);
     let map = OffsetMap::new(text);
     spans
         .iter()
@@ -84,6 +78,9 @@ pub fn tag_spans(
         })
         .collect()
 }
+
+/// Pattern matches below this confidence (bare counts) are not emitted as entities.
+const PATTERN_MIN_CONFIDENCE: f32 = 0.5;
 
 /// What the pipeline knows about a document besides its text.
 #[derive(Debug, Clone, Copy, Default)]
@@ -184,22 +181,28 @@ impl Pipeline {
         let doc = self.analyse(text);
         let map = OffsetMap::new(text);
         let prep = Prepared::new(&doc, self.clusters);
+        let want_patterns = schema == Schema::Re3d;
+        let flags = self.conll.flags | self.re3d.as_ref().map_or(0, |m| m.flags);
+        let pats = tagger_doc::doc_patterns(&doc, flags, want_patterns);
         let (spans, labels): (Vec<tagger::TokSpan>, Vec<Option<EntityLabel>>) =
             match (schema, &self.re3d) {
-                (Schema::Re3d, Some(re3d)) => {
-                    let extra = stack_extra(&self.conll, &prep);
-                    (re3d.tag(&prep, Some(&extra)).1, self.re3d_labels.clone())
-                }
+                (Schema::Re3d, Some(re3d)) => (
+                    tagger_doc::tag_doc(re3d, Some(&self.conll), &doc, &prep, &pats),
+                    self.re3d_labels.clone(),
+                ),
                 (Schema::Re3d, None) => (
-                    self.conll.tag(&prep, None).1,
+                    tagger_doc::tag_doc(&self.conll, None, &doc, &prep, &pats),
                     self.conll_labels
                         .iter()
                         .map(|l| l.map(|l| l.to_re3d()))
                         .collect(),
                 ),
-                (Schema::Conll, _) => (self.conll.tag(&prep, None).1, self.conll_labels.clone()),
+                (Schema::Conll, _) => (
+                    tagger_doc::tag_doc(&self.conll, None, &doc, &prep, &pats),
+                    self.conll_labels.clone(),
+                ),
             };
-        let mut entities = Vec::with_capacity(spans.len());
+        let mut merged = Vec::with_capacity(spans.len() + pats.len());
         for s in &spans {
             let (Some(a), Some(b)) = (
                 doc.tokens.get(s.a),
@@ -210,18 +213,39 @@ impl Pipeline {
             let Some(Some(label)) = labels.get(s.ty) else {
                 continue;
             };
-            let sp = map.span_to_chars(a.start, b.end);
-            entities.push(EntityMention {
-                start: sp.start,
-                end: sp.end,
+            merged.push(tagger_doc::Merged {
+                start: a.start,
+                end: b.end,
                 label: *label,
-                text: text.get(a.start..b.end).unwrap_or("").to_string(),
                 confidence: s.confidence,
                 kind: None,
                 normalized: None,
-                extractor: self.version().to_string(),
+                from_pattern: false,
             });
         }
+        if schema == Schema::Re3d {
+            merged = tagger_doc::merge_patterns(merged, &pats, PATTERN_MIN_CONFIDENCE);
+        }
+        let entities = merged
+            .into_iter()
+            .filter_map(|m| {
+                let sp = map.span_to_chars(m.start, m.end);
+                Some(EntityMention {
+                    start: sp.start,
+                    end: sp.end,
+                    label: m.label,
+                    text: text.get(m.start..m.end)?.to_string(),
+                    confidence: m.confidence,
+                    kind: m.kind.map(|k| k.to_string()),
+                    normalized: m.normalized,
+                    extractor: if m.from_pattern {
+                        "pattern/1".to_string()
+                    } else {
+                        self.version().to_string()
+                    },
+                })
+            })
+            .collect();
         let sentences = doc
             .sentences
             .iter()

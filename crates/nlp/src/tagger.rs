@@ -269,6 +269,7 @@ pub struct Work {
     pub keys: Vec<u64>,
     pub offs: Vec<usize>,
     em: Vec<f32>,
+    tr: Vec<f32>,
     delta: Vec<f32>,
     back: Vec<u16>,
 }
@@ -279,7 +280,7 @@ pub fn segment_keys(
     seg: Segment,
     flags: u32,
     hist: &History,
-    extra: Option<&[Vec<u64>]>,
+    extra: Option<&features::Extra>,
     w: &mut Work,
 ) {
     w.keys.clear();
@@ -291,7 +292,7 @@ pub fn segment_keys(
         None
     };
     for i in seg.a..seg.b {
-        let ex: &[u64] = extra.and_then(|e| e.get(i)).map_or(&[], |v| v.as_slice());
+        let ex: &[u64] = extra.map_or(&[], |e| e.get(i));
         let le = prep.line_edges.get(i).copied().unwrap_or((false, false));
         features::token_features(
             &prep.toks,
@@ -308,10 +309,38 @@ pub fn segment_keys(
     }
 }
 
+/// The tag transitions a [`TagSet`] allows, precomputed for decoding.
+#[derive(Debug, Clone)]
+pub struct Constraints {
+    t: usize,
+    /// `allowed[prev * t + cur]`.
+    allowed: Vec<bool>,
+    start: Vec<bool>,
+    end: Vec<bool>,
+}
+
+impl Constraints {
+    pub fn new(ts: &TagSet) -> Constraints {
+        let t = ts.n_tags();
+        let mut allowed = vec![false; t * t];
+        for p in 0..t {
+            for c in 0..t {
+                allowed[p * t + c] = ts.allowed(Some(p), c);
+            }
+        }
+        Constraints {
+            t,
+            allowed,
+            start: (0..t).map(|c| ts.allowed(None, c)).collect(),
+            end: (0..t).map(|c| ts.end_ok(c)).collect(),
+        }
+    }
+}
+
 /// Viterbi decoding of the segment whose keys are in `w`; tags and per-token margins out.
 pub fn viterbi<S: Scorer + ?Sized>(
     s: &S,
-    ts: &TagSet,
+    cons: &Constraints,
     w: &mut Work,
     tags: &mut Vec<u16>,
     margins: &mut Vec<f32>,
@@ -320,7 +349,7 @@ pub fn viterbi<S: Scorer + ?Sized>(
     let n = w.offs.len().saturating_sub(1);
     tags.clear();
     margins.clear();
-    if n == 0 {
+    if n == 0 || cons.t != t {
         return;
     }
     w.em.clear();
@@ -330,32 +359,41 @@ pub fn viterbi<S: Scorer + ?Sized>(
         s.emit(ks, &mut w.em[i * t..(i + 1) * t]);
     }
     const NEG: f32 = f32::NEG_INFINITY;
+    // Dense transposed transition matrix, -inf where forbidden: tr[cur * t + prev].
+    w.tr.clear();
+    w.tr.resize(t * t, NEG);
+    for p in 0..t {
+        for c in 0..t {
+            if cons.allowed[p * t + c] {
+                w.tr[c * t + p] = s.trans(p, c);
+            }
+        }
+    }
     w.delta.clear();
     w.delta.resize(n * t, NEG);
     w.back.clear();
     w.back.resize(n * t, 0);
     for c in 0..t {
-        if ts.allowed(None, c) {
+        if cons.start[c] {
             w.delta[c] = w.em[c] + s.start(c);
         }
     }
     for i in 1..n {
-        for c in 0..t {
+        let (prev, cur) = w.delta.split_at_mut(i * t);
+        let prev = &prev[(i - 1) * t..];
+        for (c, cell) in cur.iter_mut().enumerate().take(t) {
+            let row = &w.tr[c * t..(c + 1) * t];
             let mut best = NEG;
             let mut arg = 0u16;
-            for p in 0..t {
-                let d = w.delta[(i - 1) * t + p];
-                if d == NEG || !ts.allowed(Some(p), c) {
-                    continue;
-                }
-                let v = d + s.trans(p, c);
+            for (p, (&d, &tr)) in prev.iter().zip(row).enumerate() {
+                let v = d + tr;
                 if v > best {
                     best = v;
                     arg = p as u16;
                 }
             }
             if best > NEG {
-                w.delta[i * t + c] = best + w.em[i * t + c];
+                *cell = best + w.em[i * t + c];
                 w.back[i * t + c] = arg;
             }
         }
@@ -364,7 +402,7 @@ pub fn viterbi<S: Scorer + ?Sized>(
     let mut arg = 0usize;
     for c in 0..t {
         let d = w.delta[(n - 1) * t + c];
-        if ts.end_ok(c) && d > best {
+        if cons.end[c] && d > best {
             best = d;
             arg = c;
         }
@@ -419,9 +457,10 @@ pub struct TokSpan {
 pub fn tag_document<S: Scorer + ?Sized>(
     s: &S,
     ts: &TagSet,
+    cons: &Constraints,
     flags: u32,
     prep: &Prepared,
-    extra: Option<&[Vec<u64>]>,
+    extra: Option<&features::Extra>,
     margin_scale: f32,
 ) -> (Vec<u16>, Vec<TokSpan>) {
     let n = prep.toks.len();
@@ -433,7 +472,7 @@ pub fn tag_document<S: Scorer + ?Sized>(
     let mut margins = Vec::new();
     for &seg in &prep.segments {
         segment_keys(prep, seg, flags, &hist, extra, &mut w);
-        viterbi(s, ts, &mut w, &mut tags, &mut margins);
+        viterbi(s, cons, &mut w, &mut tags, &mut margins);
         for (k, &t) in tags.iter().enumerate() {
             if let Some(x) = all.get_mut(seg.a + k) {
                 *x = t;
@@ -464,9 +503,14 @@ pub fn tag_document<S: Scorer + ?Sized>(
 pub struct Model {
     pub tagset: TagSet,
     pub flags: u32,
+    cons: Constraints,
     table: Table,
     trans: Vec<f32>,
     start: Vec<f32>,
+    /// Subtracted from the score of `O` (stored units): trades precision for
+    /// recall, tuned on dev at training time.
+    o_penalty: f32,
+    o_penalty_offset: usize,
     /// Converts a margin in stored units into logits for confidences.
     pub margin_scale: f32,
 }
@@ -503,11 +547,12 @@ impl Model {
         flags: u32,
         trans: &[i32],
         start: &[i32],
+        o_penalty: i32,
         table: &[u8],
     ) -> Vec<u8> {
         let mut out = Vec::new();
         out.extend_from_slice(MODEL_MAGIC);
-        out.extend_from_slice(&1u32.to_le_bytes());
+        out.extend_from_slice(&2u32.to_le_bytes());
         out.extend_from_slice(&flags.to_le_bytes());
         out.extend_from_slice(&(matches!(tagset.scheme, Scheme::Bilou) as u32).to_le_bytes());
         out.extend_from_slice(&(tagset.types.len() as u32).to_le_bytes());
@@ -518,17 +563,18 @@ impl Model {
         for v in trans.iter().chain(start) {
             out.extend_from_slice(&v.to_le_bytes());
         }
+        out.extend_from_slice(&o_penalty.to_le_bytes());
         out.extend_from_slice(table);
         out
     }
 
     pub fn from_bytes(bytes: Cow<'static, [u8]>) -> Result<Model, String> {
-        let (tagset, flags, trans, start, off) = {
+        let (tagset, flags, trans, start, o_penalty, o_penalty_offset, off) = {
             let mut r = Rd { b: &bytes, o: 0 };
             if r.take(4)? != MODEL_MAGIC {
                 return Err("not a dossier tagger model".into());
             }
-            if r.u32()? != 1 {
+            if r.u32()? != 2 {
                 return Err("unsupported model version".into());
             }
             let flags = r.u32()?;
@@ -557,7 +603,17 @@ impl Model {
             for _ in 0..t {
                 start.push(r.i32()? as f32);
             }
-            (tagset, flags, trans, start, r.o)
+            let o_penalty_offset = r.o;
+            let o_penalty = r.i32()? as f32;
+            (
+                tagset,
+                flags,
+                trans,
+                start,
+                o_penalty,
+                o_penalty_offset,
+                r.o,
+            )
         };
         let tb: Cow<'static, [u8]> = match bytes {
             Cow::Borrowed(b) => Cow::Borrowed(&b[off..]),
@@ -568,12 +624,16 @@ impl Model {
             return Err("weight table does not match the tag set".into());
         }
         let margin_scale = table.scale();
+        let cons = Constraints::new(&tagset);
         Ok(Model {
             tagset,
             flags,
+            cons,
             table,
             trans,
             start,
+            o_penalty,
+            o_penalty_offset,
             margin_scale,
         })
     }
@@ -582,11 +642,30 @@ impl Model {
         self.table.byte_len()
     }
 
+    /// The bytes of this model (`bytes`, as loaded) with another `O` penalty (stored units).
+    pub fn with_o_penalty_bytes(&self, bytes: &[u8], units: i32) -> Vec<u8> {
+        let mut b = bytes.to_vec();
+        if let Some(x) = b.get_mut(self.o_penalty_offset..self.o_penalty_offset + 4) {
+            x.copy_from_slice(&units.to_le_bytes());
+        }
+        b
+    }
+
+    /// Sets the `O` penalty in weight units.
+    pub fn set_o_penalty(&mut self, weight_units: f32) {
+        self.o_penalty = weight_units / self.table.scale();
+    }
+
     /// Tags a prepared document.
-    pub fn tag(&self, prep: &Prepared, extra: Option<&[Vec<u64>]>) -> (Vec<u16>, Vec<TokSpan>) {
+    pub fn tag(
+        &self,
+        prep: &Prepared,
+        extra: Option<&features::Extra>,
+    ) -> (Vec<u16>, Vec<TokSpan>) {
         tag_document(
             self,
             &self.tagset,
+            &self.cons,
             self.flags,
             prep,
             extra,
@@ -602,24 +681,30 @@ impl Scorer for Model {
 
     #[inline]
     fn emit(&self, keys: &[u64], out: &mut [f32]) {
-        let mut acc = [0i32; 64];
+        const AHEAD: usize = 6;
         let t = out.len();
-        if t <= 64 {
-            let acc = &mut acc[..t];
-            for &k in keys {
-                self.table.add_row(k, acc);
-            }
-            for (o, a) in out.iter_mut().zip(acc.iter()) {
-                *o += *a as f32;
-            }
+        let mut small = [0i32; 64];
+        let mut big = Vec::new();
+        let acc: &mut [i32] = if t <= 64 {
+            &mut small[..t]
         } else {
-            let mut acc = vec![0i32; t];
-            for &k in keys {
-                self.table.add_row(k, &mut acc);
+            big.resize(t, 0);
+            &mut big
+        };
+        for &k in keys.iter().take(AHEAD) {
+            self.table.prefetch(k);
+        }
+        for (j, &k) in keys.iter().enumerate() {
+            if let Some(&n) = keys.get(j + AHEAD) {
+                self.table.prefetch(n);
             }
-            for (o, a) in out.iter_mut().zip(acc.iter()) {
-                *o += *a as f32;
-            }
+            self.table.add_row(k, acc);
+        }
+        for (o, a) in out.iter_mut().zip(acc.iter()) {
+            *o += *a as f32;
+        }
+        if let Some(o) = out.first_mut() {
+            *o -= self.o_penalty;
         }
     }
 
@@ -638,22 +723,22 @@ impl Scorer for Model {
 }
 
 /// Stacking features: the tags another model gave each token (and its neighbours).
-pub fn stack_features(ts: &TagSet, tags: &[u16], toks: &[TokInfo], out: &mut [Vec<u64>]) {
+pub fn stack_features(ts: &TagSet, tags: &[u16], toks: &[TokInfo], out: &mut features::Extra) {
     let names: Vec<u64> = (0..ts.n_tags())
         .map(|t| features::hs(&ts.tag_name(t)))
         .collect();
     let name = |i: usize| names.get(tags[i] as usize).copied().unwrap_or(0);
-    for i in 0..tags.len().min(out.len()) {
+    for (i, tok) in toks.iter().enumerate().take(tags.len()) {
         let cur = name(i);
-        let o = &mut out[i];
-        o.push(features::extra_key(features::T_STACK, cur));
+        out.push(i, features::extra_key(features::T_STACK, cur));
         let prev = if i > 0 { name(i - 1) } else { 1 };
         let next = if i + 1 < tags.len() { name(i + 1) } else { 2 };
-        o.push(features::extra_key(features::T_STACK_M1, prev));
-        o.push(features::extra_key(features::T_STACK_P1, next));
-        if let Some(t) = toks.get(i) {
-            o.push(features::extra_key2(features::T_STACK_L0, cur, t.short));
-        }
+        out.push(i, features::extra_key(features::T_STACK_M1, prev));
+        out.push(i, features::extra_key(features::T_STACK_P1, next));
+        out.push(
+            i,
+            features::extra_key2(features::T_STACK_L0, cur, tok.short),
+        );
     }
 }
 

@@ -7,7 +7,9 @@
 
 use crate::clusters::Clusters;
 use crate::doc::Doc;
-use crate::features::{History, USE_CLUSTERS, USE_HISTORY, USE_STACK};
+use crate::features::{
+    Extra, History, USE_CLUSTERS, USE_GAZ, USE_HISTORY, USE_PATTERNS, USE_STACK,
+};
 use crate::table::Table;
 use crate::tagger::{self, Model, Prepared, Scheme, Scorer, TagSet, Work};
 use dossier_core::OffsetMap;
@@ -70,6 +72,10 @@ pub struct TrainConfig {
     pub history: bool,
     /// Build the history from gold labels while training (default: predictions).
     pub gold_history: bool,
+    /// Gazetteer features.
+    pub gazetteer: bool,
+    /// Pattern-recogniser features.
+    pub patterns: bool,
     /// Print progress to stderr.
     pub verbose: bool,
 }
@@ -98,6 +104,8 @@ impl TrainConfig {
             },
             history: true,
             gold_history: false,
+            gazetteer: true,
+            patterns: true,
             verbose: false,
         }
     }
@@ -124,6 +132,8 @@ pub struct TrainReport {
     /// Dev micro F1 (percent) after each epoch, when dev data was given.
     pub dev_f1: Vec<f64>,
     pub best_epoch: usize,
+    /// Penalty on the `O` tag chosen on dev (weight units; 0 without dev data).
+    pub o_penalty: f32,
 }
 
 /// Reads a training file: JSONL (first non-blank char `{`) or CoNLL columns.
@@ -367,7 +377,7 @@ impl Weights {
     }
 
     /// The averaged model, quantised to i16, as model bytes.
-    fn export(&self, ts: &TagSet, flags: u32) -> (Vec<u8>, usize) {
+    fn export(&self, ts: &TagSet, flags: u32) -> (Vec<u8>, usize, f32) {
         let t = self.t;
         let avg = |w: f32, u: f64| (w as f64 - u / self.c) as f32;
         let mut keys: Vec<(u64, u32)> = self.idx.iter().map(|(&k, &r)| (k, r)).collect();
@@ -409,8 +419,8 @@ impl Weights {
         let tq: Vec<i32> = (0..t * t + t)
             .map(|k| (avg(self.tw[k], self.tu[k]) / scale).round() as i32)
             .collect();
-        let bytes = Model::to_bytes(ts, flags, &tq[..t * t], &tq[t * t..], &table);
-        (bytes, nfeat)
+        let bytes = Model::to_bytes(ts, flags, &tq[..t * t], &tq[t * t..], 0, &table);
+        (bytes, nfeat, scale)
     }
 }
 
@@ -441,7 +451,7 @@ impl Scorer for Weights {
 pub(crate) struct PreparedDoc {
     pub prep: Prepared,
     pub gold: Vec<u16>,
-    pub extra: Option<Vec<Vec<u64>>>,
+    pub extra: Option<Extra>,
 }
 
 /// splitmix64: a tiny deterministic RNG for shuffling.
@@ -516,6 +526,13 @@ pub fn train(cfg: &TrainConfig) -> Result<TrainReport, TrainError> {
     if stack.is_some() {
         flags |= USE_STACK;
     }
+    if cfg.gazetteer {
+        flags |= USE_GAZ;
+    }
+    if cfg.patterns {
+        flags |= USE_PATTERNS;
+    }
+    let stack_flags = stack.as_ref().map_or(0, |m| m.flags);
     let mut n_tokens = 0;
     let mut n_ents = 0;
     let mut misaligned = 0;
@@ -534,7 +551,14 @@ pub fn train(cfg: &TrainConfig) -> Result<TrainReport, TrainError> {
         n_tokens += doc.tokens.len();
         let gold = ts.encode(doc.tokens.len(), &spans);
         let prep = Prepared::new(&doc, clusters);
-        let extra = stack.as_ref().map(|m| crate::stack_extra(m, &prep));
+        let pats = crate::tagger_doc::doc_patterns(&doc, flags | stack_flags, false);
+        let extra = Some(crate::tagger_doc::build_extra(
+            flags,
+            stack.as_ref(),
+            &doc,
+            &prep,
+            &pats,
+        ));
         prepared.push(PreparedDoc { prep, gold, extra });
     }
     if cfg.verbose {
@@ -549,13 +573,14 @@ pub fn train(cfg: &TrainConfig) -> Result<TrainReport, TrainError> {
     }
     let t = ts.n_tags();
     let mut wts = Weights::new(t);
+    let cons = tagger::Constraints::new(&ts);
     let mut rng = Rng(cfg.seed ^ 0x5eed);
     let mut order: Vec<usize> = (0..prepared.len()).collect();
     let mut work = Work::default();
     let mut pred = Vec::new();
     let mut margins = Vec::new();
     let mut hist = History::default();
-    let mut best: Option<(f64, usize, Vec<u8>, usize)> = None;
+    let mut best: Option<(f64, usize, Vec<u8>, usize, f32)> = None;
     let mut dev_f1 = Vec::new();
     for epoch in 0..cfg.epochs.max(1) {
         for i in (1..order.len()).rev() {
@@ -567,8 +592,8 @@ pub fn train(cfg: &TrainConfig) -> Result<TrainReport, TrainError> {
             let pd = &prepared[di];
             hist.clear();
             for &seg in &pd.prep.segments {
-                tagger::segment_keys(&pd.prep, seg, flags, &hist, pd.extra.as_deref(), &mut work);
-                tagger::viterbi(&wts, &ts, &mut work, &mut pred, &mut margins);
+                tagger::segment_keys(&pd.prep, seg, flags, &hist, pd.extra.as_ref(), &mut work);
+                tagger::viterbi(&wts, &cons, &mut work, &mut pred, &mut margins);
                 let gold = &pd.gold[seg.a..seg.b];
                 if pred.as_slice() != gold {
                     errors += 1;
@@ -606,7 +631,7 @@ pub fn train(cfg: &TrainConfig) -> Result<TrainReport, TrainError> {
                 tagger::update_history(&mut hist, &pd.prep, seg, &ts, h);
             }
         }
-        let (bytes, nfeat) = wts.export(&ts, flags);
+        let (bytes, nfeat, scale) = wts.export(&ts, flags);
         let mut f1 = None;
         if !dev.is_empty() {
             let model = Model::from_bytes(bytes.clone().into()).map_err(TrainError::Config)?;
@@ -625,11 +650,32 @@ pub fn train(cfg: &TrainConfig) -> Result<TrainReport, TrainError> {
         }
         let score = f1.unwrap_or(epoch as f64);
         if best.as_ref().is_none_or(|b| score > b.0) {
-            best = Some((score, epoch + 1, bytes, nfeat));
+            best = Some((score, epoch + 1, bytes, nfeat, scale));
         }
     }
-    let (_, best_epoch, bytes, nfeat) =
+    let (best_f1, best_epoch, mut bytes, nfeat, scale) =
         best.ok_or_else(|| TrainError::Config("no epoch ran".into()))?;
+    // Tune the O penalty on dev (recall for precision); keep 0 without dev data.
+    let mut o_penalty = 0.0f32;
+    if !dev.is_empty() {
+        let mut best_p = (best_f1, 0.0f32);
+        for p in [1.0f32, 2.0, 4.0, 8.0, 12.0, 16.0, 24.0] {
+            let mut model = Model::from_bytes(bytes.clone().into()).map_err(TrainError::Config)?;
+            model.set_o_penalty(p);
+            let f = dev_score(&model, stack.as_ref(), clusters, &dev);
+            if cfg.verbose {
+                eprintln!("O penalty {p}: dev F1 {f:.2}");
+            }
+            if f > best_p.0 + 0.05 {
+                best_p = (f, p);
+            }
+        }
+        o_penalty = best_p.1;
+    }
+    if o_penalty != 0.0 {
+        let model = Model::from_bytes(bytes.clone().into()).map_err(TrainError::Config)?;
+        bytes = model.with_o_penalty_bytes(&bytes, (o_penalty / scale).round() as i32);
+    }
     std::fs::create_dir_all(&cfg.out_dir)?;
     let path = cfg.out_dir.join(cfg.file_name());
     std::fs::write(&path, &bytes)?;
@@ -643,6 +689,7 @@ pub fn train(cfg: &TrainConfig) -> Result<TrainReport, TrainError> {
         model_bytes: bytes.len(),
         dev_f1,
         best_epoch,
+        o_penalty,
     })
 }
 
