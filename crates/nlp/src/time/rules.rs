@@ -183,27 +183,34 @@ impl<'a> Scanner<'a> {
 
     /// Future cues near token range [s, e) in the same sentence.
     fn future(&self, s: usize, e: usize) -> bool {
-        // The nearest tense cue decides (before the expression first, then after);
-        // news narrates the past, so no cue means past.
-        let mut back = s;
-        let mut fwd = e;
-        let (mut back_open, mut fwd_open) = (true, true);
+        // The nearest tense cue before the expression decides, else the nearest after
+        // (English news puts the verb first: "will travel on Wednesday", "said Friday");
+        // a possessive ("Wednesday's ruling") names a past event; no cue means past.
+        if self.w(e) == "'" && self.w(e + 1) == "s" {
+            return false;
+        }
+        let mut k = s;
         for _ in 0..12 {
-            if back_open && back > 0 {
-                back -= 1;
-                match self.tense(back) {
-                    Some(f) => return f,
-                    None => back_open = !self.boundary(back),
-                }
+            if k == 0 {
+                break;
             }
-            if fwd_open && fwd < self.toks.len() {
-                if self.boundary(fwd) {
-                    fwd_open = false;
-                } else if let Some(f) = self.tense(fwd) {
-                    return f;
-                }
-                fwd += 1;
+            k -= 1;
+            if let Some(f) = self.tense(k) {
+                return f;
             }
+            if self.boundary(k) {
+                break;
+            }
+        }
+        let mut k = e;
+        for _ in 0..8 {
+            if k >= self.toks.len() || self.boundary(k) {
+                break;
+            }
+            if let Some(f) = self.tense(k) {
+                return f;
+            }
+            k += 1;
         }
         false
     }
