@@ -138,3 +138,35 @@ fn re3d_gold_spans_fall_on_token_boundaries() {
     eprintln!("re3d train+dev: {aligned} of {spans} gold spans on token boundaries ({pct:.2}%)");
     assert!(pct > 99.0, "{pct}");
 }
+
+/// CoNLL lines are sentences: report how many line starts the splitter finds (the text has
+/// no paragraph breaks, so this exercises the single-line-break and punctuation rules).
+#[test]
+fn conll_dev_sentence_boundaries() {
+    let Some(p) = data("conll2003/dev.jsonl") else {
+        return;
+    };
+    let (mut gold, mut found, mut tp) = (0usize, 0usize, 0usize);
+    for d in docs(&p) {
+        let text = d["text"].as_str().unwrap_or("");
+        let doc = dossier_nlp::Doc::new(text);
+        let starts: HashSet<usize> = doc.sentences.iter().map(|s| s.0).collect();
+        let mut line_starts: HashSet<usize> = HashSet::new();
+        let mut pos = 0;
+        for line in text.split('\n') {
+            if !line.trim().is_empty() {
+                line_starts.insert(pos + (line.len() - line.trim_start().len()));
+            }
+            pos += line.len() + 1;
+        }
+        gold += line_starts.len();
+        found += starts.len();
+        tp += starts.intersection(&line_starts).count();
+    }
+    let (p, r) = (
+        tp as f64 / found.max(1) as f64,
+        tp as f64 / gold.max(1) as f64,
+    );
+    eprintln!("CoNLL dev sentence starts: precision {:.1}% recall {:.1}% ({tp} of {gold} lines, {found} found)", p * 100.0, r * 100.0);
+    assert!(p > 0.9 && r > 0.8, "precision {p} recall {r}");
+}
