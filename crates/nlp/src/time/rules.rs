@@ -77,6 +77,10 @@ pub struct Scanner<'a> {
 
 const X_DAY: &str = "XXXX-XX-XX";
 
+/// How much farther a future date may be than a past one before it is preferred, in a
+/// past-tense sentence.
+const PAST_LEAN: i64 = 2;
+
 impl<'a> Scanner<'a> {
     pub fn new(text: &'a str, dct: Option<Day>) -> Scanner<'a> {
         Scanner {
@@ -183,11 +187,16 @@ impl<'a> Scanner<'a> {
 
     /// Future cues near token range [s, e) in the same sentence.
     fn future(&self, s: usize, e: usize) -> bool {
+        self.tense_near(s, e).unwrap_or(false)
+    }
+
+    /// Some(true) future, Some(false) past, None: no cue.
+    fn tense_near(&self, s: usize, e: usize) -> Option<bool> {
         // The nearest tense cue before the expression decides, else the nearest after
         // (English news puts the verb first: "will travel on Wednesday", "said Friday");
         // a possessive ("Wednesday's ruling") names a past event; no cue means past.
         if self.w(e) == "'" && self.w(e + 1) == "s" {
-            return false;
+            return Some(false);
         }
         let mut k = s;
         for _ in 0..12 {
@@ -196,7 +205,7 @@ impl<'a> Scanner<'a> {
             }
             k -= 1;
             if let Some(f) = self.tense(k) {
-                return f;
+                return Some(f);
             }
             if self.boundary(k) {
                 break;
@@ -208,11 +217,11 @@ impl<'a> Scanner<'a> {
                 break;
             }
             if let Some(f) = self.tense(k) {
-                return f;
+                return Some(f);
             }
             k += 1;
         }
-        false
+        None
     }
 
     fn boundary(&self, k: usize) -> bool {
@@ -729,16 +738,22 @@ impl<'a> Scanner<'a> {
             }
         }
         let value = self.resolve_month(j, k2, m);
-        Some(M::date(k2, value, 0.8))
+        let anchor = value
+            .get(0..4)
+            .and_then(|y| y.parse().ok())
+            .and_then(|y| Day::new(y, m, 1))
+            .map(|d| (d, Gran::Month));
+        Some(M { anchor, ..M::date(k2, value, 0.8) })
     }
 
     /// Distance of a candidate (signed offset from the DCT) for picking the year of a
     /// month or a day without one: the nearest, with news leaning to the past unless
     /// the sentence speaks of the future.
-    fn lean_cost(diff: i64, fut: bool) -> Option<i64> {
-        Some(match (diff < 0, fut) {
-            (true, true) => diff.checked_mul(-3)?,
-            (false, false) => diff.checked_mul(2)?,
+    fn lean_cost(diff: i64, tense: Option<bool>) -> Option<i64> {
+        Some(match (diff < 0, tense) {
+            (true, Some(true)) => diff.checked_mul(-3)?,
+            (false, Some(false)) => diff.checked_mul(PAST_LEAN)?,
+            (false, None) => diff.checked_mul(2)?,
             _ => diff.checked_abs()?,
         })
     }
@@ -747,7 +762,7 @@ impl<'a> Scanner<'a> {
         let Some(dct) = self.dct else {
             return format!("XXXX-{m:02}");
         };
-        let fut = self.future(s, e);
+        let fut = self.tense_near(s, e);
         let mut best = (i64::MAX, dct.y);
         for y in [dct.y - 1, dct.y, dct.y + 1] {
             let diff =
@@ -767,7 +782,7 @@ impl<'a> Scanner<'a> {
             None => match self.dct {
                 Some(dct) => {
                     // Nearest occurrence, leaning forward when the sentence speaks of the future.
-                    let fut = self.future(j, end);
+                    let fut = self.tense_near(j, end);
                     let mut best = None;
                     for y in [dct.y - 1, dct.y, dct.y + 1] {
                         if let Some(c) = Day::new(y, m, d.min(month_len(y, m))) {
@@ -1294,7 +1309,7 @@ impl<'a> Scanner<'a> {
         let Some(dct) = self.dct else {
             return Some(M::date(end, X_DAY.into(), 0.6));
         };
-        let fut = self.future(j, end);
+        let fut = self.tense_near(j, end);
         let mut dir = 0;
         if j > 0 {
             match self.w(j - 1) {
