@@ -4,7 +4,7 @@
 //!
 //! The data is `data/gazetteer.tsv`, built by `python3 tools/gazetteer/build.py` (see
 //! `data/GAZETTEER.md` for sources and licences), embedded with `include_str!` and parsed once
-//! on first use ([`Gazetteer::global`], about 100 ms in a release build).
+//! on first use ([`Gazetteer::global`], some tens of milliseconds in a release build).
 //!
 //! # Matching
 //!
@@ -32,7 +32,7 @@
 //! assert_eq!(gaz.entry(city.entry).unwrap().country, "SY");
 //! ```
 
-use crate::doc::Doc;
+use crate::doc::{Doc, Token};
 use crate::tokenize::tokenize;
 use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
@@ -161,16 +161,42 @@ struct Target {
     rule: CaseRule,
 }
 
+/// Sentinel for "no link" in the key and target chains.
+const NONE: u32 = u32::MAX;
+
+/// One normalised key (a token sequence joined by single spaces) in the arena.
+#[derive(Debug, Clone, Copy)]
+struct KeyRec {
+    start: u32,
+    len: u32,
+    /// For a first token: the most tokens any name starting with it has (0 otherwise).
+    maxlen: u8,
+    /// True when a longer name continues this key.
+    prefix: bool,
+    /// Head of this key's target list in `targets` (NONE when no name ends here).
+    targets: u32,
+    /// Next key with the same 64-bit hash (NONE at the end).
+    next: u32,
+}
+
 /// The gazetteer index. Build once ([`Gazetteer::global`]); `&Gazetteer` is `Sync`.
+///
+/// Keys live in one string arena and are found by their 64-bit hash, so loading makes no
+/// allocation per name (it parses ~125,000 names in well under 100 ms).
 pub struct Gazetteer {
     entries: Vec<GazEntry>,
-    /// Normalised token sequence joined by one space → entries it names.
-    phrases: FxHashMap<Box<str>, Vec<Target>>,
-    /// Normalised first token → the most tokens any name starting with it has.
-    first: FxHashMap<Box<str>, u8>,
-    /// Normalised prefixes (2+ tokens) of longer names, so a scan stops as soon as no name can
-    /// continue.
-    prefixes: rustc_hash::FxHashSet<Box<str>>,
+    arena: String,
+    keys: Vec<KeyRec>,
+    by_hash: FxHashMap<u64, u32>,
+    /// (target, next) linked lists.
+    targets: Vec<(Target, u32)>,
+}
+
+fn hash_key(s: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut h = rustc_hash::FxHasher::default();
+    h.write(s.as_bytes());
+    h.finish()
 }
 
 /// Lower-cases a token into `out` with curly apostrophes folded, ASCII fast path.
@@ -227,10 +253,13 @@ impl Gazetteer {
     pub fn from_tsv(data: &'static str) -> Gazetteer {
         let mut g = Gazetteer {
             entries: Vec::with_capacity(40_000),
-            phrases: FxHashMap::with_capacity_and_hasher(200_000, Default::default()),
-            first: FxHashMap::with_capacity_and_hasher(150_000, Default::default()),
-            prefixes: Default::default(),
+            arena: String::with_capacity(2_000_000),
+            keys: Vec::with_capacity(160_000),
+            by_hash: FxHashMap::with_capacity_and_hasher(160_000, Default::default()),
+            targets: Vec::with_capacity(130_000),
         };
+        let mut toks: Vec<Token> = Vec::new();
+        let mut key = String::new();
         for line in data.lines() {
             if line.starts_with('#') || line.is_empty() {
                 continue;
@@ -260,51 +289,116 @@ impl Gazetteer {
                 population,
                 aliases_raw,
             });
-            g.index(name, id);
+            g.index(name, id, &mut toks, &mut key);
             for a in aliases_raw.split('|').filter(|a| !a.is_empty()) {
-                g.index(a, id);
+                g.index(a, id, &mut toks, &mut key);
             }
         }
         g
     }
 
-    fn index(&mut self, form: &str, id: u32) {
-        let toks = tokenize(form);
+    fn find_key(&self, k: &str) -> Option<&KeyRec> {
+        let mut i = *self.by_hash.get(&hash_key(k))?;
+        while let Some(r) = self.keys.get(i as usize) {
+            if self.arena.get(r.start as usize..(r.start + r.len) as usize) == Some(k) {
+                return Some(r);
+            }
+            i = r.next;
+        }
+        None
+    }
+
+    fn key_id(&mut self, k: &str) -> usize {
+        let h = hash_key(k);
+        let head = self.by_hash.get(&h).copied().unwrap_or(NONE);
+        let mut i = head;
+        while let Some(r) = self.keys.get(i as usize) {
+            if self.arena.get(r.start as usize..(r.start + r.len) as usize) == Some(k) {
+                return i as usize;
+            }
+            i = r.next;
+        }
+        let id = self.keys.len();
+        self.keys.push(KeyRec {
+            start: self.arena.len() as u32,
+            len: k.len() as u32,
+            maxlen: 0,
+            prefix: false,
+            targets: NONE,
+            next: head,
+        });
+        self.arena.push_str(k);
+        self.by_hash.insert(h, id as u32);
+        id
+    }
+
+    fn index(&mut self, form: &str, id: u32, toks: &mut Vec<Token>, key: &mut String) {
+        toks.clear();
+        if form.bytes().all(|b| b.is_ascii_alphanumeric() || b == b' ') {
+            // Fast path: plain words split at spaces, exactly as the tokenizer would.
+            let mut pos = 0;
+            for w in form.split(' ') {
+                if !w.is_empty() {
+                    toks.push(Token {
+                        start: pos,
+                        end: pos + w.len(),
+                    });
+                }
+                pos += w.len() + 1;
+            }
+        } else {
+            toks.extend(tokenize(form));
+        }
         if toks.is_empty() || toks.len() > MAX_NAME_TOKENS {
             return;
         }
         let rule = case_rule(form);
-        let mut key = String::with_capacity(form.len() + 4);
+        key.clear();
+        let n = toks.len();
         for (k, t) in toks.iter().enumerate() {
             if k > 0 {
                 key.push(' ');
             }
-            push_norm(form.get(t.start..t.end).unwrap_or(""), &mut key);
-            // Look up before inserting: most keys exist already and a Box<str> costs an allocation.
+            push_norm(form.get(t.start..t.end).unwrap_or(""), key);
             if k == 0 {
-                let n = toks.len() as u8;
-                match self.first.get_mut(key.as_str()) {
-                    Some(e) => *e = (*e).max(n),
-                    None => {
-                        self.first.insert(key.as_str().into(), n);
-                    }
-                }
-            } else if k + 1 < toks.len() && !self.prefixes.contains(key.as_str()) {
-                self.prefixes.insert(key.as_str().into());
-            }
-        }
-        let t = Target { entry: id, rule };
-        match self.phrases.get_mut(key.as_str()) {
-            // The same entry can list one form twice (name and alias differing only in case).
-            Some(ts) => {
-                if !ts.iter().any(|x| x.entry == id) {
-                    ts.push(t);
+                let r = self.key_id(key);
+                if let Some(rec) = self.keys.get_mut(r) {
+                    rec.maxlen = rec.maxlen.max(n as u8);
                 }
             }
-            None => {
-                self.phrases.insert(key.into_boxed_str(), vec![t]);
+            if k + 1 < n {
+                let r = self.key_id(key);
+                if let Some(rec) = self.keys.get_mut(r) {
+                    rec.prefix = true;
+                }
             }
         }
+        let r = self.key_id(key);
+        let Some(head) = self.keys.get(r).map(|k| k.targets) else {
+            return;
+        };
+        // The same entry can list one form twice (name and alias differing only in case).
+        let mut i = head;
+        while let Some(&(t, next)) = self.targets.get(i as usize) {
+            if t.entry == id {
+                return;
+            }
+            i = next;
+        }
+        self.targets.push((Target { entry: id, rule }, head));
+        let new = (self.targets.len() - 1) as u32;
+        if let Some(rec) = self.keys.get_mut(r) {
+            rec.targets = new;
+        }
+    }
+
+    fn targets_of(&self, rec: &KeyRec) -> impl Iterator<Item = Target> + '_ {
+        let mut i = rec.targets;
+        std::iter::from_fn(move || {
+            let &(t, next) = self.targets.get(i as usize)?;
+            i = next;
+            Some(t)
+        })
     }
 
     /// Number of entries.
@@ -336,34 +430,38 @@ impl Gazetteer {
         for i in 0..tokens.len() {
             key.clear();
             push_norm(tokens[i], &mut key);
-            let Some(&maxlen) = self.first.get(key.as_str()) else {
+            let Some(first) = self.find_key(&key) else {
                 continue;
             };
+            let maxlen = first.maxlen;
+            if maxlen == 0 {
+                continue;
+            }
             let start_len = out.len();
             let last = (i + maxlen as usize).min(tokens.len());
             let mut j = i + 1;
-            loop {
-                if let Some(targets) = self.phrases.get(key.as_str()) {
-                    for t in targets {
-                        if rule_ok(t.rule, &tokens[i..j]) {
-                            if let Some(e) = self.entries.get(t.entry as usize) {
-                                out.push(GazMatch {
-                                    start_tok: i,
-                                    end_tok: j,
-                                    category: e.category,
-                                    entry: t.entry,
-                                });
-                            }
+            let mut rec = Some(first);
+            while let Some(r) = rec {
+                for t in self.targets_of(r) {
+                    if rule_ok(t.rule, &tokens[i..j]) {
+                        if let Some(e) = self.entries.get(t.entry as usize) {
+                            out.push(GazMatch {
+                                start_tok: i,
+                                end_tok: j,
+                                category: e.category,
+                                entry: t.entry,
+                            });
                         }
                     }
                 }
                 // Stop when no longer name can continue this key.
-                if j >= last || (j > i + 1 && !self.prefixes.contains(key.as_str())) {
+                if j >= last || !r.prefix {
                     break;
                 }
                 key.push(' ');
                 push_norm(tokens[j], &mut key);
                 j += 1;
+                rec = self.find_key(&key);
             }
             out[start_len..].sort_by(|a, b| b.end_tok.cmp(&a.end_tok).then(a.entry.cmp(&b.entry)));
         }
@@ -386,14 +484,13 @@ impl Gazetteer {
             }
             push_norm(phrase.get(t.start..t.end).unwrap_or(""), &mut key);
         }
-        self.phrases
-            .get(key.as_str())
-            .map(|ts| {
-                ts.iter()
-                    .filter_map(|t| self.entries.get(t.entry as usize).map(|e| (t.entry, e)))
-                    .collect()
-            })
-            .unwrap_or_default()
+        match self.find_key(&key) {
+            Some(r) => self
+                .targets_of(r)
+                .filter_map(|t| self.entries.get(t.entry as usize).map(|e| (t.entry, e)))
+                .collect(),
+            None => Vec::new(),
+        }
     }
 }
 
