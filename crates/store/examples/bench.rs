@@ -311,8 +311,11 @@ fn insert(
         again.skipped,
         ms(t.elapsed())
     );
-    let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     println!("database: {:.1} MiB (+ WAL)", size as f64 / 1048576.0);
+    let t = Instant::now();
+    store.optimize()?;
+    println!("optimize: {:.2}s", t.elapsed().as_secs_f64());
     Ok(())
 }
 

@@ -32,7 +32,7 @@ macro_rules! conformance_suite {
                 stats_counts, search_title_above_body, search_phrase_vs_terms, search_or_and_not,
                 search_prefix, search_filter_source, search_filter_dates, search_filter_entity,
                 search_filter_entity_type, search_pagination, search_highlights_non_ascii,
-                search_injection_is_inert, search_case_and_accents, empty_store);
+                search_injection_is_inert, search_case_and_accents, empty_store, optimize_keeps_results);
         }
     };
     (@tests $make:block; $($test:ident),* $(,)?) => {
@@ -529,7 +529,7 @@ pub fn near_duplicate_links_both_ways(store: &mut dyn Store) {
         "The wire story as first filed, reprinted.",
     );
     b.near_duplicate_of = Some((a.document.id.clone(), 0.8));
-    store.put_batch(&[a.clone()]).unwrap();
+    store.put_batch(std::slice::from_ref(&a)).unwrap();
     // c refers to d, which comes after it in the same batch; e to a missing document.
     let d = doc("outlet/d.txt", None, None, "Another story.");
     let mut c = doc("outlet/c.txt", None, None, "Another story, copied.");
@@ -658,6 +658,27 @@ pub fn documents_newest_first(store: &mut dyn Store) {
         .map(|s| s.source)
         .collect();
     assert_eq!(tail, vec!["z1.txt", "z2.txt"]);
+}
+
+pub fn optimize_keeps_results(store: &mut dyn Store) {
+    let c = load_corpus(store);
+    let before: Vec<SearchResults> = ["raqqa", "bomb*", "\"islamic state\"", "the"]
+        .iter()
+        .map(|q| store.search(&req(q)).unwrap())
+        .collect();
+    store.optimize().unwrap();
+    let after: Vec<SearchResults> = ["raqqa", "bomb*", "\"islamic state\"", "the"]
+        .iter()
+        .map(|q| store.search(&req(q)).unwrap())
+        .collect();
+    assert_eq!(before, after);
+    // And writing goes on afterwards.
+    store
+        .put_batch(&[doc("late.txt", None, None, "A late Raqqa report.")])
+        .unwrap();
+    assert_eq!(store.search(&req("raqqa")).unwrap().total, 4);
+    store.optimize().unwrap();
+    assert_eq!(store.stats().unwrap().documents, c.len() + 1);
 }
 
 pub fn stats_counts(store: &mut dyn Store) {
@@ -811,6 +832,12 @@ pub fn search_prefix(store: &mut dyn Store) {
     assert_eq!(sorted(hit_indexes(store, &c, &req("bomb*"))), vec![2, 5]);
     assert_eq!(hit_indexes(store, &c, &req("bomb")), vec![5]);
     assert_eq!(sorted(hit_indexes(store, &c, &req("ret*"))), vec![3, 4]);
+    assert_eq!(sorted(hit_indexes(store, &c, &req("ra*"))), vec![0, 1, 3]);
+    assert_eq!(hit_indexes(store, &c, &req("café*")), vec![6]);
+    // One-letter prefixes would expand to a large part of the vocabulary.
+    assert!(
+        matches!(store.search(&req("r*")), Err(StoreError::InvalidQuery(m)) if m.contains("prefix"))
+    );
 }
 
 pub fn search_filter_source(store: &mut dyn Store) {
@@ -1134,12 +1161,10 @@ pub fn search_injection_is_inert(store: &mut dyn Store) {
         "raqqa OR",
         "+raqqa",
     ] {
-        match Query::parse(q) {
-            Ok(query) => {
-                let r = SearchRequest { query, ..req("x") };
-                store.search(&r).unwrap_or_else(|e| panic!("{q:?}: {e}"));
-            }
-            Err(_) => {} // the parser's own, positioned error
+        // Queries the parser rejects get its own, positioned error instead.
+        if let Ok(query) = Query::parse(q) {
+            let r = SearchRequest { query, ..req("x") };
+            store.search(&r).unwrap_or_else(|e| panic!("{q:?}: {e}"));
         }
     }
     assert_eq!(store.stats().unwrap().documents, c.len());

@@ -5,7 +5,6 @@ use crate::sqlite_query::to_fts;
 use crate::sqlite_schema::{backend, latest, migrate, open_error, MIGRATIONS};
 use crate::*;
 use dossier_core::Format;
-use rusqlite::functions::FunctionFlags;
 use rusqlite::types::Value;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -57,6 +56,10 @@ impl SqliteStore {
         // The first read detects a file that is not a database at all.
         conn.pragma_query_value(None, "schema_version", |r| r.get::<_, i64>(0))
             .map_err(|e| open_error(&shown, &e))?;
+        // Only takes effect on a new, empty file: 8 KiB pages hold a news
+        // article's text without overflow pages and keep B-trees shallower.
+        conn.pragma_update(None, "page_size", 8192)
+            .map_err(|e| open_error(&shown, &e))?;
         let mode: String = conn
             .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
             .map_err(|e| open_error(&shown, &e))?;
@@ -70,11 +73,11 @@ impl SqliteStore {
             "PRAGMA synchronous = NORMAL;
              PRAGMA foreign_keys = ON;
              PRAGMA temp_store = MEMORY;
-             PRAGMA cache_size = -65536;",
+             PRAGMA cache_size = -65536;
+             PRAGMA wal_autocheckpoint = 16384;",
         )
         .map_err(|e| open_error(&shown, &e))?;
         conn.set_prepared_statement_cache_capacity(128);
-        register_functions(&conn).map_err(|e| open_error(&shown, &e))?;
         migrate(&mut conn, &shown, migrations)?;
         Ok(SqliteStore { conn, path: shown })
     }
@@ -261,23 +264,15 @@ impl SqliteStore {
     }
 }
 
-/// `dossier_fold(x)`: Unicode lower-casing (SQLite's `lower` folds ASCII only).
-fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
-    conn.create_scalar_function(
-        "dossier_fold",
-        1,
-        FunctionFlags::SQLITE_UTF8
-            | FunctionFlags::SQLITE_DETERMINISTIC
-            | FunctionFlags::SQLITE_INNOCUOUS,
-        |ctx| {
-            Ok(match ctx.get_raw(0) {
-                rusqlite::types::ValueRef::Text(t) => {
-                    Some(String::from_utf8_lossy(t).to_lowercase())
-                }
-                _ => None,
-            })
-        },
-    )
+/// What the source filter matches: source, outlet and URL, lower-cased, one
+/// per line (a filter value never spans two of them: it is trimmed).
+fn origin(d: &Document) -> String {
+    let mut o = d.source.to_lowercase();
+    for part in [&d.outlet, &d.url].into_iter().flatten() {
+        o.push('\n');
+        o.push_str(&part.to_lowercase());
+    }
+    o
 }
 
 fn to_i64(n: usize) -> i64 {
@@ -323,6 +318,9 @@ fn check_date(d: &str, which: &str) -> Result<String> {
         )))
     }
 }
+
+/// (label, normalised name): what an entity is found by.
+type EntityKey = (&'static str, String);
 
 /// An entity as seen in one batch.
 struct BatchEntity {
@@ -402,10 +400,7 @@ impl SearchPlan {
         let f = &req.filters;
         if let Some(src) = f.source.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             let k = plan.param(Value::Text(src.to_lowercase()));
-            plan.conditions.push(format!(
-                "(instr(dossier_fold(d.source), ?{k}) > 0 OR instr(dossier_fold(d.outlet), ?{k}) > 0 \
-                 OR instr(dossier_fold(d.url), ?{k}) > 0)"
-            ));
+            plan.conditions.push(format!("instr(d.origin, ?{k}) > 0"));
         }
         if let Some(from) = f.from.as_deref() {
             let k = plan.param(Value::Text(check_date(from, "from")?));
@@ -509,8 +504,8 @@ impl Store for SqliteStore {
             let mut ins_doc = tx
                 .prepare_cached(
                     "INSERT INTO documents(id, parent, source, format, chars, mention_count, published, language, \
-                     title, author, outlet, url, extractor, metadata) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                     title, author, outlet, url, extractor, metadata, origin) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
                 )
                 .map_err(backend)?;
             let mut ins_content = tx
@@ -529,7 +524,7 @@ impl Store for SqliteStore {
             let mut entities: HashMap<(&'static str, String), BatchEntity> = HashMap::new();
             let mut entity_order: Vec<(&'static str, String)> = Vec::new();
             // Per stored document: its seq and the entity key of each mention.
-            let mut stored: Vec<(i64, &AnalysedDocument, Vec<(&'static str, String)>)> = Vec::new();
+            let mut stored: Vec<(i64, &AnalysedDocument, Vec<EntityKey>)> = Vec::new();
             let mut links: Vec<(i64, &DocId, f32)> = Vec::new();
 
             for a in docs {
@@ -556,6 +551,7 @@ impl Store for SqliteStore {
                         d.url,
                         a.extractor,
                         metadata,
+                        origin(d),
                     ])
                     .map_err(backend)?;
                 let seq = tx.last_insert_rowid();
@@ -923,6 +919,24 @@ impl Store for SqliteStore {
             total: to_usize(total),
             hits,
         })
+    }
+
+    fn optimize(&mut self) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(backend)?;
+        tx.execute(
+            "INSERT INTO documents_fts(documents_fts) VALUES ('optimize')",
+            [],
+        )
+        .map_err(backend)?;
+        tx.commit().map_err(backend)?;
+        // Statistics for the planner (cheap: analyses only what changed a lot).
+        self.conn
+            .execute_batch("PRAGMA optimize")
+            .map_err(backend)?;
+        Ok(())
     }
 
     fn stats(&self) -> Result<Stats> {

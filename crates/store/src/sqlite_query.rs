@@ -28,6 +28,14 @@ fn write_query(q: &Query, out: &mut String, depth: usize) -> Result<()> {
     }
     match q {
         Query::Term { word, prefix } => {
+            if *prefix
+                && word.chars().filter(|c| c.is_alphanumeric()).count() < crate::MIN_PREFIX_CHARS
+            {
+                return Err(StoreError::InvalidQuery(format!(
+                    "`{word}*` is too short a prefix: give at least {} letters before the *",
+                    crate::MIN_PREFIX_CHARS
+                )));
+            }
             quote(word, out)?;
             if *prefix {
                 out.push('*');

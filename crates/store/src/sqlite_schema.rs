@@ -36,7 +36,11 @@ CREATE TABLE documents (
     outlet        TEXT,
     url           TEXT,
     extractor     TEXT NOT NULL,
-    metadata      TEXT NOT NULL
+    metadata      TEXT NOT NULL,
+    -- source, outlet and url, lower-cased, one per line: what the source
+    -- filter searches (a substring test, so no index can help; it runs on
+    -- full-text matches only)
+    origin        TEXT NOT NULL
 );
 
 -- Text (and the FTS5 external content), one row per document.
@@ -48,7 +52,6 @@ CREATE TABLE contents (
 );
 CREATE INDEX documents_published ON documents(published DESC, seq);
 CREATE INDEX documents_parent ON documents(parent) WHERE parent IS NOT NULL;
-CREATE INDEX documents_source ON documents(source);
 
 CREATE TABLE sentences (
     doc        INTEGER NOT NULL REFERENCES documents(seq),
