@@ -143,3 +143,10 @@ fn case_guards() {
     assert_no_hit("tell us who did it in a nice way", "nice");
     assert_hit("the WHO said", "WHO", GazCategory::Org);
 }
+
+#[test]
+fn given_names_and_titles() {
+    assert_hit("Foreign Secretary Boris Johnson said", "Foreign Secretary", GazCategory::Title);
+    assert_hit("Foreign Secretary Boris Johnson said", "Boris", GazCategory::FirstName);
+    assert_hit("Lt. Gen. Stephen Townsend", "Lt. Gen.", GazCategory::Title);
+}
