@@ -32,7 +32,8 @@ macro_rules! conformance_suite {
                 stats_counts, search_title_above_body, search_phrase_vs_terms, search_or_and_not,
                 search_prefix, search_filter_source, search_filter_dates, search_filter_entity,
                 search_filter_entity_type, search_pagination, search_highlights_non_ascii,
-                search_injection_is_inert, search_case_and_accents, empty_store, optimize_keeps_results);
+                search_injection_is_inert, search_case_and_accents, empty_store, optimize_keeps_results,
+                hostile_text_round_trips);
         }
     };
     (@tests $make:block; $($test:ident),* $(,)?) => {
@@ -658,6 +659,54 @@ pub fn documents_newest_first(store: &mut dyn Store) {
         .map(|s| s.source)
         .collect();
     assert_eq!(tail, vec!["z1.txt", "z2.txt"]);
+}
+
+pub fn hostile_text_round_trips(store: &mut dyn Store) {
+    let long_line = "x".repeat(300_000);
+    let text = format!(
+        "NUL\u{0}inside \u{FDD0}marker\u{FDD1} \u{202E}rtl\u{202C} 🚀 rocket; \"quoted\" 'single' \
+         back\\slash %_ wildcards {long_line} end"
+    );
+    let mut a = doc(
+        "hostile\u{0}source.txt",
+        Some("Title \"with\" quotes; DROP TABLE x; --"),
+        Some("not a date"),
+        &text,
+    );
+    a.document.metadata.insert("k\u{0}".into(), "v\"\\".into());
+    mention(&mut a, "rocket", 0, EntityLabel::Weapon, "Rocket");
+    // Broken extractor output: a span past the end and a NaN confidence.
+    let mut bad = a.mentions[0].clone();
+    bad.mention.start = 10_000_000;
+    bad.mention.end = 10_000_005;
+    bad.mention.confidence = f32::NAN;
+    a.mentions.push(bad);
+    a.minhash = vec![u32::MAX; MINHASH_BANDS * MINHASH_ROWS];
+    a.near_duplicate_of = Some((a.document.id.clone(), f32::INFINITY)); // itself: ignored
+    store.put_batch(std::slice::from_ref(&a)).unwrap();
+
+    let got = store.document(a.document.id.as_str()).unwrap();
+    assert_eq!(got.document, a.document);
+    assert_eq!(got.mentions.len(), 2);
+    assert_eq!(got.mentions[0].mention.text, "rocket");
+    assert_eq!(got.mentions[1].mention.start, 10_000_000);
+    assert!(got.mentions[1].mention.confidence.is_finite());
+    assert!(got.near_duplicates.is_empty());
+    let res = store.search(&req("rocket")).unwrap();
+    assert_eq!(res.total, 1);
+    let hit = &res.hits[0];
+    let marked: Vec<String> = hit
+        .highlights
+        .iter()
+        .map(|s| hit.snippet.chars().skip(s.start).take(s.len()).collect())
+        .collect();
+    assert_eq!(marked, vec!["rocket"]);
+    assert_eq!(
+        store.search(&req("end")).unwrap().total,
+        1,
+        "words after a 300,000-character line are indexed"
+    );
+    assert_eq!(store.dup_candidates(&a.minhash).unwrap().len(), 1);
 }
 
 pub fn optimize_keeps_results(store: &mut dyn Store) {

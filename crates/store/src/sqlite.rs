@@ -161,7 +161,7 @@ impl SqliteStore {
                         end: to_usize(r.get(3)?),
                         label: parse_label(&r.get::<_, String>(4)?)?,
                         text: r.get(5)?,
-                        confidence: r.get::<_, f64>(6)? as f32,
+                        confidence: r.get::<_, Option<f64>>(6)?.unwrap_or(0.0) as f32,
                         kind: r.get(7)?,
                         normalized: r.get(8)?,
                         extractor: r.get(9)?,
@@ -198,7 +198,10 @@ impl SqliteStore {
             .map_err(backend)?;
         let near_duplicates = stmt
             .query_map([seq], |r| {
-                Ok((DocId(r.get(0)?), r.get::<_, f64>(1)? as f32))
+                Ok((
+                    DocId(r.get(0)?),
+                    r.get::<_, Option<f64>>(1)?.unwrap_or(0.0) as f32,
+                ))
             })
             .map_err(backend)?
             .collect::<rusqlite::Result<Vec<_>>>()
@@ -273,6 +276,16 @@ fn origin(d: &Document) -> String {
         o.push_str(&part.to_lowercase());
     }
     o
+}
+
+/// SQLite stores NaN as NULL, which a NOT NULL column refuses: a broken score
+/// must not lose the batch.
+fn finite(x: f32) -> f64 {
+    if x.is_finite() {
+        f64::from(x)
+    } else {
+        0.0
+    }
 }
 
 fn to_i64(n: usize) -> i64 {
@@ -692,7 +705,7 @@ impl Store for SqliteStore {
                             Value::Integer(to_i64(mm.end)),
                             Value::Text(k.0.to_string()),
                             Value::Text(mm.text.clone()),
-                            Value::Real(f64::from(mm.confidence)),
+                            Value::Real(finite(mm.confidence)),
                             mm.kind.clone().map_or(Value::Null, Value::Text),
                             mm.normalized.clone().map_or(Value::Null, Value::Text),
                             Value::Text(mm.extractor.clone()),
@@ -732,7 +745,7 @@ impl Store for SqliteStore {
                         .map_err(backend)?;
                     if let Some(o) = other_seq.filter(|o| *o != seq) {
                         ins_link
-                            .execute(params![seq, o, f64::from(sim)])
+                            .execute(params![seq, o, finite(sim)])
                             .map_err(backend)?;
                     }
                 }

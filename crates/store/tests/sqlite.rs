@@ -257,7 +257,7 @@ fn crash_child_writer() {
 }
 
 /// Checks the invariants that must hold after any crash; returns the batches
-/// stored.
+/// stored, in order.
 fn check_consistent(path: &Path) -> Vec<usize> {
     let conn = raw(path);
     let ok: String = conn
@@ -310,13 +310,7 @@ fn check_consistent(path: &Path) -> Vec<usize> {
     for (k, n) in &batches {
         assert_eq!(*n, BATCH as i64, "batch {k} is partial");
     }
-    let ks: Vec<usize> = batches.iter().map(|b| b.0).collect();
-    assert_eq!(
-        ks,
-        (0..ks.len()).collect::<Vec<_>>(),
-        "batches are stored in order, without gaps"
-    );
-    ks
+    batches.iter().map(|b| b.0).collect()
 }
 
 #[test]
@@ -368,6 +362,11 @@ fn sigkill_mid_batch_leaves_only_whole_batches() {
             killed_mid_batch += 1;
         }
         let now = check_consistent(&path);
+        assert_eq!(
+            now,
+            (0..now.len()).collect::<Vec<_>>(),
+            "batches are stored in order, without gaps"
+        );
         assert!(
             now.len() >= stored.len() + 2,
             "round {round}: {} batches after {}",
@@ -411,4 +410,59 @@ fn sigkill_mid_batch_leaves_only_whole_batches() {
             .len(),
         50
     );
+}
+
+#[test]
+fn concurrent_writers_and_readers_share_one_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kb.sqlite");
+    SqliteStore::open(&path).unwrap();
+    let shared = crash_batch(999);
+    let writers: Vec<_> = (0..3)
+        .map(|w| {
+            let path = path.clone();
+            let shared = shared.clone();
+            std::thread::spawn(move || {
+                let mut store = SqliteStore::open(&path).unwrap();
+                let mut inserted = 0;
+                for k in 0..4 {
+                    inserted += store.put_batch(&crash_batch(w * 10 + k)).unwrap().inserted;
+                    // Everyone also writes the same batch: only one may insert it.
+                    inserted += store.put_batch(&shared).unwrap().inserted;
+                }
+                inserted
+            })
+        })
+        .collect();
+    let reader = {
+        let path = path.clone();
+        std::thread::spawn(move || {
+            let store = SqliteStore::open_existing(&path).unwrap();
+            let req = SearchRequest {
+                query: Query::parse("agent1 OR officials").unwrap(),
+                filters: SearchFilters::default(),
+                limit: 5,
+                offset: 0,
+            };
+            let mut last = 0;
+            for _ in 0..30 {
+                let total = store.search(&req).unwrap().total;
+                assert!(total >= last, "a reader never sees documents disappear");
+                assert_eq!(total % BATCH, 0, "a reader sees whole batches only");
+                last = total;
+            }
+        })
+    };
+    let inserted: usize = writers.into_iter().map(|h| h.join().unwrap()).sum();
+    reader.join().unwrap();
+    assert_eq!(inserted, 13 * BATCH);
+    assert_eq!(
+        SqliteStore::open_existing(&path)
+            .unwrap()
+            .stats()
+            .unwrap()
+            .documents,
+        13 * BATCH
+    );
+    check_consistent(&path);
 }
