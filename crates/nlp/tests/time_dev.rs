@@ -147,9 +147,10 @@ fn timeml_dev_scores_hold() {
          value F1 {value_f1:.2} type F1 {type_f1:.2}"
     );
     assert_eq!(n_gold, 284, "dev split changed");
-    // A few points under the achieved figures (see the module docs of dossier_nlp::time).
+    // A few points under the achieved figures (strict 87.26, relaxed 94.24, value 80.63,
+    // type 90.40 with score_timex.py), so regressions fail and small drifts do not.
     assert!(strict_f1 >= 84.0, "strict extent F1 {strict_f1:.2}");
-    assert!(relaxed_f1 >= 90.0, "relaxed extent F1 {relaxed_f1:.2}");
-    assert!(value_f1 >= 75.0, "value F1 {value_f1:.2}");
-    assert!(type_f1 >= 84.0, "type F1 {type_f1:.2}");
+    assert!(relaxed_f1 >= 91.0, "relaxed extent F1 {relaxed_f1:.2}");
+    assert!(value_f1 >= 77.0, "value F1 {value_f1:.2}");
+    assert!(type_f1 >= 87.0, "type F1 {type_f1:.2}");
 }

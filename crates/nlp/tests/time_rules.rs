@@ -144,8 +144,8 @@ fn weekdays_follow_tense() {
     check(
         "The bomb exploded Friday night.",
         "Friday night",
-        Time,
-        "2016-03-18TNI",
+        Date,
+        "2016-03-18",
     );
     check("They met last Friday.", "last Friday", Date, "2016-03-18");
 }

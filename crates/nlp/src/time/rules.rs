@@ -743,7 +743,10 @@ impl<'a> Scanner<'a> {
             .and_then(|y| y.parse().ok())
             .and_then(|y| Day::new(y, m, 1))
             .map(|d| (d, Gran::Month));
-        Some(M { anchor, ..M::date(k2, value, 0.8) })
+        Some(M {
+            anchor,
+            ..M::date(k2, value, 0.8)
+        })
     }
 
     /// Distance of a candidate (signed offset from the DCT) for picking the year of a
@@ -1180,8 +1183,8 @@ impl<'a> Scanner<'a> {
                 }
             };
             let end = k + 1;
-            if let Some(p) = lex::day_part(self.w(end)) {
-                return Some(M::date(end + 1, format!("{}T{p}", d.ymd()), 0.8));
+            if lex::day_part(self.w(end)).is_some() {
+                return Some(M::date(end + 1, d.ymd(), 0.8));
             }
             return Some(M {
                 anchor: Some((d, Gran::Day)),
@@ -1246,10 +1249,9 @@ impl<'a> Scanner<'a> {
         } else {
             b.add_days(-(cur - target).rem_euclid(7))?
         };
-        let value = match part {
-            Some(p) => format!("{}T{p}", d.ymd()),
-            None => d.ymd(),
-        };
+        // "Friday night": TimeBank mostly gives the day only (the part of day stays in
+        // the extent); "this morning" / "tonight" keep theirs.
+        let value = d.ymd();
         Some(M {
             anchor: Some((d, Gran::Day)),
             ..M::date(end, value, 0.8)
@@ -1694,6 +1696,8 @@ impl<'a> Scanner<'a> {
                 r(j + 1, "PRESENT_REF")
             }
             "currently" | "nowadays" => r(j + 1, "PRESENT_REF"),
+            // TimeBank marks the adjective too ("current market conditions"): slightly positive on train.
+            "current" => r(j + 1, "PRESENT_REF"),
             "recently" => r(j + 1, "PAST_REF"),
             "more" if next == "recently" => r(j + 2, "PAST_REF"),
             "recent" => match lex::unit(next) {
