@@ -1061,7 +1061,10 @@ impl<'a> Scan<'a> {
         // Compact form.
         if b.len() > zl + 3 && band_ok(b[zl]) && sq_ok(b[zl + 1]) && sq_ok(b[zl + 2]) {
             let digits = &t[zl + 3..];
-            if all_digits(digits) && digits.len().is_multiple_of(2) && (2..=10).contains(&digits.len()) {
+            if all_digits(digits)
+                && digits.len().is_multiple_of(2)
+                && (2..=10).contains(&digits.len())
+            {
                 self.push(
                     i,
                     i + 1,
@@ -1305,6 +1308,11 @@ impl<'a> Scan<'a> {
                 self.push(i, j + 1, EntityLabel::Temporal, "year", None, 0.8);
                 return;
             }
+        }
+        // "four more days"
+        if self.w(k) == "more" && matches!(self.kw(k + 1), Some(Kw::TimeUnit)) {
+            self.push(i, k + 2, EntityLabel::Temporal, "duration", None, 0.7);
+            return;
         }
         // Bare counts: "two strikes", "15 civilians", "dozens of", "3,000 to 5,000 militants".
         self.cardinal(i, k, v, k > i + 1 && v >= 1e6);
