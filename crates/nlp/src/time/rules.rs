@@ -211,15 +211,13 @@ impl<'a> Scanner<'a> {
                 break;
             }
         }
-        let mut k = e;
-        for _ in 0..8 {
-            if k >= self.toks.len() || self.boundary(k) {
+        for k in e..(e + 8).min(self.toks.len()) {
+            if self.boundary(k) {
                 break;
             }
             if let Some(f) = self.tense(k) {
                 return Some(f);
             }
-            k += 1;
         }
         None
     }
