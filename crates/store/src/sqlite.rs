@@ -278,6 +278,36 @@ fn origin(d: &Document) -> String {
     o
 }
 
+/// Bit positions of entity labels in `documents.label_mask`. Stored data
+/// depends on this order: append, never reorder.
+const LABEL_BITS: [EntityLabel; 18] = [
+    EntityLabel::Person,
+    EntityLabel::Organisation,
+    EntityLabel::Location,
+    EntityLabel::Nationality,
+    EntityLabel::Temporal,
+    EntityLabel::Money,
+    EntityLabel::Quantity,
+    EntityLabel::Weapon,
+    EntityLabel::MilitaryPlatform,
+    EntityLabel::Vehicle,
+    EntityLabel::CommsIdentifier,
+    EntityLabel::DocumentReference,
+    EntityLabel::Url,
+    EntityLabel::Frequency,
+    EntityLabel::Per,
+    EntityLabel::Org,
+    EntityLabel::Loc,
+    EntityLabel::Misc,
+];
+
+fn label_bit(label: EntityLabel) -> i64 {
+    LABEL_BITS
+        .iter()
+        .position(|l| *l == label)
+        .map_or(0, |i| 1i64 << i)
+}
+
 /// SQLite stores NaN as NULL, which a NOT NULL column refuses: a broken score
 /// must not lose the batch.
 fn finite(x: f32) -> f64 {
@@ -439,10 +469,9 @@ impl SearchPlan {
             ));
         }
         if let Some(label) = f.entity_type {
-            let k = plan.param(Value::Text(label.as_str().into()));
-            plan.conditions.push(format!(
-                "EXISTS (SELECT 1 FROM mentions m WHERE m.doc = d.seq AND m.label = ?{k})"
-            ));
+            // A bit test on the row already joined: no per-row subquery.
+            let k = plan.param(Value::Integer(label_bit(label)));
+            plan.conditions.push(format!("(d.label_mask & ?{k}) != 0"));
         }
         plan.joins_documents = plan.conditions.len() > 1;
         Ok(plan)
@@ -516,9 +545,9 @@ impl Store for SqliteStore {
                 .map_err(backend)?;
             let mut ins_doc = tx
                 .prepare_cached(
-                    "INSERT INTO documents(id, parent, source, format, chars, mention_count, published, language, \
-                     title, author, outlet, url, extractor, metadata, origin) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                    "INSERT INTO documents(id, parent, source, format, chars, mention_count, \
+                     label_mask, published, language, title, author, outlet, url, extractor, metadata, origin) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
                 )
                 .map_err(backend)?;
             let mut ins_content = tx
@@ -556,6 +585,9 @@ impl Store for SqliteStore {
                         d.format.as_str(),
                         to_i64(d.text.chars().count()),
                         to_i64(a.mentions.len()),
+                        a.mentions
+                            .iter()
+                            .fold(0, |m, r| m | label_bit(r.mention.label)),
                         d.published,
                         d.language,
                         d.title,

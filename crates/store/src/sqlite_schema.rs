@@ -29,6 +29,9 @@ CREATE TABLE documents (
     format        TEXT NOT NULL,
     chars         INTEGER NOT NULL,
     mention_count INTEGER NOT NULL,
+    -- bit i set: a mention labelled LABEL_BITS[i] (sqlite.rs), for the
+    -- entity-type filter
+    label_mask    INTEGER NOT NULL,
     published     TEXT,
     language      TEXT,
     title         TEXT,
@@ -93,7 +96,7 @@ CREATE TABLE mentions (
     normalized TEXT,
     extractor  TEXT NOT NULL
 );
-CREATE INDEX mentions_doc ON mentions(doc, label);
+CREATE INDEX mentions_doc ON mentions(doc);
 CREATE INDEX mentions_entity ON mentions(entity, doc);
 
 -- doc is a near-duplicate of the earlier document other.
