@@ -49,6 +49,15 @@ impl SqliteStore {
                 message: "is a directory; pass the database file".into(),
             });
         }
+        if let Some(dir) = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty() && !d.is_dir())
+        {
+            return Err(StoreError::Open {
+                path: shown,
+                message: format!("the directory {} does not exist", dir.display()),
+            });
+        }
         let mut conn =
             Connection::open_with_flags(path, flags).map_err(|e| open_error(&shown, &e))?;
         conn.busy_timeout(BUSY_TIMEOUT)

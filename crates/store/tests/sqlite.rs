@@ -52,6 +52,11 @@ fn refuses_files_that_are_not_sqlite_and_leaves_them_alone() {
         content,
         "file untouched"
     );
+    let nowhere = dir.path().join("no/such/dir/kb.sqlite");
+    let err = SqliteStore::open(&nowhere)
+        .err()
+        .expect("missing directory");
+    assert!(err.to_string().contains("does not exist"), "{err}");
     // A directory is not a database either.
     let err = SqliteStore::open(dir.path()).err().expect("directory");
     assert!(err.to_string().contains("is a directory"), "{err}");
