@@ -4,6 +4,14 @@
 //! default; PostgreSQL implements the same trait. Nothing backend-specific (SQL
 //! dialect, FTS syntax, row ids) crosses this crate's boundary: callers speak in
 //! `dossier_core` types and the records below.
+//!
+//! Shared by every backend: the contract in [`Store`]'s documentation, the
+//! MinHash band function [`minhash_bands`], entity name keys [`entity_key`],
+//! search snippets ([`snippet::Highlighter`]) and, with feature `testing`, the
+//! behaviour tests in `conformance` (run them with `conformance_suite!`).
+//!
+//! SQLite layout: `sqlite.rs` (the store), `sqlite_schema.rs` (tables and
+//! migrations), `sqlite_query.rs` (query AST to FTS5 syntax).
 
 #[cfg(feature = "testing")]
 pub mod conformance;

@@ -17,6 +17,12 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 /// BM25 column weights: a word in the title counts as much as ten in the body.
 const BM25: &str = "bm25(documents_fts, 10.0, 1.0)";
 
+/// The embedded knowledge base: one SQLite file (plus its `-wal` and `-shm`
+/// companions while open), shared safely by several processes.
+///
+/// Open with [`SqliteStore::open`] for commands that may create the store
+/// (`ingest`) and [`SqliteStore::open_existing`] for the others, which then
+/// fail with a one-line hint instead of creating an empty file.
 pub struct SqliteStore {
     conn: Connection,
     path: String,
