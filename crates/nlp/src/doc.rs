@@ -31,7 +31,12 @@ impl<'t> Doc<'t> {
                 sentences.push((tokens[s].start, tokens[e - 1].end));
             }
         }
-        Doc { text, tokens, sentences, sentence_starts }
+        Doc {
+            text,
+            tokens,
+            sentences,
+            sentence_starts,
+        }
     }
 
     pub fn token_text(&self, i: usize) -> &'t str {

@@ -146,7 +146,15 @@ fn case_guards() {
 
 #[test]
 fn given_names_and_titles() {
-    assert_hit("Foreign Secretary Boris Johnson said", "Foreign Secretary", GazCategory::Title);
-    assert_hit("Foreign Secretary Boris Johnson said", "Boris", GazCategory::FirstName);
+    assert_hit(
+        "Foreign Secretary Boris Johnson said",
+        "Foreign Secretary",
+        GazCategory::Title,
+    );
+    assert_hit(
+        "Foreign Secretary Boris Johnson said",
+        "Boris",
+        GazCategory::FirstName,
+    );
     assert_hit("Lt. Gen. Stephen Townsend", "Lt. Gen.", GazCategory::Title);
 }
