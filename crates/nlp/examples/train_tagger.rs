@@ -1,7 +1,9 @@
 //! Trains a tagger model (what `dossier train` exposes).
 //!
 //! usage: train_tagger --kind conll|re3d [--data DIR] [--out DIR] [--epochs N] [--seed N]
-//!                     [--no-clusters] [--max-docs N] [--stack CONLL.bin] [--keep-bbc]
+//!                     [--no-clusters] [--no-gaz] [--no-patterns] [--no-history] [--gold-history]
+//!                     [--max-docs N] [--stack-conll] [--stack CONLL.bin] [--keep-bbc] [--runs N]
+//!                     [--no-dev]
 
 use dossier_nlp::{train, ModelKind, TrainConfig};
 use std::path::PathBuf;
@@ -37,6 +39,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     if has("--gold-history") {
         cfg.gold_history = true;
+    }
+    if let Some(n) = get("--runs") {
+        cfg.seeds = n.parse()?;
+    }
+    if has("--stack-conll") {
+        cfg.stack = true;
     }
     if has("--no-gaz") {
         cfg.gazetteer = false;

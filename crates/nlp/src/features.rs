@@ -43,6 +43,7 @@ const T_HIST_ANY: u64 = 72;
 const T_HISTN: u64 = 73;
 const T_LINE_FIRST: u64 = 74;
 const T_LINE_LAST: u64 = 75;
+const T_DOCCASE: u64 = 76;
 /// Templates for extra per-token features supplied by the pipeline.
 pub const T_STACK: u64 = 100;
 pub const T_STACK_M1: u64 = 101;
@@ -100,6 +101,11 @@ pub struct TokInfo {
     pub has_alpha: bool,
     /// Cluster ids at three granularities (hashed; 0 = unknown word).
     pub clus: [u64; 3],
+    /// How the same word is written elsewhere in the document, in ordinary
+    /// (non-initial, non-headline) positions: bit 0 lower-case, bit 1 Title-case,
+    /// bit 2 ALL-CAPS. Tells a headline's "JAPAN" from "SAYS", and a
+    /// sentence-initial name from a capitalised common word.
+    pub doc_case: u8,
 }
 
 impl TokInfo {
@@ -111,8 +117,11 @@ impl TokInfo {
         } else {
             word
         };
-        let mut shape = Vec::with_capacity(word.len().min(24));
-        let mut short = Vec::with_capacity(8);
+        // Shapes in fixed buffers: no allocation per token.
+        let mut shape = [0u8; 20];
+        let mut n_shape = 0usize;
+        let mut short = [0u8; 12];
+        let mut n_short = 0usize;
         let mut upper = 0usize;
         let mut lowerc = 0usize;
         let mut first_upper = false;
@@ -136,25 +145,33 @@ impl TokInfo {
             } else {
                 b'o'
             };
-            if shape.len() < 20 {
-                shape.push(m);
+            if n_shape < shape.len() {
+                shape[n_shape] = m;
+                n_shape += 1;
             }
-            if short.last() != Some(&m) && short.len() < 12 {
-                short.push(m);
+            if (n_short == 0 || short[n_short - 1] != m) && n_short < short.len() {
+                short[n_short] = m;
+                n_short += 1;
             }
         }
+        let shape = &shape[..n_shape];
+        let short = &short[..n_short];
         let mut affix = [0u64; 8];
-        let n_chars = lower.chars().count();
         let mut n_affix = 0u8;
-        let bounds: Vec<usize> = lower
-            .char_indices()
-            .map(|(b, _)| b)
-            .chain(std::iter::once(lower.len()))
-            .collect();
+        // Byte offsets of the first 5 and last 4 char boundaries of `lower`.
+        let n_chars = lower.chars().count();
+        let mut head = [0usize; 5];
+        for (k, (b, _)) in lower.char_indices().take(5).enumerate() {
+            head[k] = b;
+        }
+        let mut tail = [0usize; 5];
+        for (k, (b, _)) in lower.char_indices().rev().take(4).enumerate() {
+            tail[k + 1] = b;
+        }
         for k in 1..=4usize {
             if n_chars > k {
-                let p = &lower[..bounds[k]];
-                let s = &lower[bounds[n_chars - k]..];
+                let p = &lower[..head[k]];
+                let s = &lower[tail[k]..];
                 affix[(k - 1) * 2] = f(T_PRE + k as u64, hs(p));
                 affix[(k - 1) * 2 + 1] = f(T_SUF + k as u64, hs(s));
                 n_affix = (k * 2) as u8;
@@ -172,13 +189,14 @@ impl TokInfo {
         TokInfo {
             word: hs(word),
             lower: hs(lower),
-            shape: hash_bytes(SEED, &shape),
-            short: hash_bytes(SEED, &short),
+            shape: hash_bytes(SEED, shape),
+            short: hash_bytes(SEED, short),
             affix,
             n_affix,
             cap: first_upper,
             all_caps: upper > 0 && lowerc == 0,
             any_upper: upper > 0,
+            doc_case: 0,
             has_alpha: upper + lowerc > 0,
             clus,
         }
@@ -188,16 +206,19 @@ impl TokInfo {
 /// Document-level memory of earlier predictions: entity types given to a word.
 #[derive(Debug, Default, Clone)]
 pub struct History {
-    map: std::collections::HashMap<u64, Vec<u16>>,
+    map: std::collections::HashMap<u64, [u16; HISTORY_TYPES], crate::table::IdBuild>,
 }
+
+/// Entity types tracked by [`History`] (both schemas have fewer).
+const HISTORY_TYPES: usize = 16;
 
 impl History {
     pub fn clear(&mut self) {
         self.map.clear();
     }
 
-    pub fn add(&mut self, lower: u64, ty: usize, n_types: usize) {
-        let e = self.map.entry(lower).or_insert_with(|| vec![0; n_types]);
+    pub fn add(&mut self, lower: u64, ty: usize) {
+        let e = self.map.entry(lower).or_insert([0; HISTORY_TYPES]);
         if let Some(c) = e.get_mut(ty) {
             *c = c.saturating_add(1);
         }
@@ -283,6 +304,9 @@ pub fn token_features(
     }
     if line_edges.1 {
         out.push(f(T_LINE_LAST, t.short));
+    }
+    if t.any_upper {
+        out.push(f2(T_DOCCASE, t.doc_case as u64, t.short));
     }
     if headline {
         out.push(f(T_HEAD, t.short));

@@ -13,6 +13,27 @@ use std::borrow::Cow;
 const MAGIC: &[u8; 4] = b"DTB2";
 const HEADER: usize = 16;
 
+/// A hasher for keys that already are good hashes: passes them through.
+#[derive(Default, Clone, Copy)]
+pub struct IdHasher(u64);
+
+impl std::hash::Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ b as u64;
+        }
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.0 = i;
+    }
+}
+
+/// `BuildHasher` for [`IdHasher`].
+pub type IdBuild = std::hash::BuildHasherDefault<IdHasher>;
+
 /// Mixes a 64-bit value (splitmix64 finaliser): good avalanche, cheap.
 #[inline]
 pub fn fmix(mut h: u64) -> u64 {

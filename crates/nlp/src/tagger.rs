@@ -184,6 +184,14 @@ pub trait Scorer {
     fn n_tags(&self) -> usize;
     /// Adds the emission scores of `keys` into `out` (length `n_tags`).
     fn emit(&self, keys: &[u64], out: &mut [f32]);
+    /// Emission scores of every token: token `i` has keys `keys[offs[i]..offs[i + 1]]`
+    /// and scores `em[i * t..(i + 1) * t]`.
+    fn emit_all(&self, keys: &[u64], offs: &[usize], em: &mut [f32]) {
+        let t = self.n_tags();
+        for i in 0..offs.len().saturating_sub(1) {
+            self.emit(&keys[offs[i]..offs[i + 1]], &mut em[i * t..(i + 1) * t]);
+        }
+    }
     /// Transition score `prev → cur`.
     fn trans(&self, prev: usize, cur: usize) -> f32;
     /// Score of `cur` at a segment start.
@@ -252,6 +260,31 @@ impl Prepared {
                 heads.push(s);
             } else {
                 normal.push(s);
+            }
+        }
+        // Document-level case evidence for each word form (see `TokInfo::doc_case`).
+        let mut case: std::collections::HashMap<u64, u8, crate::table::IdBuild> =
+            Default::default();
+        for seg in &normal {
+            for t in toks.get(seg.a + 1..seg.b).unwrap_or(&[]) {
+                if !t.has_alpha {
+                    continue;
+                }
+                let bit = if t.all_caps {
+                    4
+                } else if t.cap {
+                    2
+                } else if !t.any_upper {
+                    1
+                } else {
+                    0
+                };
+                *case.entry(t.lower).or_insert(0) |= bit;
+            }
+        }
+        for t in toks.iter_mut() {
+            if t.any_upper {
+                t.doc_case = case.get(&t.lower).copied().unwrap_or(0);
             }
         }
         normal.extend(heads);
@@ -337,6 +370,38 @@ impl Constraints {
     }
 }
 
+/// `max_p prev[p] + row[p]` and its first arg max. The max runs in 8 lanes so the
+/// compiler can vectorise it; the arg max is then a scan for the first equal value.
+#[inline]
+fn best_prev(prev: &[f32], row: &[f32]) -> (f32, u16) {
+    let mut lanes = [f32::NEG_INFINITY; 8];
+    let n = prev.len().min(row.len());
+    let (pc, pr) = prev[..n].split_at(n - n % 8);
+    let (rc, rr) = row[..n].split_at(n - n % 8);
+    for (a, b) in pc.chunks_exact(8).zip(rc.chunks_exact(8)) {
+        for k in 0..8 {
+            let v = a[k] + b[k];
+            lanes[k] = if v > lanes[k] { v } else { lanes[k] };
+        }
+    }
+    let mut best = lanes.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    for (a, b) in pr.iter().zip(rr) {
+        let v = a + b;
+        if v > best {
+            best = v;
+        }
+    }
+    if best == f32::NEG_INFINITY {
+        return (best, 0);
+    }
+    let arg = prev[..n]
+        .iter()
+        .zip(&row[..n])
+        .position(|(a, b)| a + b == best)
+        .unwrap_or(0);
+    (best, arg as u16)
+}
+
 /// Viterbi decoding of the segment whose keys are in `w`; tags and per-token margins out.
 pub fn viterbi<S: Scorer + ?Sized>(
     s: &S,
@@ -354,10 +419,7 @@ pub fn viterbi<S: Scorer + ?Sized>(
     }
     w.em.clear();
     w.em.resize(n * t, 0.0);
-    for i in 0..n {
-        let ks = &w.keys[w.offs[i]..w.offs[i + 1]];
-        s.emit(ks, &mut w.em[i * t..(i + 1) * t]);
-    }
+    s.emit_all(&w.keys, &w.offs, &mut w.em);
     const NEG: f32 = f32::NEG_INFINITY;
     // Dense transposed transition matrix, -inf where forbidden: tr[cur * t + prev].
     w.tr.clear();
@@ -383,15 +445,7 @@ pub fn viterbi<S: Scorer + ?Sized>(
         let prev = &prev[(i - 1) * t..];
         for (c, cell) in cur.iter_mut().enumerate().take(t) {
             let row = &w.tr[c * t..(c + 1) * t];
-            let mut best = NEG;
-            let mut arg = 0u16;
-            for (p, (&d, &tr)) in prev.iter().zip(row).enumerate() {
-                let v = d + tr;
-                if v > best {
-                    best = v;
-                    arg = p as u16;
-                }
-            }
+            let (best, arg) = best_prev(prev, row);
             if best > NEG {
                 *cell = best + w.em[i * t + c];
                 w.back[i * t + c] = arg;
@@ -437,7 +491,7 @@ pub fn update_history(
         for i in seg.a + a..seg.a + b {
             if let Some(t) = prep.toks.get(i) {
                 if t.any_upper {
-                    hist.add(t.lower, ty, ts.types.len());
+                    hist.add(t.lower, ty);
                 }
             }
         }
@@ -677,6 +731,34 @@ impl Model {
 impl Scorer for Model {
     fn n_tags(&self) -> usize {
         self.tagset.n_tags()
+    }
+
+    fn emit_all(&self, keys: &[u64], offs: &[usize], em: &mut [f32]) {
+        // Lookups are memory-bound: prefetch the slots of keys well ahead, across
+        // token boundaries, so their cache misses overlap.
+        const AHEAD: usize = 16;
+        let t = self.tagset.n_tags();
+        for &k in keys.iter().take(AHEAD) {
+            self.table.prefetch(k);
+        }
+        let mut acc = vec![0i32; t];
+        for i in 0..offs.len().saturating_sub(1) {
+            acc.iter_mut().for_each(|a| *a = 0);
+            for j in offs[i]..offs[i + 1] {
+                if let Some(&n) = keys.get(j + AHEAD) {
+                    self.table.prefetch(n);
+                }
+                self.table.add_row(keys[j], &mut acc);
+            }
+            if let Some(out) = em.get_mut(i * t..(i + 1) * t) {
+                for (o, a) in out.iter_mut().zip(acc.iter()) {
+                    *o += *a as f32;
+                }
+                if let Some(o) = out.first_mut() {
+                    *o -= self.o_penalty;
+                }
+            }
+        }
     }
 
     #[inline]
