@@ -460,6 +460,9 @@ impl<'a> Scanner<'a> {
         }
         let hyph = self.hyphen(k);
         if let Some(h) = hyph {
+            if the {
+                return None; // "the 14-day strike": the adjective alone (found one token on)
+            }
             k = h;
         }
         if matches!(
@@ -1343,7 +1346,8 @@ impl<'a> Scanner<'a> {
 
     fn quarter(&self, j: usize) -> Option<M> {
         let mut k = j;
-        if matches!(self.w(k), "the" | "its" | "a" | "their" | "his" | "her") {
+        let det = self.w(k) == "the";
+        if det {
             k += 1;
         }
         let dct = self.dct;
@@ -1420,6 +1424,10 @@ impl<'a> Scanner<'a> {
         }
         if let Some(h) = self.hyphen(k) {
             if qn.is_some() {
+                // "third-quarter profit": an adjective, without the noun phrase's determiner
+                if det {
+                    return None;
+                }
                 k = h;
             }
         }
@@ -1748,7 +1756,7 @@ impl<'a> Scanner<'a> {
                 (None, Some(d)) => format!("{:04}", d.y - 1),
                 _ => "XXXX".into(),
             };
-            return Some(M::date(j + 3, v, 0.6));
+            return Some(M::date(j + 3, v, 0.6).bare());
         }
         let prev = if j > 0 { self.w(j - 1) } else { "" };
         if matches!(w, "years" | "decades" | "months" | "centuries" | "weeks")
