@@ -2,11 +2,27 @@
 //! conventions), resolved against the document creation time (the publication date)
 //! and the narrative (the last quarter or absolute date mentioned).
 //!
-//! Rule-based, in the spirit of HeidelTime: a cheap tokenizer, a trigger check per
-//! token (numbers, month and day names, a small set of temporal words), then
-//! hand-written token patterns; the longest match at a position wins. Rules were
-//! tuned on the TempEval-3 training split (TimeBank + AQUAINT); see `tests/time_dev.rs`
-//! for the dev figures.
+//! Rule-based, in the spirit of HeidelTime: a small tokenizer, a trigger check per
+//! token (numbers, month and day names, a short list of temporal words; anything else
+//! is skipped at once), then hand-written token patterns where the longest match at a
+//! position wins. No regex, no allocation per token; about 3M whitespace tokens/s.
+//!
+//! Conventions follow the TimeBank/AQUAINT annotation (tuned on the TempEval-3
+//! training split, checked on the dev split; `tests/time_dev.rs`):
+//! * extents take determiners and modifiers ("the past three years", "the end of the
+//!   year", "early next year", "nearly two weeks") but not the determiner of a noun the
+//!   date modifies ("the [November 2015] attacks", "a [third-quarter] loss");
+//! * "two weeks later" is the duration "two weeks" (P2W); "a year ago/earlier" is a date;
+//! * weekdays, months and days without a year resolve to the nearest occurrence around
+//!   the DCT, towards the past unless a future cue ("will", "scheduled", ...) precedes;
+//! * in financial news "a year earlier", "the year-ago quarter", "the latest quarter"
+//!   refer to the quarter under discussion; "the following year", "that day" to the
+//!   last absolute date of the narrative;
+//! * "Friday night" is the day (`2016-03-18`), "this morning" / "tonight" keep the part
+//!   of day (`2016-03-22TMO`), decades are `199X`, centuries `19`, quarters `2016-Q3`.
+//!
+//! TimeML dev split (38 documents, 284 timexes), `score_timex.py`: strict extent F1
+//! 87.96, relaxed extent F1 94.24, value F1 80.63, type F1 90.40.
 
 mod cal;
 mod lex;
