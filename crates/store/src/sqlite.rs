@@ -773,13 +773,22 @@ impl Store for SqliteStore {
             // Rowids of this transaction are contiguous (max + 1; writers are
             // serialised by the IMMEDIATE lock).
             if let (Some(first), Some(last)) = (stored.first(), stored.last()) {
-                tx.prepare_cached(
-                    "INSERT INTO documents_fts(rowid, title, text) \
-                     SELECT seq, title, text FROM contents WHERE seq BETWEEN ?1 AND ?2",
-                )
-                .map_err(backend)?
-                .execute(params![first.0, last.0])
-                .map_err(backend)?;
+                // Contiguous unless SQLite had to pick random rowids (only after
+                // rowid i64::MAX): then go row by row rather than index a range.
+                let ranges: Vec<(i64, i64)> = if last.0 - first.0 + 1 == to_i64(stored.len()) {
+                    vec![(first.0, last.0)]
+                } else {
+                    stored.iter().map(|s| (s.0, s.0)).collect()
+                };
+                let mut ins_fts = tx
+                    .prepare_cached(
+                        "INSERT INTO documents_fts(rowid, title, text) \
+                         SELECT seq, title, text FROM contents WHERE seq BETWEEN ?1 AND ?2",
+                    )
+                    .map_err(backend)?;
+                for (lo, hi) in ranges {
+                    ins_fts.execute(params![lo, hi]).map_err(backend)?;
+                }
             }
 
             // Links: the earlier document may come later in the same batch.
