@@ -362,6 +362,7 @@ fn not_temporal() {
         "A second group of directors resigned.",
         "Qantas adds 700 seats a week.",
         "She may come.",
+        "Profits may 10 times exceed costs.",
         "The march on the capital began.",
         "",
     ] {

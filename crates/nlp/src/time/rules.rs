@@ -584,6 +584,10 @@ impl<'a> Scanner<'a> {
     fn month_at(&self, k: usize) -> Option<(u32, usize)> {
         let w = self.w(k);
         let m = lex::month(w)?;
+        // "may" and "march" are also a verb and a noun
+        if matches!(w, "may" | "march") && !self.capitalized(k) {
+            return None;
+        }
         if lex::is_month_abbrev(w) {
             if !self.capitalized(k) {
                 return None;
