@@ -55,7 +55,19 @@ COUNTRY_ALIASES = {
     "CV": ["Cape Verde"],
     "TL": ["East Timor"],
 }
-US_STATES_EXTRA = {"DC": "District of Columbia"}
+# Common English words that are also (alternate) names of small towns: dropped from the city list
+# so that a capitalised "March", "Police" or "But" at a sentence start is not a place.
+ENGLISH_WORDS = set("""
+airport area ban best bid big but buy can central champion come date deal drug due far federal
+from gold hit holiday human independence lot man market mission more most much name never north
+of off one police put rise same say set shot since than time tour union yen young march may nice
+mobile split reading bath sale hyde wells orange hope said city town village university station
+south east west new old great little long early late last next mine post temple church castle
+bridge port mill mills hall green park lake river valley hill hills mount beach bay island islands
+centre center fort camp home house street road cross view
+""".split())
+# Words too common to be a place even for a large town ("Man", Côte d'Ivoire).
+ALWAYS_DROP = {"man", "of", "but", "can", "more", "most", "same", "say", "than", "since", "from", "never", "much", "put", "set", "one"}
 
 
 def clean(s):
@@ -111,13 +123,15 @@ def main():
     for c in cities.values():
         name = clean(c["name"])
         big = c["population"] >= 100000
+        if name.lower() in ENGLISH_WORDS and (c["population"] < 100000 or name.lower() in ALWAYS_DROP):
+            continue
         pat = LATIN if big else ASCII_NAME
         seen = {name}
         aliases = []
         for a in sorted(set(c.get("alternatenames") or [])):
             a = clean(a)
             # All-caps alternates are mostly airport or station codes ("DAM"): too ambiguous.
-            if a in seen or len(a) < 3 or a.upper() == a or not pat.match(a):
+            if a in seen or len(a) < 3 or a.upper() == a or not pat.match(a) or a.lower() in ENGLISH_WORDS:
                 continue
             seen.add(a)
             aliases.append(a)

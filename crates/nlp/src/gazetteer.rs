@@ -149,7 +149,8 @@ pub struct GazMatch {
     pub start_tok: usize,
     pub end_tok: usize,
     pub category: GazCategory,
-    /// Entry id for [`Gazetteer::entry`].
+    /// Entry id for [`Gazetteer::entry`]. Ids are positions in the shipped file: stable within
+    /// one build, not across gazetteer rebuilds (persist the entry's name, not its id).
     pub entry: u32,
 }
 
