@@ -107,7 +107,9 @@ fn lex(input: &str) -> Result<Vec<(Tok, usize)>, ParseError> {
                 });
             }
             out.push((Tok::Phrase(words), start));
-        } else if c == '-' && out.last().is_none_or(|(t, _)| !matches!(t, Tok::Word(..))) {
+        } else if c == '-' {
+            // A dash that starts a token negates (hyphens inside words were consumed
+            // by the word branch below).
             out.push((Tok::Not, i));
             i += 1;
         } else {
@@ -383,6 +385,35 @@ mod tests {
             }
         );
         assert_eq!(q.positive_words(), vec!["islamic", "state"]);
+    }
+
+    #[test]
+    fn a_leading_dash_negates_after_words_too() {
+        assert_eq!(
+            Query::parse("raqqa -budget").unwrap(),
+            Query::And {
+                all: vec![
+                    t("raqqa"),
+                    Query::Not {
+                        inner: Box::new(t("budget"))
+                    }
+                ]
+            }
+        );
+        let q = Query::parse("x -(a OR b)").unwrap();
+        assert_eq!(
+            q,
+            Query::And {
+                all: vec![
+                    t("x"),
+                    Query::Not {
+                        inner: Box::new(Query::Or {
+                            any: vec![t("a"), t("b")]
+                        })
+                    }
+                ]
+            }
+        );
     }
 
     #[test]

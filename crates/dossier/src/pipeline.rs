@@ -97,6 +97,9 @@ pub struct IngestReport {
     pub elapsed: Duration,
 }
 
+/// New documents in one run above which the store is optimised at the end.
+const OPTIMIZE_AFTER: usize = 1000;
+
 enum ToWriter {
     /// Which of these ids are new? Reply with one bool each.
     Check {
@@ -167,6 +170,11 @@ pub fn ingest(
         });
         writer(store, writer_rx, opts, progress, &mut report)
     })?;
+    // Large loads leave the full-text index in many small segments; merging them
+    // once here is cheaper than slower searches forever after.
+    if report.inserted >= OPTIMIZE_AFTER {
+        store.optimize()?;
+    }
     report.elapsed = started.elapsed();
     Ok(report)
 }
