@@ -437,3 +437,130 @@ fn hostile_input_does_not_panic() {
     assert_eq!(n, 40_000);
     assert!(t0.elapsed().as_secs() < 20);
 }
+
+/// Random sequences over a temporal vocabulary reach deep rule paths: no panic, spans valid.
+#[test]
+fn random_temporal_word_salad_does_not_panic() {
+    const VOCAB: &[&str] = &[
+        "the",
+        "a",
+        "last",
+        "next",
+        "this",
+        "that",
+        "past",
+        "coming",
+        "following",
+        "first",
+        "third",
+        "quarter",
+        "-",
+        "year",
+        "years",
+        "'",
+        "s",
+        "ago",
+        "earlier",
+        "later",
+        "of",
+        "end",
+        "Friday",
+        "Fridays",
+        "night",
+        "nights",
+        "morning",
+        "March",
+        "May",
+        "Sept",
+        ".",
+        ",",
+        "1998",
+        "2016",
+        "31",
+        "0",
+        "12:30",
+        "a.m.",
+        "p",
+        "m",
+        "noon",
+        "midnight",
+        "every",
+        "each",
+        "other",
+        "daily",
+        "now",
+        "nineteen",
+        "ninety",
+        "five",
+        "twenty",
+        "couple",
+        "few",
+        "1",
+        "/",
+        "2",
+        "half",
+        "fiscal",
+        "week",
+        "weekend",
+        "W",
+        "45",
+        "99",
+        "century",
+        "20th",
+        "th",
+        "Christmas",
+        "Day",
+        "Election",
+        "New",
+        "Year",
+        "mid",
+        "early",
+        "late",
+        "more",
+        "than",
+        "at",
+        "least",
+        "year-earlier",
+        "long",
+        "old",
+        "9999",
+        "0001",
+        "é",
+        "🚀",
+        "\n",
+        "EST",
+        "today",
+        "yesterday",
+        "tonight",
+        "will",
+        "said",
+    ];
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (state >> 33) as usize
+    };
+    let dcts = [
+        Some("2016-03-22"),
+        Some("9999-12-31"),
+        Some("0001-01-01T00:00"),
+        None,
+    ];
+    for round in 0..4000 {
+        let len = 1 + next() % 14;
+        let mut text = String::new();
+        for _ in 0..len {
+            text.push_str(VOCAB[next() % VOCAB.len()]);
+            if next() % 3 != 0 {
+                text.push(' ');
+            }
+        }
+        let n_chars = text.chars().count();
+        for t in extract_times(&text, dcts[round % dcts.len()]) {
+            assert!(t.start < t.end && t.end <= n_chars, "{text:?}: {t:?}");
+            assert!(!t.value.is_empty(), "{text:?}: {t:?}");
+        }
+    }
+}
