@@ -708,6 +708,15 @@ pub fn sentence_starts(text: &str, tokens: &[Token]) -> Vec<usize> {
     out.push(0);
     // Start of the current line (token index), to judge heading-like lines.
     let mut line_first = 0usize;
+    // Whether a straight double quote is open before each token (parity of `"` tokens).
+    let mut quote_open = Vec::with_capacity(tokens.len());
+    let mut open = false;
+    for t in tokens {
+        quote_open.push(open);
+        if tok(text, t) == "\"" {
+            open = !open;
+        }
+    }
     let mut i = 0usize;
     while i + 1 < tokens.len() {
         let t = tok(text, &tokens[i]);
@@ -719,11 +728,16 @@ pub fn sentence_starts(text: &str, tokens: &[Token]) -> Vec<usize> {
             brk = true;
         } else if is_terminal(t) {
             // Closing quotes/brackets attached to the period belong to this sentence.
+            // A spaced straight quote closes when a quote is open (text tokenised with spaces,
+            // as in CoNLL: `here . " The`).
             let mut j = i + 1;
-            while j < tokens.len()
-                && is_closing(tok(text, &tokens[j]))
-                && tokens[j].start == tokens[j - 1].end
-            {
+            while j < tokens.len() && {
+                let q = tok(text, &tokens[j]);
+                is_closing(q)
+                    && (tokens[j].start == tokens[j - 1].end
+                        || matches!(q, "\u{201D}" | "\u{00BB}")
+                        || q == "\"" && quote_open.get(j).copied().unwrap_or(false))
+            } {
                 j += 1;
             }
             if j >= tokens.len() {
@@ -776,7 +790,7 @@ pub fn sentence_starts(text: &str, tokens: &[Token]) -> Vec<usize> {
             let colon = matches!(t.chars().last(), Some(':'));
             let heading_break = heading
                 && starts_upper_or_digit(next)
-                && (!ends_punct && !t.ends_with('-') || colon);
+                && (!ends_punct && !(t.len() > 1 && t.ends_with('-')) || colon);
             if heading_break || is_bullet(next) && tokens.get(i + 2).is_some() {
                 brk = true;
             }
