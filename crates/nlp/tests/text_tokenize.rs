@@ -193,6 +193,11 @@ fn sentences_abbreviations_and_quotes() {
         sents("Fighters (about 300.) Officials said so."),
         ["Fighters (about 300.)", "Officials said so."]
     );
+    // Space-separated (CoNLL-style) closing quote: it stays with its sentence.
+    assert_eq!(
+        sents("He said : \" I am here . \" The team left ."),
+        ["He said : \" I am here . \"", "The team left ."]
+    );
 }
 
 #[test]
