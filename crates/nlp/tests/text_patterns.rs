@@ -322,3 +322,49 @@ fn labels_are_re3d() {
         ]
     );
 }
+
+/// Random strings over an alphabet of digits, letters and every mark the rules look at:
+/// tokenize, sentences, patterns and the gazetteer must not panic, and tokens must be valid,
+/// ordered, non-empty char ranges.
+#[test]
+fn random_text_never_panics() {
+    let alphabet: Vec<char> =
+        "0123456789 aAzZsSnNtTeEwW.,:;/-+()[]'\"’‘“”«»$£€%°º′″@#_&=*…—–\n\t\u{a0}.٠دمشقÉé"
+            .chars()
+            .collect();
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    let gaz = dossier_nlp::gazetteer::Gazetteer::global();
+    for _ in 0..3000 {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let len = (seed % 60) as usize;
+        let mut s = String::new();
+        let mut x = seed;
+        for _ in 0..len {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            s.push(alphabet[(x >> 33) as usize % alphabet.len()]);
+        }
+        let doc = dossier_nlp::Doc::new(&s);
+        let mut last = 0;
+        for t in &doc.tokens {
+            assert!(
+                t.start >= last
+                    && t.start < t.end
+                    && s.is_char_boundary(t.start)
+                    && s.is_char_boundary(t.end),
+                "{s:?}"
+            );
+            last = t.end;
+        }
+        for m in dossier_nlp::patterns::find_in_doc(&doc) {
+            assert!(
+                m.start < m.end && s.is_char_boundary(m.start) && s.is_char_boundary(m.end),
+                "{s:?}"
+            );
+        }
+        let _ = gaz.matches_doc(&doc);
+    }
+}
