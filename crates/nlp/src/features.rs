@@ -44,6 +44,8 @@ const T_HISTN: u64 = 73;
 const T_LINE_FIRST: u64 = 74;
 const T_LINE_LAST: u64 = 75;
 const T_DOCCASE: u64 = 76;
+const T_TOPIC_SS0: u64 = 77;
+const T_TOPIC_CL: u64 = 78;
 /// Templates for extra per-token features supplied by the pipeline.
 pub const T_STACK: u64 = 100;
 pub const T_STACK_M1: u64 = 101;
@@ -257,6 +259,7 @@ pub fn token_features(
     headline: bool,
     line_edges: (bool, bool),
     hist: Option<&History>,
+    topic: u64,
     extra: &[u64],
     out: &mut Vec<u64>,
 ) {
@@ -307,6 +310,14 @@ pub fn token_features(
     }
     if t.any_upper {
         out.push(f2(T_DOCCASE, t.doc_case as u64, t.short));
+        // The document's first word ("SOCCER", "CRICKET"...) as a topic: in sports
+        // results a city name is a team (ORG), in news a place (LOC).
+        if topic != 0 {
+            out.push(f2(T_TOPIC_SS0, topic, t.short));
+            if t.clus[0] != 0 {
+                out.push(f2(T_TOPIC_CL, topic, t.clus[0]));
+            }
+        }
     }
     if headline {
         out.push(f(T_HEAD, t.short));

@@ -215,6 +215,8 @@ pub struct Prepared {
     pub segments: Vec<Segment>,
     /// Per token: first / last token of its line.
     pub line_edges: Vec<(bool, bool)>,
+    /// The document's first word (lower-cased hash; 0 if none): a topic hint.
+    pub topic: u64,
 }
 
 impl Prepared {
@@ -287,8 +289,10 @@ impl Prepared {
                 t.doc_case = case.get(&t.lower).copied().unwrap_or(0);
             }
         }
+        let topic = toks.iter().find(|t| t.has_alpha).map_or(0, |t| t.lower);
         normal.extend(heads);
         Prepared {
+            topic,
             toks,
             segments: normal,
             line_edges,
@@ -335,6 +339,7 @@ pub fn segment_keys(
             seg.headline,
             le,
             h,
+            prep.topic,
             ex,
             &mut w.keys,
         );
