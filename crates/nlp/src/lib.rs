@@ -79,6 +79,34 @@ pub fn tag_spans(
         .collect()
 }
 
+/// Documents longer than this (bytes) are processed in pieces.
+const MAX_PIECE_BYTES: usize = 1 << 20;
+
+/// End (byte offset) of the piece starting at `start`: after a blank line, a line
+/// break or a sentence end near `start + MAX_PIECE_BYTES`, else a space, else any
+/// char boundary.
+fn piece_end(text: &str, start: usize) -> usize {
+    let hard = start + MAX_PIECE_BYTES;
+    if hard >= text.len() {
+        return text.len();
+    }
+    let mut lo = start + MAX_PIECE_BYTES / 2;
+    while !text.is_char_boundary(lo) {
+        lo += 1;
+    }
+    let mut cut = hard;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let window = text.get(lo..cut).unwrap_or("");
+    for pat in ["\n\n", "\n", ". ", " "] {
+        if let Some(p) = window.rfind(pat) {
+            return lo + p + pat.len();
+        }
+    }
+    cut
+}
+
 /// Pattern matches below this confidence (bare counts) are not emitted as entities.
 const PATTERN_MIN_CONFIDENCE: f32 = 0.5;
 
@@ -178,6 +206,36 @@ impl Pipeline {
 
     /// Runs the whole pipeline on one document.
     pub fn extract(&self, text: &str, _ctx: &DocContext<'_>, schema: Schema) -> Extraction {
+        if text.len() <= MAX_PIECE_BYTES {
+            return self.extract_piece(text, schema);
+        }
+        // Huge documents go through in pieces cut at line or sentence ends, so memory
+        // stays bounded by the piece, not the document.
+        let mut out = Extraction::default();
+        let mut start = 0usize;
+        let mut char_base = 0usize;
+        while start < text.len() {
+            let end = piece_end(text, start);
+            let piece = text.get(start..end).unwrap_or("");
+            let x = self.extract_piece(piece, schema);
+            for mut e in x.entities {
+                e.start += char_base;
+                e.end += char_base;
+                out.entities.push(e);
+            }
+            for s in x.sentences {
+                out.sentences.push(dossier_core::CharSpan::new(
+                    s.start + char_base,
+                    s.end + char_base,
+                ));
+            }
+            char_base += piece.chars().count();
+            start = end;
+        }
+        out
+    }
+
+    fn extract_piece(&self, text: &str, schema: Schema) -> Extraction {
         let doc = self.analyse(text);
         let map = OffsetMap::new(text);
         let prep = Prepared::new(&doc, self.clusters);

@@ -198,6 +198,9 @@ pub trait Scorer {
     fn start(&self, cur: usize) -> f32;
 }
 
+/// Longest segment decoded as one sequence (no training sentence is longer).
+const MAX_SEGMENT: usize = 256;
+
 /// A segment of a document decoded as one sequence (a sentence or line).
 #[derive(Debug, Clone, Copy)]
 pub struct Segment {
@@ -253,15 +256,22 @@ impl Prepared {
         }
         let mut normal = Vec::new();
         let mut heads = Vec::new();
-        for (k, &a) in starts.iter().enumerate() {
-            let b = starts.get(k + 1).copied().unwrap_or(n);
-            let alpha: Vec<&TokInfo> = toks[a..b].iter().filter(|t| t.has_alpha).collect();
-            let headline = alpha.len() >= 2 && alpha.iter().all(|t| t.all_caps);
-            let s = Segment { a, b, headline };
-            if headline {
-                heads.push(s);
-            } else {
-                normal.push(s);
+        for (k, &a0) in starts.iter().enumerate() {
+            let b0 = starts.get(k + 1).copied().unwrap_or(n);
+            // Very long "sentences" (tables, unpunctuated text) are decoded in pieces:
+            // Viterbi memory is per segment.
+            let mut a = a0;
+            while a < b0 {
+                let b = (a + MAX_SEGMENT).min(b0);
+                let alpha: Vec<&TokInfo> = toks[a..b].iter().filter(|t| t.has_alpha).collect();
+                let headline = alpha.len() >= 2 && alpha.iter().all(|t| t.all_caps);
+                let s = Segment { a, b, headline };
+                if headline {
+                    heads.push(s);
+                } else {
+                    normal.push(s);
+                }
+                a = b;
             }
         }
         // Document-level case evidence for each word form (see `TokInfo::doc_case`).

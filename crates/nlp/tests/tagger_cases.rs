@@ -94,3 +94,25 @@ fn pipeline_is_sync_and_deterministic_across_threads() {
         }
     });
 }
+
+#[test]
+fn huge_documents_keep_code_point_offsets() {
+    let p = Pipeline::load_default().unwrap();
+    // > 2 MiB with multi-byte characters, so the pipeline cuts it into pieces.
+    let filler = "Le café était fermé à Genève ce jour-là, dit-il. ";
+    let mut t = filler.repeat(2_600_000 / filler.len());
+    t.push_str("Dick Schoof, the Dutch national counterterrorism coordinator, said so.");
+    let x = p.extract(&t, &DocContext::default(), Schema::Conll);
+    let chars: Vec<char> = t.chars().collect();
+    for e in &x.entities {
+        let s: String = chars[e.start..e.end].iter().collect();
+        assert_eq!(s, e.text);
+    }
+    assert!(
+        x.entities
+            .iter()
+            .any(|e| e.text == "Dick Schoof" && e.label.as_str() == "PER"),
+        "name at the end of a huge document"
+    );
+    assert!(x.sentences.windows(2).all(|w| w[0].end <= w[1].start));
+}
