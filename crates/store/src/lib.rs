@@ -12,9 +12,19 @@
 //!
 //! SQLite layout: `sqlite.rs` (the store), `sqlite_schema.rs` (tables and
 //! migrations), `sqlite_query.rs` (query AST to FTS5 syntax).
+//!
+//! PostgreSQL layout (feature `postgres`, on by default): `postgres.rs`,
+//! `postgres_schema.rs`, `postgres_query.rs` (query AST to `tsquery`, index
+//! words to `tsvector`, both tokenized here in Rust like the snippets).
 
 #[cfg(feature = "testing")]
 pub mod conformance;
+#[cfg(feature = "postgres")]
+pub mod postgres;
+#[cfg(feature = "postgres")]
+mod postgres_query;
+#[cfg(feature = "postgres")]
+mod postgres_schema;
 pub mod snippet;
 pub mod sqlite;
 mod sqlite_query;
@@ -25,6 +35,8 @@ use dossier_core::{
 };
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "postgres")]
+pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 #[derive(Debug, thiserror::Error)]

@@ -31,7 +31,7 @@ fn is_word_char(c: char) -> bool {
 }
 
 /// Byte ranges of the words of `text`.
-fn words(text: &str) -> Vec<(usize, usize)> {
+pub(crate) fn words(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut start = None;
     for (i, c) in text.char_indices() {

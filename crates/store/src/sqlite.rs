@@ -289,7 +289,7 @@ impl SqliteStore {
 
 /// What the source filter matches: source, outlet and URL, lower-cased, one
 /// per line (a filter value never spans two of them: it is trimmed).
-fn origin(d: &Document) -> String {
+pub(crate) fn origin(d: &Document) -> String {
     let mut o = d.source.to_lowercase();
     for part in [&d.outlet, &d.url].into_iter().flatten() {
         o.push('\n');
@@ -321,7 +321,7 @@ const LABEL_BITS: [EntityLabel; 18] = [
     EntityLabel::Misc,
 ];
 
-fn label_bit(label: EntityLabel) -> i64 {
+pub(crate) fn label_bit(label: EntityLabel) -> i64 {
     LABEL_BITS
         .iter()
         .position(|l| *l == label)
@@ -330,7 +330,7 @@ fn label_bit(label: EntityLabel) -> i64 {
 
 /// SQLite stores NaN as NULL, which a NOT NULL column refuses: a broken score
 /// must not lose the batch.
-fn finite(x: f32) -> f64 {
+pub(crate) fn finite(x: f32) -> f64 {
     if x.is_finite() {
         f64::from(x)
     } else {
@@ -338,19 +338,19 @@ fn finite(x: f32) -> f64 {
     }
 }
 
-fn to_i64(n: usize) -> i64 {
+pub(crate) fn to_i64(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
-fn to_usize(n: i64) -> usize {
+pub(crate) fn to_usize(n: i64) -> usize {
     usize::try_from(n).unwrap_or(0)
 }
 
-fn minhash_blob(sig: &[u32]) -> Vec<u8> {
+pub(crate) fn minhash_blob(sig: &[u32]) -> Vec<u8> {
     sig.iter().flat_map(|v| v.to_le_bytes()).collect()
 }
 
-fn minhash_from_blob(blob: &[u8]) -> Vec<u32> {
+pub(crate) fn minhash_from_blob(blob: &[u8]) -> Vec<u32> {
     blob.chunks_exact(4)
         .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
         .collect()
@@ -363,7 +363,7 @@ fn parse_label(s: &str) -> rusqlite::Result<EntityLabel> {
 }
 
 /// Dates given to the `from`/`to` filters: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
-fn check_date(d: &str, which: &str) -> Result<String> {
+pub(crate) fn check_date(d: &str, which: &str) -> Result<String> {
     let d = d.trim();
     let ok = matches!(d.len(), 4 | 7 | 10)
         && d.char_indices().all(|(i, c)| {
