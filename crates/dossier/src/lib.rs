@@ -25,15 +25,17 @@ use dossier_store::{SqliteStore, Store, StoreError};
 use std::path::Path;
 
 /// Opens the knowledge base named by `db`: a SQLite file path (the default
-/// backend) or, later, a `postgres://` URL. With `create` false a missing
+/// backend) or a `postgres://` URL. With `create` false a missing
 /// database is an error instead of a new empty file.
 pub fn open_store(db: &str, create: bool) -> Result<Box<dyn Store>, StoreError> {
     if db.starts_with("postgres://") || db.starts_with("postgresql://") {
-        return Err(StoreError::Open {
-            path: db.to_string(),
-            message: "the PostgreSQL backend is not in this build yet; use a SQLite file path"
-                .into(),
-        });
+        // The database must exist; its dossier schema is created on `create`.
+        let store = if create {
+            dossier_store::PostgresStore::connect(db)?
+        } else {
+            dossier_store::PostgresStore::connect_existing(db)?
+        };
+        return Ok(Box::new(store));
     }
     let path = Path::new(db);
     let store = if create {

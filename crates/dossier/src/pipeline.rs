@@ -259,41 +259,7 @@ fn read_input(input: Input, config: &IngestConfig) -> (Parsed, u64) {
         }
         Input::Bytes { name, bytes } => {
             let n = bytes.len() as u64;
-            (parse_named_bytes(&name, &bytes, config), n)
-        }
-    }
-}
-
-/// Parses in-memory bytes. Formats whose parser needs a real file (PDF text
-/// extraction runs in a child process) go through a temporary file, and the
-/// recorded source is the given name, not the temporary path.
-fn parse_named_bytes(name: &str, bytes: &[u8], config: &IngestConfig) -> Parsed {
-    let is_pdf = name.to_ascii_lowercase().ends_with(".pdf");
-    if !is_pdf {
-        return dossier_ingest::parse_bytes(name, bytes, config);
-    }
-    let tmp = tempfile::Builder::new()
-        .suffix(".pdf")
-        .tempfile()
-        .and_then(|mut f| {
-            std::io::Write::write_all(&mut f, bytes)?;
-            Ok(f)
-        });
-    match tmp {
-        Err(e) => Parsed {
-            documents: vec![],
-            errors: vec![IngestError::new(name, format!("temporary file: {e}"))],
-        },
-        Ok(f) => {
-            let tmp_name = f.path().display().to_string();
-            let mut parsed = dossier_ingest::parse_file(f.path(), config);
-            for d in &mut parsed.documents {
-                d.source = d.source.replace(&tmp_name, name);
-            }
-            for e in &mut parsed.errors {
-                e.source_name = e.source_name.replace(&tmp_name, name);
-            }
-            parsed
+            (dossier_ingest::parse_bytes(&name, &bytes, config), n)
         }
     }
 }
