@@ -115,8 +115,15 @@ pub(crate) fn backend(e: ::postgres::Error) -> StoreError {
 
 /// The stored schema version: None when the database has no dossier schema.
 pub(crate) fn stored_version(client: &mut impl ::postgres::GenericClient) -> Result<Option<i64>> {
+    // A catalog query, not to_regclass(): after waiting on the advisory lock
+    // the latter can still answer from a cache that predates the other
+    // process's CREATE TABLE.
     let has_meta: bool = client
-        .query_one("SELECT to_regclass('dossier_meta') IS NOT NULL", &[])
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_tables \
+             WHERE schemaname = current_schema() AND tablename = 'dossier_meta')",
+            &[],
+        )
         .map_err(backend)?
         .get(0);
     if !has_meta {
