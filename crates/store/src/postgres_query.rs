@@ -229,7 +229,7 @@ mod tests {
         assert_eq!(q("a OR b"), "(('a')) | (('b'))");
         assert_eq!(
             q("a b NOT c NOT d"),
-            "((('a')) & (('b'))) & !((('c')) | (('d'))))"
+            "((('a')) & (('b'))) & !((('c')) | (('d')))"
         );
         assert_eq!(q("café"), "('cafe')");
     }

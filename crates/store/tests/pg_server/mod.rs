@@ -33,7 +33,8 @@ static NEXT_DB: AtomicUsize = AtomicUsize::new(0);
 
 fn find_bin() -> Option<PathBuf> {
     if let Some(dir) = std::env::var_os("DOSSIER_PG_BIN") {
-        return Some(PathBuf::from(dir));
+        let dir = PathBuf::from(dir);
+        return dir.join("initdb").exists().then_some(dir);
     }
     let mut found: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
         .ok()?
