@@ -790,7 +790,8 @@ pub fn sentence_starts(text: &str, tokens: &[Token]) -> Vec<usize> {
             let colon = matches!(t.chars().last(), Some(':'));
             let heading_break = heading
                 && starts_upper_or_digit(next)
-                && (!ends_punct && !(t.len() > 1 && t.ends_with('-')) || colon);
+                // (a line ending in "counter-" continues: PDF hyphenation)
+                && (!(ends_punct || t.len() > 1 && t.ends_with('-')) || colon);
             if heading_break || is_bullet(next) && tokens.get(i + 2).is_some() {
                 brk = true;
             }
