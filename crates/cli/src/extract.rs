@@ -60,8 +60,10 @@ pub fn extract_line(pipeline: &Pipeline, line: &[u8], schema: Schema) -> serde_j
                 .filter(|p| p.len() >= 10)
                 .and_then(|p| p.get(..10));
             let ctx = DocContext { published };
-            let Extraction { entities, .. } = pipeline.extract(&input.text, &ctx, schema);
-            serde_json::json!({"id": input.id, "entities": entities})
+            let Extraction {
+                entities, times, ..
+            } = pipeline.extract(&input.text, &ctx, schema);
+            serde_json::json!({"id": input.id, "entities": entities, "times": times})
         }
     }
 }

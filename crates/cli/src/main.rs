@@ -5,6 +5,7 @@ mod bench;
 mod demo;
 mod extract;
 mod ingest;
+mod model;
 mod output;
 mod query;
 
@@ -64,6 +65,15 @@ enum Command {
     /// "label", "text", "confidence"}]} with code point offsets. A malformed line gives
     /// {"id": ..., "error": "..."} and processing goes on.
     Extract(extract::Args),
+    /// Train the entity tagger (CoNLL and/or re3d models) from annotated data.
+    ///
+    /// Rebuilds the shipped models from ../shared/data, or trains on any CoNLL
+    /// 4-column or JSONL corpus with --train-file. Deterministic given --seed.
+    Train(model::TrainArgs),
+    /// Score the entity tagger against gold JSON Lines (exact span and label, micro F1, per label).
+    ///
+    /// Prints the same figures as ../shared/eval/score_ner.py.
+    Eval(model::EvalArgs),
     /// Measure ingest throughput and search latency on synthetic documents.
     Bench(bench::Args),
     /// Internal: extract a PDF's text layer in an isolated child process.
@@ -83,6 +93,8 @@ fn main() -> ExitCode {
         Command::Stats(args) => query::stats(&cli.db, args),
         Command::Extract(args) => extract::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::Train(args) => model::train(args),
+        Command::Eval(args) => model::eval(args),
         Command::InternalPdfText { file } => {
             return ExitCode::from(dossier_ingest::pdf_text_child_main(&file).clamp(0, 255) as u8)
         }

@@ -441,3 +441,111 @@ fn sigkill_mid_ingest_then_rerun_completes() {
     assert_eq!(resumed["mentions"], clean["mentions"]);
     assert_eq!(resumed["entities"], clean["entities"]);
 }
+
+fn shared_data() -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
+    if p.join("conll2003/train.jsonl").exists() {
+        Some(p)
+    } else {
+        eprintln!("skipping: ../shared/data is absent (needs conll2003/train.jsonl)");
+        None
+    }
+}
+
+/// `dossier train` on a slice of CoNLL, then `dossier eval` with the new model
+/// and with the shipped one; `eval --pred` scores an `extract` output file.
+#[test]
+fn train_and_eval_commands() {
+    let Some(data) = shared_data() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let train_text = std::fs::read_to_string(data.join("conll2003/train.jsonl")).unwrap();
+    let slice: String = train_text
+        .lines()
+        .take(40)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let train_file = write(tmp.path(), "train.jsonl", slice.as_bytes());
+    let dev_text = std::fs::read_to_string(data.join("conll2003/dev.jsonl")).unwrap();
+    let dev_slice: String = dev_text
+        .lines()
+        .take(15)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let dev_file = write(tmp.path(), "dev.jsonl", dev_slice.as_bytes());
+    let models = tmp.path().join("models");
+
+    let out = run(Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args([
+            "train",
+            "--schema",
+            "conll",
+            "--epochs",
+            "2",
+            "--train-file",
+        ])
+        .arg(&train_file)
+        .arg("--out")
+        .arg(&models));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(models.join("conll.bin").exists());
+
+    let micro = |out: &Output| -> f64 {
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        let line = text
+            .lines()
+            .find(|l| l.trim_start().starts_with("MICRO"))
+            .unwrap_or_else(|| panic!("{text}"));
+        line.split_whitespace().last().unwrap().parse().unwrap()
+    };
+    let small = run(Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .arg("eval")
+        .arg(&dev_file)
+        .arg("--models")
+        .arg(&models));
+    assert!(
+        small.status.success(),
+        "{}",
+        String::from_utf8_lossy(&small.stderr)
+    );
+    let shipped = run(Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .arg("eval")
+        .arg(&dev_file));
+    let (f_small, f_shipped) = (micro(&small), micro(&shipped));
+    assert!(
+        f_small > 20.0,
+        "a model trained on 40 documents learns something: {f_small}"
+    );
+    assert!(
+        f_shipped > f_small && f_shipped > 85.0,
+        "shipped {f_shipped} vs small {f_small}"
+    );
+
+    // Scoring a prediction file gives the same figures as scoring the extractor directly.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args(["extract", "--schema", "conll"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(dev_slice.as_bytes())
+            .unwrap();
+    }
+    let pred = child.wait_with_output().unwrap();
+    let pred_file = write(tmp.path(), "pred.jsonl", &pred.stdout);
+    let scored = run(Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .arg("eval")
+        .arg(&dev_file)
+        .arg("--pred")
+        .arg(&pred_file));
+    assert_eq!(micro(&scored), f_shipped);
+}

@@ -204,10 +204,13 @@ impl Pipeline {
         Doc::new(text)
     }
 
-    /// Runs the whole pipeline on one document.
-    pub fn extract(&self, text: &str, _ctx: &DocContext<'_>, schema: Schema) -> Extraction {
+    /// Runs the whole pipeline on one document: entities (tagger, patterns,
+    /// gazetteers) and temporal expressions normalised against `ctx.published`.
+    pub fn extract(&self, text: &str, ctx: &DocContext<'_>, schema: Schema) -> Extraction {
         if text.len() <= MAX_PIECE_BYTES {
-            return self.extract_piece(text, schema);
+            let mut x = self.extract_piece(text, schema);
+            x.times = time::extract_times(text, ctx.published);
+            return x;
         }
         // Huge documents go through in pieces cut at line or sentence ends, so memory
         // stays bounded by the piece, not the document.
@@ -222,6 +225,11 @@ impl Pipeline {
                 e.start += char_base;
                 e.end += char_base;
                 out.entities.push(e);
+            }
+            for mut t in time::extract_times(piece, ctx.published) {
+                t.start += char_base;
+                t.end += char_base;
+                out.times.push(t);
             }
             for s in x.sentences {
                 out.sentences.push(dossier_core::CharSpan::new(
