@@ -78,15 +78,9 @@ pub fn run_inputs(
     opts: &IngestOptions,
     progress: &dyn ProgressSink,
 ) -> anyhow::Result<IngestReport> {
-    let mut store = dossier::open_store(db, true)?;
     let pipeline = dossier::nlp::Pipeline::load_default().context("loading the NLP models")?;
-    Ok(dossier::ingest(
-        store.as_mut(),
-        &pipeline,
-        inputs,
-        opts,
-        progress,
-    )?)
+    let open = || dossier::open_store(db, true);
+    Ok(dossier::ingest(&open, &pipeline, inputs, opts, progress)?)
 }
 
 pub fn print_summary(report: &IngestReport, json: bool) -> anyhow::Result<()> {

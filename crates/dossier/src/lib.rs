@@ -2,9 +2,9 @@
 //!
 //! ```no_run
 //! use dossier::{open_store, ingest, Input, IngestOptions, NoProgress};
-//! let mut store = open_store("dossier.db", true).unwrap();
 //! let pipeline = dossier::nlp::Pipeline::load_default().unwrap();
-//! let report = ingest(store.as_mut(), &pipeline, vec![Input::Path("reports/".into())],
+//! let open = || open_store("dossier.db", true);
+//! let report = ingest(&open, &pipeline, vec![Input::Path("reports/".into())],
 //!                     &IngestOptions::default(), &NoProgress).unwrap();
 //! println!("{} new documents", report.inserted);
 //! ```
@@ -18,7 +18,7 @@ pub use dossier_resolve as resolve;
 pub use dossier_store as store;
 
 pub use pipeline::{
-    ingest, IngestOptions, IngestReport, Input, NoProgress, ProgressEvent, ProgressSink,
+    ingest, IngestOptions, IngestReport, Input, NoProgress, OpenStore, ProgressEvent, ProgressSink,
 };
 
 use dossier_store::{SqliteStore, Store, StoreError};

@@ -1,10 +1,13 @@
 //! The ingest job: files → documents → extraction → resolution → store.
 //!
-//! Shape: `threads` workers parse files and run the NLP stage in parallel; the
-//! calling thread owns the store and is the only writer. Workers ask the writer
-//! which documents are new before spending NLP on them, so re-ingesting a corpus
-//! costs little more than hashing it. Channels are bounded, so memory is bounded
-//! by the batch and the number of workers, never by the corpus.
+//! Shape: `threads` workers parse files and run the NLP stage in parallel, each
+//! with its own read handle on the store; the calling thread holds the only write
+//! handle. Workers check which documents are already stored (and look up
+//! near-duplicate candidates) themselves, so the writer never answers questions
+//! while it commits, and re-ingesting a corpus costs little more than hashing it.
+//! A shared set of "claimed" ids keeps two workers from analysing the same
+//! content twice in one run. Channels are bounded, so memory is bounded by the
+//! batch and the number of workers, never by the corpus.
 //!
 //! Crash safety comes from the store: each batch is one transaction, and
 //! documents already stored are skipped, so re-running an interrupted ingest
@@ -15,9 +18,10 @@ use dossier_core::{DocId, Document, Schema};
 use dossier_ingest::{IngestConfig, IngestError, Parsed};
 use dossier_nlp::{DocContext, Pipeline};
 use dossier_store::{AnalysedDocument, ResolvedMention, Store, StoreError};
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// One thing to ingest.
@@ -101,23 +105,26 @@ pub struct IngestReport {
 const OPTIMIZE_AFTER: usize = 1000;
 
 enum ToWriter {
-    /// Which of these ids are new? Reply with one bool each.
-    Check {
-        ids: Vec<DocId>,
-        reply: Sender<Vec<bool>>,
-    },
     Write(Box<AnalysedDocument>),
+    /// Documents of a file that were already stored or claimed.
+    Skipped(usize),
     FileDone {
         bytes: u64,
     },
     Failed(IngestError),
+    /// A worker's store handle failed: the job stops.
+    Fatal(StoreError),
 }
+
+/// Opens a handle on the knowledge base; called once for the writer and once
+/// per worker.
+pub type OpenStore<'a> = dyn Fn() -> Result<Box<dyn Store>, StoreError> + Sync + 'a;
 
 /// Runs the ingest job to completion. Per-file problems are collected in the
 /// report; only a store failure (disk full, database locked for too long) ends
 /// the job early with an error — what was committed before stays committed.
 pub fn ingest(
-    store: &mut dyn Store,
+    open: &OpenStore<'_>,
     pipeline: &Pipeline,
     inputs: Vec<Input>,
     opts: &IngestOptions,
@@ -148,15 +155,30 @@ pub fn ingest(
     } else {
         opts.threads
     };
+    // The writer's handle first: it creates or migrates the schema.
+    let mut store = open()?;
+    let readers = (0..threads)
+        .map(|_| open())
+        .collect::<Result<Vec<_>, _>>()?;
+    let claimed: Mutex<HashSet<DocId>> = Mutex::new(HashSet::new());
     let (work_tx, work_rx) = bounded::<Input>(threads * 2);
     let (to_writer, writer_rx) = bounded::<ToWriter>(opts.batch_size.max(16) * 2);
 
     std::thread::scope(|scope| {
-        for _ in 0..threads {
+        for reader in readers {
             let work_rx = work_rx.clone();
             let to_writer = to_writer.clone();
-            let config = &opts.config;
-            scope.spawn(move || worker(work_rx, to_writer, pipeline, config));
+            let claimed = &claimed;
+            scope.spawn(move || {
+                let w = Worker {
+                    reader,
+                    to_writer,
+                    pipeline,
+                    opts,
+                    claimed,
+                };
+                w.run(work_rx)
+            });
         }
         drop(to_writer);
         drop(work_rx);
@@ -168,7 +190,14 @@ pub fn ingest(
                 }
             }
         });
-        writer(store, writer_rx, opts, progress, &mut report)
+        writer(
+            store.as_mut(),
+            writer_rx,
+            opts,
+            progress,
+            &mut report,
+            &claimed,
+        )
     })?;
     // Large loads leave the full-text index in many small segments; merging them
     // once here is cheaper than slower searches forever after.
@@ -179,46 +208,97 @@ pub fn ingest(
     Ok(report)
 }
 
-fn worker(
-    work: Receiver<Input>,
+struct Worker<'a> {
+    reader: Box<dyn Store>,
     to_writer: Sender<ToWriter>,
-    pipeline: &Pipeline,
-    config: &IngestConfig,
-) {
-    for input in work {
-        let (parsed, bytes) = read_input(input, config);
+    pipeline: &'a Pipeline,
+    opts: &'a IngestOptions,
+    claimed: &'a Mutex<HashSet<DocId>>,
+}
+
+impl Worker<'_> {
+    fn run(&self, work: Receiver<Input>) {
+        for input in work {
+            if self.file(input).is_err() {
+                return; // the writer is gone
+            }
+        }
+    }
+
+    fn send(&self, msg: ToWriter) -> Result<(), ()> {
+        self.to_writer.send(msg).map_err(|_| ())
+    }
+
+    fn file(&self, input: Input) -> Result<(), ()> {
+        let (parsed, bytes) = read_input(input, &self.opts.config);
         for e in parsed.errors {
-            if to_writer.send(ToWriter::Failed(e)).is_err() {
-                return;
-            }
+            self.send(ToWriter::Failed(e))?;
         }
-        let ids: Vec<DocId> = parsed.documents.iter().map(|d| d.id.clone()).collect();
-        let (reply_tx, reply_rx) = bounded(1);
-        if to_writer
-            .send(ToWriter::Check {
-                ids,
-                reply: reply_tx,
-            })
-            .is_err()
-        {
-            return;
-        }
-        let Ok(is_new) = reply_rx.recv() else { return };
-        for (doc, new) in parsed.documents.into_iter().zip(is_new) {
-            if !new {
-                continue;
+        let new = match self.claim_new(parsed.documents) {
+            Ok((new, skipped)) => {
+                if skipped > 0 {
+                    self.send(ToWriter::Skipped(skipped))?;
+                }
+                new
             }
-            let msg = match analyse(doc, pipeline) {
-                Ok(a) => ToWriter::Write(Box::new(a)),
+            Err(e) => return self.send(ToWriter::Fatal(e)),
+        };
+        for doc in new {
+            let msg = match analyse(doc, self.pipeline) {
+                Ok(mut a) => match self.nearest_stored(&a) {
+                    Ok(dup) => {
+                        a.near_duplicate_of = dup;
+                        ToWriter::Write(Box::new(a))
+                    }
+                    Err(e) => ToWriter::Fatal(e),
+                },
                 Err(e) => ToWriter::Failed(e),
             };
-            if to_writer.send(msg).is_err() {
-                return;
+            self.send(msg)?;
+        }
+        self.send(ToWriter::FileDone { bytes })
+    }
+
+    /// Keeps the documents that are neither stored nor being analysed by another
+    /// worker, and claims them. Returns them with the number skipped.
+    fn claim_new(&self, docs: Vec<Document>) -> Result<(Vec<Document>, usize), StoreError> {
+        let total = docs.len();
+        let mut mine: Vec<Document> = {
+            let mut claimed = self.claimed.lock().unwrap_or_else(|e| e.into_inner());
+            docs.into_iter()
+                .filter(|d| claimed.insert(d.id.clone()))
+                .collect()
+        };
+        let ids: Vec<DocId> = mine.iter().map(|d| d.id.clone()).collect();
+        let stored: HashSet<DocId> = self.reader.existing(&ids)?.into_iter().collect();
+        if !stored.is_empty() {
+            let mut claimed = self.claimed.lock().unwrap_or_else(|e| e.into_inner());
+            for id in &stored {
+                claimed.remove(id);
             }
+            mine.retain(|d| !stored.contains(&d.id));
         }
-        if to_writer.send(ToWriter::FileDone { bytes }).is_err() {
-            return;
+        let skipped = total - mine.len();
+        Ok((mine, skipped))
+    }
+
+    /// The most similar committed document above the threshold.
+    fn nearest_stored(&self, doc: &AnalysedDocument) -> Result<Option<(DocId, f32)>, StoreError> {
+        if doc.minhash.is_empty() {
+            return Ok(None);
         }
+        let candidates = self.reader.dup_candidates(&doc.minhash)?;
+        let mut best = None;
+        for c in &candidates {
+            consider(
+                &mut best,
+                doc,
+                &c.id,
+                &c.minhash,
+                self.opts.near_duplicate_threshold,
+            );
+        }
+        Ok(best)
     }
 }
 
@@ -302,17 +382,20 @@ fn analyse(doc: Document, pipeline: &Pipeline) -> Result<AnalysedDocument, Inges
     })
 }
 
+/// Committed documents kept in memory for near-duplicate checks: a worker's
+/// store lookup can miss a document committed just after it looked.
+const RECENT_FOR_DUPLICATES: usize = 1024;
+
 fn writer(
     store: &mut dyn Store,
     rx: Receiver<ToWriter>,
     opts: &IngestOptions,
     progress: &dyn ProgressSink,
     report: &mut IngestReport,
+    claimed: &Mutex<HashSet<DocId>>,
 ) -> Result<(), StoreError> {
     let mut pending: Vec<AnalysedDocument> = Vec::with_capacity(opts.batch_size);
-    // Ids approved for NLP but not yet committed: guards against the same content
-    // arriving twice in one run (two copies of a file, a repeated JSONL record).
-    let mut in_flight: HashSet<DocId> = HashSet::new();
+    let mut recent: VecDeque<(DocId, Vec<u32>)> = VecDeque::with_capacity(RECENT_FOR_DUPLICATES);
     let flush_every = Duration::from_millis(500);
     let mut last_flush = Instant::now();
     loop {
@@ -322,31 +405,25 @@ fn writer(
             Err(RecvTimeoutError::Disconnected) => break,
         };
         match msg {
-            Some(ToWriter::Check { ids, reply }) => {
-                let stored: HashSet<DocId> = store.existing(&ids)?.into_iter().collect();
-                let answer = ids
-                    .into_iter()
-                    .map(|id| {
-                        if stored.contains(&id) || in_flight.contains(&id) {
-                            report.skipped += 1;
-                            false
-                        } else {
-                            in_flight.insert(id);
-                            true
-                        }
-                    })
-                    .collect();
-                let _ = reply.send(answer);
-            }
             Some(ToWriter::Write(doc)) => {
                 let mut doc = *doc;
-                doc.near_duplicate_of =
-                    find_near_duplicate(store, &doc, &pending, opts.near_duplicate_threshold)?;
+                // The worker compared with what was committed when it looked;
+                // documents pending or committed since are compared here.
+                let mut best = doc.near_duplicate_of.take();
+                let t = opts.near_duplicate_threshold;
+                for p in &pending {
+                    consider(&mut best, &doc, &p.document.id, &p.minhash, t);
+                }
+                for (id, sig) in &recent {
+                    consider(&mut best, &doc, id, sig, t);
+                }
+                doc.near_duplicate_of = best;
                 if doc.near_duplicate_of.is_some() {
                     report.near_duplicates += 1;
                 }
                 pending.push(doc);
             }
+            Some(ToWriter::Skipped(n)) => report.skipped += n,
             Some(ToWriter::FileDone { bytes }) => {
                 report.bytes += bytes;
                 progress.event(ProgressEvent::FileDone { bytes });
@@ -355,22 +432,27 @@ fn writer(
                 progress.event(ProgressEvent::Failed(e.clone()));
                 report.errors.push(e);
             }
+            Some(ToWriter::Fatal(e)) => {
+                flush(store, &mut pending, &mut recent, claimed, progress, report)?;
+                return Err(e);
+            }
             None => {}
         }
         if pending.len() >= opts.batch_size
             || (!pending.is_empty() && last_flush.elapsed() >= flush_every)
         {
-            flush(store, &mut pending, &mut in_flight, progress, report)?;
+            flush(store, &mut pending, &mut recent, claimed, progress, report)?;
             last_flush = Instant::now();
         }
     }
-    flush(store, &mut pending, &mut in_flight, progress, report)
+    flush(store, &mut pending, &mut recent, claimed, progress, report)
 }
 
 fn flush(
     store: &mut dyn Store,
     pending: &mut Vec<AnalysedDocument>,
-    in_flight: &mut HashSet<DocId>,
+    recent: &mut VecDeque<(DocId, Vec<u32>)>,
+    claimed: &Mutex<HashSet<DocId>>,
     progress: &dyn ProgressSink,
     report: &mut IngestReport,
 ) -> Result<(), StoreError> {
@@ -378,9 +460,16 @@ fn flush(
         return Ok(());
     }
     let outcome = store.put_batch(pending)?;
+    // Committed: the store now answers for these ids, so they need no claim.
+    let mut claims = claimed.lock().unwrap_or_else(|e| e.into_inner());
     for d in pending.drain(..) {
-        in_flight.remove(&d.document.id);
+        claims.remove(&d.document.id);
+        if recent.len() == RECENT_FOR_DUPLICATES {
+            recent.pop_front();
+        }
+        recent.push_back((d.document.id, d.minhash));
     }
+    drop(claims);
     report.inserted += outcome.inserted;
     report.skipped += outcome.skipped;
     progress.event(ProgressEvent::Committed {
@@ -390,32 +479,22 @@ fn flush(
     Ok(())
 }
 
-/// The most similar earlier document (stored, or pending in this batch) above
-/// the threshold. Attachments are not compared with their own parent.
-fn find_near_duplicate(
-    store: &dyn Store,
+/// Replaces `best` with `(id, similarity)` when `id` is a closer near-duplicate
+/// of `doc` above `threshold`. A document is not compared with itself or with
+/// the e-mail it is attached to.
+fn consider(
+    best: &mut Option<(DocId, f32)>,
     doc: &AnalysedDocument,
-    pending: &[AnalysedDocument],
+    id: &DocId,
+    sig: &[u32],
     threshold: f32,
-) -> Result<Option<(DocId, f32)>, StoreError> {
-    if doc.minhash.is_empty() {
-        return Ok(None);
+) {
+    if *id == doc.document.id || Some(id) == doc.document.parent.as_ref() || doc.minhash.is_empty()
+    {
+        return;
     }
-    let mut best: Option<(DocId, f32)> = None;
-    let mut consider = |id: &DocId, sig: &[u32]| {
-        if *id == doc.document.id || Some(id) == doc.document.parent.as_ref() {
-            return;
-        }
-        let sim = dossier_ingest::jaccard_estimate(&doc.minhash, sig);
-        if sim >= threshold && best.as_ref().is_none_or(|(_, s)| sim > *s) {
-            best = Some((id.clone(), sim));
-        }
-    };
-    for c in store.dup_candidates(&doc.minhash)? {
-        consider(&c.id, &c.minhash);
+    let sim = dossier_ingest::jaccard_estimate(&doc.minhash, sig);
+    if sim >= threshold && best.as_ref().is_none_or(|(_, s)| sim > *s) {
+        *best = Some((id.clone(), sim));
     }
-    for p in pending {
-        consider(&p.document.id, &p.minhash);
-    }
-    Ok(best)
 }
