@@ -21,7 +21,8 @@ use std::process::ExitCode;
 #[derive(Parser)]
 #[command(name = "dossier", version, about, long_about, max_term_width = 100)]
 struct Cli {
-    /// Knowledge base: a SQLite file (created by `ingest`/`demo` if missing).
+    /// Knowledge base: a SQLite file (created by `ingest`/`demo` if missing) or a
+    /// postgres://user@host/dbname URL (an existing database).
     #[arg(
         long,
         global = true,
