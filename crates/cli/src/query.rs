@@ -304,8 +304,7 @@ fn mark_entities(text: &str, mentions: &[&dossier_core::EntityMention]) -> Strin
     let mut out = String::with_capacity(text.len() + mentions.len() * 16);
     let mut next = sorted.iter().peekable();
     let mut close: Option<(usize, &str)> = None;
-    let mut pos = 0usize;
-    for c in text.chars() {
+    for (pos, c) in text.chars().enumerate() {
         if let Some((end, label)) = close {
             if end == pos {
                 out.push_str("]{");
@@ -327,7 +326,6 @@ fn mark_entities(text: &str, mentions: &[&dossier_core::EntityMention]) -> Strin
             }
         }
         out.push(c);
-        pos += 1;
     }
     if let Some((_, label)) = close {
         out.push_str("]{");
