@@ -341,6 +341,11 @@ fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
     if meta.is_dir() {
         return Err("is a directory".into());
     }
+    // Opening a FIFO blocks until someone writes to it, and a device can be
+    // endless: only regular files are read (stdin has its own path).
+    if !meta.is_file() {
+        return Err("not a regular file (device, FIFO or socket)".into());
+    }
     if meta.len() > limit {
         return Err(too_large(meta.len(), limit));
     }

@@ -482,3 +482,52 @@ fn depth_tricks_do_not_reach_the_recursive_walk() {
         );
     }
 }
+
+/// A FIFO named like a text file (in a folder being walked) must not block the
+/// batch: opening it would wait for a writer forever.
+#[test]
+fn fifos_and_devices_are_refused_without_blocking() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.txt");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("skipping: mkfifo is not available");
+        return;
+    }
+    let good = write(
+        dir.path(),
+        "good.txt",
+        b"Police in Lyon arrested two suspects on Monday.",
+    );
+    let (files, errors) = discover(&[dir.path().to_path_buf()]);
+    assert!(errors.is_empty(), "{errors:?}");
+    let cfg = IngestConfig::default();
+    let started = Instant::now();
+    for f in &files {
+        let parsed = parse_file(f, &cfg);
+        if *f == good {
+            assert_eq!(parsed.documents.len(), 1);
+        } else {
+            assert_eq!(parsed.documents.len(), 0);
+            assert!(
+                parsed.errors[0].cause.contains("not a regular file"),
+                "{:?}",
+                parsed.errors
+            );
+        }
+    }
+    // Named explicitly (not only found by the walk), it is refused too.
+    let direct = parse_file(&fifo, &cfg);
+    assert!(
+        direct.errors[0].cause.contains("not a regular file"),
+        "{:?}",
+        direct.errors
+    );
+    let dev = parse_file(Path::new("/dev/zero"), &cfg);
+    assert!(
+        dev.errors[0].cause.contains("not a regular file"),
+        "{:?}",
+        dev.errors
+    );
+    assert!(started.elapsed() < Duration::from_secs(10));
+}
