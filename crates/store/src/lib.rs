@@ -34,6 +34,7 @@ use dossier_core::{
     CharSpan, DocId, Document, EntityLabel, EntityMention, Extraction, SearchRequest,
 };
 use serde::{Deserialize, Serialize};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresStore;
@@ -359,6 +360,64 @@ pub fn minhash_bands(minhash: &[u32]) -> Vec<(usize, i64)> {
             (band, h as i64)
         })
         .collect()
+}
+
+/// (label, normalised name): what an entity is found by, in every backend.
+pub(crate) type EntityKey = (&'static str, String);
+
+/// An entity as seen in one batch.
+pub(crate) struct BatchEntity {
+    pub name: String,
+    pub mentions: usize,
+    pub docs: usize,
+    pub id: i64,
+    /// Keys of mention texts other than the canonical key.
+    pub names: BTreeSet<String>,
+}
+
+/// Groups one document's mentions into the batch's entities (new ones appended
+/// to `order`, so ids follow first mention) and returns each mention's key.
+/// Shared by the backends so both cluster mentions identically.
+pub(crate) fn group_mentions(
+    doc: &AnalysedDocument,
+    entities: &mut HashMap<EntityKey, BatchEntity>,
+    order: &mut Vec<EntityKey>,
+) -> Vec<EntityKey> {
+    let mut keys = Vec::with_capacity(doc.mentions.len());
+    for m in &doc.mentions {
+        let label = m.mention.label.as_str();
+        let (mut key, mut name) = (entity_key(&m.canonical), m.canonical.trim());
+        if key.is_empty() {
+            key = entity_key(&m.mention.text);
+            name = m.mention.text.trim();
+        }
+        let k = (label, key);
+        let e = entities.entry(k.clone()).or_insert_with(|| {
+            order.push(k.clone());
+            BatchEntity {
+                name: name.to_string(),
+                mentions: 0,
+                docs: 0,
+                id: 0,
+                names: BTreeSet::new(),
+            }
+        });
+        e.mentions += 1;
+        let text_key = entity_key(&m.mention.text);
+        if !text_key.is_empty() && text_key != k.1 {
+            e.names.insert(text_key);
+        }
+        keys.push(k);
+    }
+    let mut in_doc: HashSet<&EntityKey> = HashSet::new();
+    for k in &keys {
+        if in_doc.insert(k) {
+            if let Some(e) = entities.get_mut(k) {
+                e.docs += 1;
+            }
+        }
+    }
+    keys
 }
 
 #[cfg(test)]

@@ -19,7 +19,7 @@ use ::postgres::{Client, GenericClient, IsolationLevel, NoTls, Row};
 use dossier_core::Format;
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// ts_rank_cd weights {D, C, B, A}: a title word (A) counts ten body words (B).
 const RANK: &str = "ts_rank_cd('{0.1, 0.2, 0.1, 1.0}', d.tsv, $1::text::tsquery)";
@@ -286,17 +286,6 @@ fn document_in(c: &mut impl GenericClient, id_or_prefix: &str) -> Result<StoredD
     })
 }
 
-/// (label, normalised name): what an entity is found by.
-type EntityKey = (&'static str, String);
-
-struct BatchEntity {
-    name: String,
-    mentions: usize,
-    docs: usize,
-    id: i64,
-    names: BTreeSet<String>,
-}
-
 /// The WHERE clause and parameters of one search request; `$1` is the tsquery.
 struct SearchPlan {
     conditions: Vec<String>,
@@ -454,40 +443,7 @@ impl Store for PostgresStore {
                 band_cols.1.push(hash);
                 band_cols.2.push(seq);
             }
-            let mut keys = Vec::with_capacity(a.mentions.len());
-            for m in &a.mentions {
-                let label = m.mention.label.as_str();
-                let (mut key, mut name) = (entity_key(&m.canonical), m.canonical.trim());
-                if key.is_empty() {
-                    key = entity_key(&m.mention.text);
-                    name = m.mention.text.trim();
-                }
-                let k = (label, key);
-                let e = entities.entry(k.clone()).or_insert_with(|| {
-                    entity_order.push(k.clone());
-                    BatchEntity {
-                        name: name.to_string(),
-                        mentions: 0,
-                        docs: 0,
-                        id: 0,
-                        names: BTreeSet::new(),
-                    }
-                });
-                e.mentions += 1;
-                let text_key = entity_key(&m.mention.text);
-                if !text_key.is_empty() && text_key != k.1 {
-                    e.names.insert(text_key);
-                }
-                keys.push(k);
-            }
-            let mut in_doc: HashSet<&EntityKey> = HashSet::new();
-            for k in &keys {
-                if in_doc.insert(k) {
-                    if let Some(e) = entities.get_mut(k) {
-                        e.docs += 1;
-                    }
-                }
-            }
+            let keys = group_mentions(a, &mut entities, &mut entity_order);
             if let Some((other, sim)) = &a.near_duplicate_of {
                 links.push((seq, other, *sim));
             }

@@ -382,19 +382,6 @@ pub(crate) fn check_date(d: &str, which: &str) -> Result<String> {
     }
 }
 
-/// (label, normalised name): what an entity is found by.
-type EntityKey = (&'static str, String);
-
-/// An entity as seen in one batch.
-struct BatchEntity {
-    name: String,
-    mentions: usize,
-    docs: usize,
-    id: i64,
-    /// Keys of mention texts other than the canonical key.
-    names: BTreeSet<String>,
-}
-
 /// Rows per multi-row INSERT: fewer statement executions for the many small
 /// rows of a batch (10 columns x 32 rows stays far below SQLite's 32,766
 /// parameter limit).
@@ -583,8 +570,8 @@ impl Store for SqliteStore {
                 RowInserter::new("INSERT OR IGNORE INTO minhash_bands(band, hash, doc)", 3);
 
             // Entities of the whole batch, so each is written once per batch.
-            let mut entities: HashMap<(&'static str, String), BatchEntity> = HashMap::new();
-            let mut entity_order: Vec<(&'static str, String)> = Vec::new();
+            let mut entities: HashMap<EntityKey, BatchEntity> = HashMap::new();
+            let mut entity_order: Vec<EntityKey> = Vec::new();
             // Per stored document: its seq and the entity key of each mention.
             let mut stored: Vec<(i64, &AnalysedDocument, Vec<EntityKey>)> = Vec::new();
             let mut links: Vec<(i64, &DocId, f32)> = Vec::new();
@@ -644,40 +631,7 @@ impl Store for SqliteStore {
                     )?;
                 }
 
-                let mut keys = Vec::with_capacity(a.mentions.len());
-                let mut in_doc: HashSet<(&'static str, &str)> = HashSet::new();
-                for m in &a.mentions {
-                    let label = m.mention.label.as_str();
-                    let (mut key, mut name) = (entity_key(&m.canonical), m.canonical.trim());
-                    if key.is_empty() {
-                        key = entity_key(&m.mention.text);
-                        name = m.mention.text.trim();
-                    }
-                    let k = (label, key);
-                    let e = entities.entry(k.clone()).or_insert_with(|| {
-                        entity_order.push(k.clone());
-                        BatchEntity {
-                            name: name.to_string(),
-                            mentions: 0,
-                            docs: 0,
-                            id: 0,
-                            names: BTreeSet::new(),
-                        }
-                    });
-                    e.mentions += 1;
-                    let text_key = entity_key(&m.mention.text);
-                    if !text_key.is_empty() && text_key != k.1 {
-                        e.names.insert(text_key);
-                    }
-                    keys.push(k);
-                }
-                for k in &keys {
-                    if in_doc.insert((k.0, k.1.as_str())) {
-                        if let Some(e) = entities.get_mut(k) {
-                            e.docs += 1;
-                        }
-                    }
-                }
+                let keys = group_mentions(a, &mut entities, &mut entity_order);
                 if let Some((other, sim)) = &a.near_duplicate_of {
                     links.push((seq, other, *sim));
                 }
