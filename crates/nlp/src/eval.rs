@@ -226,21 +226,10 @@ pub fn read_gold(path: &Path) -> Result<Vec<GoldDoc>, TrainError> {
 pub fn read_predictions(path: &Path) -> Result<Vec<PredDoc>, TrainError> {
     let text = std::fs::read_to_string(path)?;
     let mut out = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() {
-            continue;
-        }
-        let err = |m: String| TrainError::Data {
-            path: format!("{}:{}", path.display(), n + 1),
-            message: m,
-        };
-        let v: serde_json::Value = serde_json::from_str(line).map_err(|e| err(e.to_string()))?;
-        let id = match v.get("id") {
-            Some(serde_json::Value::String(s)) => s.clone(),
-            Some(x) => x.to_string(),
-            None => return Err(err("no \"id\"".into())),
-        };
+    for record in crate::train::json_lines(path, &text) {
+        let (n, v) = record?;
+        let id = crate::train::json_id(&v)
+            .ok_or_else(|| crate::train::line_error(path, n, "no \"id\"".into()))?;
         let mut ents = Vec::new();
         if let Some(es) = v.get("entities").and_then(|e| e.as_array()) {
             for e in es {

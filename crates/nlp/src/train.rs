@@ -154,23 +154,44 @@ pub fn read_docs(path: &Path) -> Result<Vec<GoldDoc>, TrainError> {
     }
 }
 
+/// The non-blank lines of a JSON Lines text, parsed, with 1-based line numbers.
+pub(crate) fn json_lines<'a>(
+    path: &'a Path,
+    text: &'a str,
+) -> impl Iterator<Item = Result<(usize, serde_json::Value), TrainError>> + 'a {
+    text.lines()
+        .enumerate()
+        .map(|(i, line)| (i + 1, line.trim()))
+        .filter(|(_, line)| !line.is_empty())
+        .map(move |(n, line)| {
+            serde_json::from_str(line)
+                .map(|v| (n, v))
+                .map_err(|e| line_error(path, n, e.to_string()))
+        })
+}
+
+/// An error at line `n` of `path`.
+pub(crate) fn line_error(path: &Path, n: usize, message: String) -> TrainError {
+    TrainError::Data {
+        path: format!("{}:{}", path.display(), n),
+        message,
+    }
+}
+
+/// A record's `"id"`, as text whatever its JSON type.
+pub(crate) fn json_id(v: &serde_json::Value) -> Option<String> {
+    match v.get("id")? {
+        serde_json::Value::String(s) => Some(s.clone()),
+        x => Some(x.to_string()),
+    }
+}
+
 fn read_jsonl(path: &Path, text: &str) -> Result<Vec<GoldDoc>, TrainError> {
     let mut out = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() {
-            continue;
-        }
-        let err = |m: String| TrainError::Data {
-            path: format!("{}:{}", path.display(), n + 1),
-            message: m,
-        };
-        let v: serde_json::Value = serde_json::from_str(line).map_err(|e| err(e.to_string()))?;
-        let id = match v.get("id") {
-            Some(serde_json::Value::String(s)) => s.clone(),
-            Some(x) => x.to_string(),
-            None => format!("line-{}", n + 1),
-        };
+    for record in json_lines(path, text) {
+        let (n, v) = record?;
+        let err = |m: String| line_error(path, n, m);
+        let id = json_id(&v).unwrap_or_else(|| format!("line-{n}"));
         let text = v
             .get("text")
             .and_then(|t| t.as_str())
