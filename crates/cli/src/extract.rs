@@ -61,9 +61,19 @@ pub fn extract_line(pipeline: &Pipeline, line: &[u8], schema: Schema) -> serde_j
                 .and_then(|p| p.get(..10));
             let ctx = DocContext { published };
             let Extraction {
-                entities, times, ..
+                entities, facts, ..
             } = pipeline.extract(&input.text, &ctx, schema);
-            serde_json::json!({"id": input.id, "entities": entities, "times": times})
+            // Every key is always present, so scripts need not guess.
+            serde_json::json!({
+                "id": input.id,
+                "entities": entities,
+                "times": facts.times,
+                "quotes": facts.quotes,
+                "roles": facts.roles,
+                "relations": facts.relations,
+                "events": facts.events,
+                "claims": facts.claims,
+            })
         }
     }
 }

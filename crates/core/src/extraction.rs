@@ -1,5 +1,6 @@
 //! What the NLP stage extracts from a document, with provenance on every item.
 
+use crate::facts::Facts;
 use crate::span::CharSpan;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -215,14 +216,13 @@ pub struct TimeMention {
 
 /// Everything extracted from one document. Spans are code point offsets.
 ///
-/// Later pipeline components add their own lists (times, quotes, relations,
-/// events, claims); each is skipped in JSON when empty.
+/// In JSON the fact lists (`times`, `quotes`, `roles`, `relations`, `events`,
+/// `claims`) sit beside `entities`, each skipped when empty.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Extraction {
     pub entities: Vec<EntityMention>,
-    /// Temporal expressions, normalised.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub times: Vec<TimeMention>,
+    #[serde(flatten)]
+    pub facts: Facts,
     /// Sentence boundaries, so every fact can cite its source sentence.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sentences: Vec<CharSpan>,

@@ -9,12 +9,17 @@
 
 pub mod document;
 pub mod extraction;
+pub mod facts;
 pub mod query;
 pub mod span;
 
 pub use document::{DocId, Document, Format};
 pub use extraction::{
     EntityLabel, EntityMention, Extraction, Provenance, Schema, TimeMention, TimeType,
+};
+pub use facts::{
+    Arg, Claim, Event, EventArgument, EventRole, EventType, Facts, Quote, QuoteKind, Relation,
+    Role, SYMMETRIC_RELATIONS,
 };
 pub use query::{ParseError, Query, SearchFilters, SearchRequest};
 pub use span::{CharSpan, OffsetMap};

@@ -369,6 +369,7 @@ fn analyse(doc: Document, pipeline: &Pipeline) -> Result<AnalysedDocument, Inges
             document: doc,
             mentions,
             sentences: extraction.sentences,
+            facts: extraction.facts,
             minhash,
             near_duplicate_of: None,
             extractor: pipeline.version().to_string(),

@@ -12,6 +12,7 @@
 pub mod clusters;
 pub mod doc;
 pub mod eval;
+pub mod facts;
 pub mod features;
 pub mod gazetteer;
 pub mod table;
@@ -208,29 +209,24 @@ impl Pipeline {
     /// gazetteers) and temporal expressions normalised against `ctx.published`.
     pub fn extract(&self, text: &str, ctx: &DocContext<'_>, schema: Schema) -> Extraction {
         if text.len() <= MAX_PIECE_BYTES {
-            let mut x = self.extract_piece(text, schema);
-            x.times = time::extract_times(text, ctx.published);
-            return x;
+            return self.extract_piece(text, ctx, schema);
         }
-        // Huge documents go through in pieces cut at line or sentence ends, so memory
-        // stays bounded by the piece, not the document.
+        // Long texts are processed in pieces cut at paragraph or sentence breaks,
+        // so memory stays bounded; spans are shifted back to whole-text offsets.
         let mut out = Extraction::default();
         let mut start = 0usize;
         let mut char_base = 0usize;
         while start < text.len() {
             let end = piece_end(text, start);
             let piece = text.get(start..end).unwrap_or("");
-            let x = self.extract_piece(piece, schema);
+            let mut x = self.extract_piece(piece, ctx, schema);
             for mut e in x.entities {
                 e.start += char_base;
                 e.end += char_base;
                 out.entities.push(e);
             }
-            for mut t in time::extract_times(piece, ctx.published) {
-                t.start += char_base;
-                t.end += char_base;
-                out.times.push(t);
-            }
+            x.facts.shift(char_base);
+            out.facts.append(x.facts);
             for s in x.sentences {
                 out.sentences.push(dossier_core::CharSpan::new(
                     s.start + char_base,
@@ -243,7 +239,7 @@ impl Pipeline {
         out
     }
 
-    fn extract_piece(&self, text: &str, schema: Schema) -> Extraction {
+    fn extract_piece(&self, text: &str, ctx: &DocContext<'_>, schema: Schema) -> Extraction {
         let doc = self.analyse(text);
         let map = OffsetMap::new(text);
         let prep = Prepared::new(&doc, self.clusters);
@@ -292,7 +288,7 @@ impl Pipeline {
         if schema == Schema::Re3d {
             merged = tagger_doc::merge_patterns(merged, &pats, PATTERN_MIN_CONFIDENCE);
         }
-        let entities = merged
+        let entities: Vec<EntityMention> = merged
             .into_iter()
             .filter_map(|m| {
                 let sp = map.span_to_chars(m.start, m.end);
@@ -317,10 +313,19 @@ impl Pipeline {
             .iter()
             .map(|&(s, e)| map.span_to_chars(s, e))
             .collect();
+        let times = time::extract_times(text, ctx.published);
+        let facts = facts::extract_all(&facts::FactInput {
+            text,
+            doc: &doc,
+            map: &map,
+            entities: &entities,
+            times: &times,
+            published: ctx.published,
+        });
         Extraction {
             entities,
+            facts,
             sentences,
-            ..Default::default()
         }
     }
 }

@@ -183,6 +183,7 @@ fn make_doc(i: usize, c: &Corpus, words: &Zipf, ents: &Zipf, rng: &mut Rng) -> A
         document: d,
         mentions,
         sentences,
+        facts: Default::default(),
         minhash: (0..MINHASH_BANDS * MINHASH_ROWS)
             .map(|_| rng.next() as u32)
             .collect(),

@@ -80,6 +80,7 @@ pub fn doc(
         document: d,
         mentions: Vec::new(),
         sentences,
+        facts: Default::default(),
         minhash: Vec::new(),
         near_duplicate_of: None,
         extractor: "test/1".into(),

@@ -31,7 +31,7 @@ mod sqlite_query;
 mod sqlite_schema;
 
 use dossier_core::{
-    CharSpan, DocId, Document, EntityLabel, EntityMention, Extraction, SearchRequest,
+    CharSpan, DocId, Document, EntityLabel, EntityMention, Extraction, Facts, SearchRequest,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -82,6 +82,9 @@ pub struct AnalysedDocument {
     pub document: Document,
     pub mentions: Vec<ResolvedMention>,
     pub sentences: Vec<CharSpan>,
+    /// Times, quotes, roles, relations, events and claims, code point spans.
+    #[serde(default)]
+    pub facts: Facts,
     /// MinHash signature of the text's word shingles, for near-duplicate detection.
     pub minhash: Vec<u32>,
     /// Set by ingest when a stored or same-batch document is a near-duplicate:
@@ -96,8 +99,8 @@ impl AnalysedDocument {
     pub fn extraction(&self) -> Extraction {
         Extraction {
             entities: self.mentions.iter().map(|m| m.mention.clone()).collect(),
+            facts: self.facts.clone(),
             sentences: self.sentences.clone(),
-            ..Default::default()
         }
     }
 }

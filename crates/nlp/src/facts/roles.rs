@@ -1,0 +1,9 @@
+//! Roles. (Scaffold: being written; returns nothing yet.)
+
+use super::FactInput;
+use dossier_core::{Facts, Role};
+
+/// The roles stated in one piece of text.
+pub fn extract(_input: &FactInput<'_>, _so_far: &Facts) -> Vec<Role> {
+    Vec::new()
+}
