@@ -22,6 +22,9 @@ use crate::paths::{IPath, Path, PathOptions, QueryCtx};
 use crate::query::{EdgeInfo, NodeRef};
 use crate::{GraphError, NodeIdx, Result};
 
+/// A shared-neighbour candidate: score, node, (member position, edge) links.
+type Scored = (f64, NodeIdx, Vec<(usize, u32)>);
+
 /// Most members accepted by [`Graph::connect`] (pairwise searches grow quadratically).
 pub const MAX_MEMBERS: usize = 32;
 
@@ -148,7 +151,7 @@ impl Graph {
             }
         }
         let two_m = self.two_m();
-        let mut scored: Vec<(f64, NodeIdx, Vec<(usize, u32)>)> = cands
+        let mut scored: Vec<Scored> = cands
             .into_iter()
             .filter(|(_, links)| links.len() >= 2)
             .map(|(c, links)| {

@@ -230,10 +230,7 @@ impl Graph {
         let check_pairs = !ctx.blocked_pairs.is_empty();
         let mut mu = f64::INFINITY;
         let mut meet: Option<usize> = None;
-        loop {
-            let (Some(tf), Some(tb)) = (ctx.heap[0].peek(), ctx.heap[1].peek()) else {
-                break;
-            };
+        while let (Some(tf), Some(tb)) = (ctx.heap[0].peek(), ctx.heap[1].peek()) {
             if tf.cost + tb.cost >= mu {
                 break;
             }
