@@ -184,9 +184,15 @@ pub fn degree_centrality(sv: &SimpleView) -> Vec<f64> {
 pub struct Betweenness {
     /// Normalised as networkx does for undirected graphs: pair-dependencies over `(n−1)(n−2)/2`.
     pub normalized: Vec<f64>,
-    /// Standard error of each sampled estimate (same scale; finite-population corrected).
-    /// `None` when exact.
+    /// Empirical standard error of each sampled estimate (same scale; finite-population
+    /// corrected); `None` when exact. Optimistic for nodes whose betweenness comes from a few
+    /// sources (e.g. the only gate to a branch that no pivot fell in): use `error_bound_95`
+    /// for a guarantee.
     pub stderr: Option<Vec<f64>>,
+    /// Hoeffding bound: with probability ≥ 95 %, each node's normalised estimate is within this
+    /// of the exact value (each source contributes at most `n − 2` to a node, so the scaled
+    /// per-source contributions lie in `[0, 1]`): `n/(n−1) · sqrt(ln(2/0.05) / (2k))`. 0 when exact.
+    pub error_bound_95: f64,
     /// Number of source nodes used.
     pub pivots: usize,
     pub exact: bool,
@@ -285,9 +291,15 @@ pub fn betweenness(sv: &SimpleView, pivots: Option<usize>, seed: u64) -> Between
                 .collect(),
         )
     };
+    let error_bound_95 = if exact || n < 2 {
+        0.0
+    } else {
+        nf / (nf - 1.0) * ((2.0f64 / 0.05).ln() / (2.0 * kf)).sqrt()
+    };
     Betweenness {
         normalized,
         stderr,
+        error_bound_95,
         pivots: k,
         exact,
     }
