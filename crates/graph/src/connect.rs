@@ -11,8 +11,9 @@
 //!
 //! **Connecting subgraph.** The Kou–Markowsky–Berman Steiner-tree approximation: cheapest paths
 //! between every pair of members (with a hub penalty so paths avoid hubs), a minimum spanning
-//! forest over those path costs, and the union of the chosen paths. Its inner nodes are ranked by
-//! `paths through the node × ln(1 + 2M / degree)` (an IDF-style specificity).
+//! forest over those path costs, and the union of the chosen paths and of the links of the top
+//! `subgraph_shared` shared neighbours. Its inner nodes are ranked by the summed surprise of
+//! their links inside the subgraph (the link score above), so specific intermediaries outrank hubs.
 
 use std::collections::{HashMap, HashSet};
 
@@ -37,6 +38,8 @@ pub struct ConnectOptions {
     pub hub_penalty: f64,
     /// Per-search settle budget (0 = no limit).
     pub max_settled: usize,
+    /// How many of the top shared neighbours add their links to the connecting subgraph.
+    pub subgraph_shared: usize,
 }
 
 impl Default for ConnectOptions {
@@ -44,8 +47,9 @@ impl Default for ConnectOptions {
         ConnectOptions {
             filter: EdgeFilter::default(),
             max_shared: 20,
-            hub_penalty: 0.1,
+            hub_penalty: 0.25,
             max_settled: 0,
+            subgraph_shared: 3,
         }
     }
 }
@@ -65,7 +69,7 @@ pub struct SubgraphNode {
     pub node: NodeRef,
     /// One of the queried members.
     pub terminal: bool,
-    /// Specificity-weighted number of connecting paths through the node (0 for members).
+    /// Summed surprise of the node's links inside the subgraph (0 for members).
     pub score: f64,
 }
 
@@ -122,8 +126,30 @@ impl Graph {
                 .filter(|v| seen.insert(*v))
                 .collect()
         };
-        let shared = self.shared_neighbours(&order, opts);
-        let (nodes, edges, paths, unreachable) = self.steiner(ctx, &order, opts);
+        let scored = self.shared_neighbours(&order, opts);
+        // The strongest shared neighbours' links join the subgraph even when the cheapest paths
+        // run elsewhere (e.g. through a hub with more co-mentions).
+        let extra: Vec<u32> = scored
+            .iter()
+            .take(opts.subgraph_shared)
+            .flat_map(|(_, _, links)| links.iter().map(|&(_, e)| e))
+            .collect();
+        let (nodes, edges, paths, unreachable) = self.steiner(ctx, &order, &extra, opts);
+        let shared = scored
+            .into_iter()
+            .map(|(score, c, links)| SharedNeighbour {
+                node: self.node_ref(c),
+                members: links
+                    .iter()
+                    .filter_map(|&(j, _)| order.get(j).map(|&s| self.id_of(s)))
+                    .collect(),
+                edges: links
+                    .iter()
+                    .filter_map(|&(_, e)| self.edge_info(e))
+                    .collect(),
+                score,
+            })
+            .collect();
         Ok(Connection {
             shared,
             nodes,
@@ -133,7 +159,7 @@ impl Graph {
         })
     }
 
-    fn shared_neighbours(&self, terms: &[NodeIdx], opts: &ConnectOptions) -> Vec<SharedNeighbour> {
+    fn shared_neighbours(&self, terms: &[NodeIdx], opts: &ConnectOptions) -> Vec<Scored> {
         let f = opts.filter.compile(self);
         let is_term: HashSet<NodeIdx> = terms.iter().copied().collect();
         // candidate -> [(member position, strongest edge)]
@@ -150,21 +176,13 @@ impl Graph {
                 }
             }
         }
-        let two_m = self.two_m();
         let mut scored: Vec<Scored> = cands
             .into_iter()
             .filter(|(_, links)| links.len() >= 2)
             .map(|(c, links)| {
-                let dc = f64::from(self.degree(c).max(1));
                 let score = links
                     .iter()
-                    .map(|&(j, e)| {
-                        let ds = terms
-                            .get(j)
-                            .map_or(1.0, |&s| f64::from(self.degree(s).max(1)));
-                        let st = f64::from(self.strength_of(e));
-                        (st / (1.0 + st)) * (1.0 + two_m / (dc * ds)).ln()
-                    })
+                    .map(|&(j, e)| terms.get(j).map_or(0.0, |&s| self.link_surprise(e, c, s)))
                     .sum();
                 (score, c, links)
             })
@@ -172,20 +190,14 @@ impl Graph {
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         scored.truncate(opts.max_shared);
         scored
-            .into_iter()
-            .map(|(score, c, links)| SharedNeighbour {
-                node: self.node_ref(c),
-                members: links
-                    .iter()
-                    .filter_map(|&(j, _)| terms.get(j).map(|&s| self.id_of(s)))
-                    .collect(),
-                edges: links
-                    .iter()
-                    .filter_map(|&(_, e)| self.edge_info(e))
-                    .collect(),
-                score,
-            })
-            .collect()
+    }
+
+    /// Surprise of one link (see the module documentation), evidence-weighted.
+    fn link_surprise(&self, e: u32, a: NodeIdx, b: NodeIdx) -> f64 {
+        let da = f64::from(self.degree(a).max(1));
+        let db = f64::from(self.degree(b).max(1));
+        let st = f64::from(self.strength_of(e));
+        (st / (1.0 + st)) * (1.0 + self.two_m() / (da * db)).ln()
     }
 
     #[allow(clippy::type_complexity)]
@@ -193,6 +205,7 @@ impl Graph {
         &self,
         ctx: &mut QueryCtx,
         terms: &[NodeIdx],
+        extra: &[u32],
         opts: &ConnectOptions,
     ) -> (Vec<SubgraphNode>, Vec<EdgeInfo>, Vec<Path>, Vec<i64>) {
         let popts = PathOptions {
@@ -249,23 +262,32 @@ impl Graph {
             .collect();
 
         let is_term: HashSet<NodeIdx> = terms.iter().copied().collect();
-        let mut through: HashMap<NodeIdx, u32> = HashMap::new();
-        let mut edge_set: Vec<u32> = Vec::new();
+        let mut edge_set: Vec<u32> = extra.to_vec();
         for p in &chosen {
-            for &v in &p.nodes {
-                *through.entry(v).or_default() += 1;
-            }
             edge_set.extend_from_slice(&p.edges);
         }
         edge_set.sort_unstable();
         edge_set.dedup();
-        let mut nodes: Vec<SubgraphNode> = through
+        // Inner nodes score the surprise of their links inside the subgraph.
+        let mut score: HashMap<NodeIdx, f64> = HashMap::new();
+        for &e in &edge_set {
+            let (Some(&a), Some(&b)) = (self.e_src.get(e as usize), self.e_dst.get(e as usize))
+            else {
+                continue;
+            };
+            let s = self.link_surprise(e, a, b);
+            for v in [a, b] {
+                if !is_term.contains(&v) {
+                    *score.entry(v).or_default() += s;
+                }
+            }
+        }
+        let mut nodes: Vec<SubgraphNode> = score
             .iter()
-            .filter(|(v, _)| !is_term.contains(v))
-            .map(|(&v, &n)| SubgraphNode {
+            .map(|(&v, &s)| SubgraphNode {
                 node: self.node_ref(v),
                 terminal: false,
-                score: f64::from(n) * self.specificity(v),
+                score: s,
             })
             .collect();
         nodes.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.node.id.cmp(&b.node.id)));
