@@ -372,7 +372,8 @@ pub struct PageRank {
 }
 
 /// Weighted PageRank by power iteration (weights = summed strengths; an undirected edge counts
-/// both ways; dangling nodes spread uniformly; stop when the L1 change < `n · tol`, as networkx).
+/// both ways; dangling nodes spread uniformly, as networkx). Stops when the L1 change of the
+/// whole vector is below `tol` (networkx compares with `n · tol`, which is loose on large graphs).
 pub fn pagerank(sv: &SimpleView, damping: f64, tol: f64, max_iter: usize) -> PageRank {
     let n = sv.node_count();
     if n == 0 {
@@ -427,7 +428,7 @@ pub fn pagerank(sv: &SimpleView, damping: f64, tol: f64, max_iter: usize) -> Pag
             handles.into_iter().filter_map(|h| h.join().ok()).sum()
         });
         std::mem::swap(&mut x, &mut next);
-        if err < nf * tol {
+        if err < tol {
             converged = true;
             break;
         }
