@@ -4,6 +4,7 @@
 mod bench;
 mod demo;
 mod extract;
+mod facts_view;
 mod ingest;
 mod model;
 mod output;

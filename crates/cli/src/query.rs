@@ -238,7 +238,14 @@ pub fn show(db: &str, args: ShowArgs) -> anyhow::Result<ExitCode> {
     let store = open(db)?;
     let doc = store.document(&args.id)?;
     if args.json {
-        print_json(&doc)?;
+        let mut v = serde_json::to_value(&doc)?;
+        if let Some(o) = v.as_object_mut() {
+            o.insert(
+                "facts".into(),
+                serde_json::to_value(store.facts(&doc.document.id.to_string())?)?,
+            );
+        }
+        print_json(&v)?;
         return Ok(ExitCode::SUCCESS);
     }
     let d = &doc.document;
@@ -293,6 +300,12 @@ pub fn show(db: &str, args: ShowArgs) -> anyhow::Result<ExitCode> {
                 e.extractor
             );
         }
+    }
+    let facts = store.facts(&doc.document.id.to_string())?;
+    let rendered = crate::facts_view::render(&facts);
+    if !rendered.is_empty() {
+        println!();
+        print!("{rendered}");
     }
     Ok(ExitCode::SUCCESS)
 }
