@@ -5,6 +5,7 @@ mod bench;
 mod demo;
 mod extract;
 mod facts_view;
+mod graph;
 mod ingest;
 mod model;
 mod output;
@@ -60,6 +61,22 @@ enum Command {
     Entities(query::EntitiesArgs),
     /// Counts of documents, mentions, entities, formats and languages.
     Stats(query::JsonArgs),
+    /// An entity's profile: names, roles, quotes by and about it, relations, events
+    /// (as a timeline), claims and documents.
+    Entity(graph::EntityArgs),
+    /// The entities linked to one entity, strongest evidence first, with the sentences.
+    Neighbours(graph::NeighboursArgs),
+    /// The best paths between two entities (k-shortest by evidence), a sentence per hop.
+    Path(graph::PathArgs),
+    /// What connects two or more entities: shared neighbours ranked by how specific
+    /// the link is (hubs rank low), with evidence.
+    Connect(graph::ConnectArgs),
+    /// Who sits in the middle: PageRank, betweenness or degree over the evidence graph.
+    Centrality(graph::CentralityArgs),
+    /// Communities of the evidence graph (Louvain), each labelled by its top members.
+    Communities(graph::CommunitiesArgs),
+    /// Export the evidence graph (or an entity's ego network) as GraphML, GEXF or JSON.
+    Export(graph::ExportArgs),
     /// Run the extractor on JSON Lines from stdin (the extraction contract).
     ///
     /// Input lines: {"id": "...", "text": "...", "published": "2017-10-25"}.
@@ -93,6 +110,13 @@ fn main() -> ExitCode {
         Command::Show(args) => query::show(&cli.db, args),
         Command::Entities(args) => query::entities(&cli.db, args),
         Command::Stats(args) => query::stats(&cli.db, args),
+        Command::Entity(args) => graph::entity(&cli.db, args),
+        Command::Neighbours(args) => graph::neighbours(&cli.db, args),
+        Command::Path(args) => graph::path(&cli.db, args),
+        Command::Connect(args) => graph::connect(&cli.db, args),
+        Command::Centrality(args) => graph::centrality(&cli.db, args),
+        Command::Communities(args) => graph::communities(&cli.db, args),
+        Command::Export(args) => graph::export(&cli.db, args),
         Command::Extract(args) => extract::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Train(args) => model::train(args),
