@@ -101,6 +101,12 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // `dossier ... | head` must end quietly when the reader goes away, as other
+    // Unix tools do, instead of panicking on a failed print.
+    // SAFETY: restoring the default disposition of SIGPIPE before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Demo(args) => demo::run(&cli.db, args),

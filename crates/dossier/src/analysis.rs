@@ -67,9 +67,11 @@ pub fn find_entity(
                 .iter()
                 .filter(|e| e.name.to_lowercase() == arg.to_lowercase())
                 .collect();
-            match exact.as_slice() {
-                [one] => Ok((*one).clone()),
-                _ => Err(AnalysisError::Ambiguous {
+            // The same name under several types is one name the tagger labelled
+            // differently here and there: take the most mentioned.
+            match exact.iter().max_by_key(|e| e.mentions) {
+                Some(best) => Ok((*best).clone()),
+                None => Err(AnalysisError::Ambiguous {
                     name: arg.to_string(),
                     candidates: found,
                 }),
@@ -97,13 +99,24 @@ pub fn iso_to_day(s: &str) -> Option<i32> {
     i32::try_from(era * 146_097 + doe - 719_468).ok()
 }
 
+/// Entity types that are values rather than actors or places: "two", "1984",
+/// "EUR 4,800" co-occur with everything and would only add hubs to the graph.
+pub const NON_NODE_LABELS: [EntityLabel; 4] = [
+    EntityLabel::Temporal,
+    EntityLabel::Quantity,
+    EntityLabel::Money,
+    EntityLabel::Frequency,
+];
+
 /// Builds the in-memory evidence graph from every aggregated edge in the store,
-/// with entity names and types for display.
+/// with entity names and types for display. Entities of [`NON_NODE_LABELS`]
+/// and their edges are left out.
 pub fn load_graph(store: &dyn Store) -> Result<Graph> {
     let mut b = GraphBuilder::new();
     let mut kinds: HashMap<String, dossier_graph::KindId> = HashMap::new();
     let mut failed: Option<GraphError> = None;
     let mut ids: Vec<i64> = Vec::new();
+    let mut records: Vec<EdgeRecord> = Vec::new();
     store.for_each_edge(&mut |row| {
         if failed.is_some() {
             return;
@@ -123,7 +136,7 @@ pub fn load_graph(store: &dyn Store) -> Result<Graph> {
         };
         ids.push(row.src);
         ids.push(row.dst);
-        b.add_edge(EdgeRecord {
+        records.push(EdgeRecord {
             src: row.src,
             dst: row.dst,
             kind,
@@ -139,13 +152,21 @@ pub fn load_graph(store: &dyn Store) -> Result<Graph> {
     }
     ids.sort_unstable();
     ids.dedup();
+    let mut dropped: Vec<i64> = Vec::new();
     for id in ids {
-        if let Some(e) = store.entity_summary(id)? {
-            b.add_node(NodeInfo {
+        match store.entity_summary(id)? {
+            Some(e) if NON_NODE_LABELS.contains(&e.label) => dropped.push(id),
+            Some(e) => b.add_node(NodeInfo {
                 id,
                 name: e.name,
                 label: e.label.as_str().to_string(),
-            });
+            }),
+            None => {}
+        }
+    }
+    for r in records {
+        if dropped.binary_search(&r.src).is_err() && dropped.binary_search(&r.dst).is_err() {
+            b.add_edge(r);
         }
     }
     Ok(b.build()?)

@@ -1491,7 +1491,10 @@ pub fn facts_round_trip_with_links(store: &mut dyn Store) {
     assert_eq!(role.entity("country"), Some(dutch));
     assert_eq!(role.links.len(), 2);
     let sentence = role.sentence.as_ref().unwrap();
-    assert!(sentence.text.starts_with("Dick Schoof, the Dutch"), "{sentence:?}");
+    assert!(
+        sentence.text.starts_with("Dick Schoof, the Dutch"),
+        "{sentence:?}"
+    );
     assert!(sentence.text.ends_with("on Monday."), "{sentence:?}");
     // "in The Hague" is linked to the mention inside it.
     let meeting = &facts[3];
@@ -1520,9 +1523,15 @@ pub fn facts_round_trip_with_links(store: &mut dyn Store) {
         .unwrap();
     assert_eq!(claims.len(), 1);
     assert_eq!(claims[0].entity("subject"), Some(netherlands));
-    assert_eq!(claims[0].links[0].span, span_of(FACTS_TEXT, "the Netherlands", 0));
+    assert_eq!(
+        claims[0].links[0].span,
+        span_of(FACTS_TEXT, "the Netherlands", 0)
+    );
     // Re-storing the document changes nothing.
-    assert_eq!(store.put_batch(std::slice::from_ref(&a)).unwrap().skipped, 1);
+    assert_eq!(
+        store.put_batch(std::slice::from_ref(&a)).unwrap().skipped,
+        1
+    );
     assert_eq!(
         store.entity_facts(schoof, None, big_page()).unwrap().len(),
         4
@@ -1600,7 +1609,6 @@ pub fn evidence_graph_from_facts(store: &mut dyn Store) {
             (s("The Hague"), s("comention"), Both, 1, 1),
         ],
         "the meeting has no agent: participants pairwise only, no edge to its place"
-        
     );
     // Directed relation, seen from its target.
     let from_hague = store.neighbours(hague, &all_edges(), big_page()).unwrap();
@@ -1741,7 +1749,12 @@ pub fn evidence_graph_from_facts(store: &mut dyn Store) {
         .unwrap();
     assert!(edges.contains(&(is.min(raqqa), is.max(raqqa), s("comention"), 3)));
     assert!(edges.contains(&(is, raqqa, s("event:Attack"), 1)));
-    assert!(edges.contains(&(schoof.min(rutte), schoof.max(rutte), s("relation:CommWith"), 1)));
+    assert!(edges.contains(&(
+        schoof.min(rutte),
+        schoof.max(rutte),
+        s("relation:CommWith"),
+        1
+    )));
     assert!(edges
         .iter()
         .filter(|e| e.2 == "comention")
@@ -1773,7 +1786,10 @@ pub fn entity_profile_and_lookup(store: &mut dyn Store) {
     store.put_batch(&[facts_doc()]).unwrap();
     store.put_batch(&[facts_doc_later()]).unwrap();
     let schoof = entity_named(store, "schoof");
-    assert_eq!(store.find_entities("DICK  schoof", None).unwrap()[0].id, schoof);
+    assert_eq!(
+        store.find_entities("DICK  schoof", None).unwrap()[0].id,
+        schoof
+    );
     assert_eq!(
         store
             .find_entities("Dick Schoof", Some(EntityLabel::Person))
@@ -1807,7 +1823,10 @@ pub fn entity_profile_and_lookup(store: &mut dyn Store) {
     assert_eq!(p.documents[0].title.as_deref(), Some("Schoof on Raqqa"));
     assert_eq!(p.first_seen.as_deref(), Some("2017-10-17T09:30:00Z"));
     assert_eq!(p.roles.len(), 1);
-    assert_eq!(p.roles[0].fact.title.text, "national counterterrorism coordinator");
+    assert_eq!(
+        p.roles[0].fact.title.text,
+        "national counterterrorism coordinator"
+    );
     assert_eq!(p.quotes_by.len(), 1);
     assert!(p.quotes_about.is_empty());
     assert_eq!(p.relations.len(), 1);
@@ -1818,10 +1837,20 @@ pub fn entity_profile_and_lookup(store: &mut dyn Store) {
     let raqqa = entity_named(store, "Raqqa");
     let p = store.entity(raqqa, Page::default()).unwrap();
     assert_eq!(p.documents.len(), 2);
-    assert_eq!(p.documents[0].title.as_deref(), Some("Raqqa falls"), "newest first");
+    assert_eq!(
+        p.documents[0].title.as_deref(),
+        Some("Raqqa falls"),
+        "newest first"
+    );
     assert_eq!(p.first_seen.as_deref(), Some("2017-10-17T09:30:00Z"));
     assert_eq!(p.last_seen.as_deref(), Some("2018-03-01"));
-    assert_eq!(p.aliases, vec![Alias { text: "Raqqa".into(), count: 3 }]);
+    assert_eq!(
+        p.aliases,
+        vec![Alias {
+            text: "Raqqa".into(),
+            count: 3
+        }]
+    );
     assert_eq!(p.quotes_about.len(), 1, "mentioned inside Schoof's quote");
     assert_eq!(p.quotes_about[0].entity("speaker"), Some(schoof));
     assert!(p.quotes_by.is_empty());
@@ -1934,12 +1963,7 @@ pub fn bulk_import_and_stream(store: &mut dyn Store) {
         .bulk_import_graph(
             &["comention", "relation:MemberOf"],
             &entities,
-            &[
-                e(1, 0, 0, 2),
-                e(0, 1, 0, 3),
-                e(2, 1, 1, 1),
-                e(2, 2, 1, 5),
-            ],
+            &[e(1, 0, 0, 2), e(0, 1, 0, 3), e(2, 1, 1, 1), e(2, 2, 1, 5)],
         )
         .unwrap();
     assert_eq!(out.entity_ids.len(), 3);

@@ -739,7 +739,9 @@ impl Store for PostgresStore {
     }
 
     fn entity_summary(&self, _id: i64) -> Result<Option<EntitySummary>> {
-        Err(StoreError::Backend("entity_summary: not implemented yet".into()))
+        Err(StoreError::Backend(
+            "entity_summary: not implemented yet".into(),
+        ))
     }
 
     fn find_entities(
@@ -747,7 +749,9 @@ impl Store for PostgresStore {
         _name_or_alias: &str,
         _label: Option<EntityLabel>,
     ) -> Result<Vec<EntitySummary>> {
-        Err(StoreError::Backend("find_entities: not implemented yet".into()))
+        Err(StoreError::Backend(
+            "find_entities: not implemented yet".into(),
+        ))
     }
 
     fn aliases(&self, _entity: i64, _page: Page) -> Result<Vec<Alias>> {
@@ -759,7 +763,9 @@ impl Store for PostgresStore {
         _entity: i64,
         _page: Page,
     ) -> Result<(Vec<DocSummary>, Option<String>, Option<String>)> {
-        Err(StoreError::Backend("entity_documents: not implemented yet".into()))
+        Err(StoreError::Backend(
+            "entity_documents: not implemented yet".into(),
+        ))
     }
 
     fn entity_facts(
@@ -768,19 +774,30 @@ impl Store for PostgresStore {
         _kind: Option<FactKind>,
         _page: Page,
     ) -> Result<Vec<StoredFact<AnyFact>>> {
-        Err(StoreError::Backend("entity_facts: not implemented yet".into()))
+        Err(StoreError::Backend(
+            "entity_facts: not implemented yet".into(),
+        ))
     }
 
     fn quotes_about(&self, _entity: i64, _page: Page) -> Result<Vec<StoredQuote>> {
-        Err(StoreError::Backend("quotes_about: not implemented yet".into()))
+        Err(StoreError::Backend(
+            "quotes_about: not implemented yet".into(),
+        ))
     }
 
     fn claims(&self, _filter: &ClaimFilter) -> Result<Vec<StoredClaim>> {
         Err(StoreError::Backend("claims: not implemented yet".into()))
     }
 
-    fn neighbours(&self, _entity: i64, _filter: &EdgeFilter, _page: Page) -> Result<Vec<Neighbour>> {
-        Err(StoreError::Backend("neighbours: not implemented yet".into()))
+    fn neighbours(
+        &self,
+        _entity: i64,
+        _filter: &EdgeFilter,
+        _page: Page,
+    ) -> Result<Vec<Neighbour>> {
+        Err(StoreError::Backend(
+            "neighbours: not implemented yet".into(),
+        ))
     }
 
     fn evidence(
@@ -794,7 +811,9 @@ impl Store for PostgresStore {
     }
 
     fn for_each_edge(&self, _f: &mut dyn FnMut(EdgeRow)) -> Result<()> {
-        Err(StoreError::Backend("for_each_edge: not implemented yet".into()))
+        Err(StoreError::Backend(
+            "for_each_edge: not implemented yet".into(),
+        ))
     }
 
     fn bulk_import_graph(
@@ -803,11 +822,15 @@ impl Store for PostgresStore {
         _entities: &[(String, EntityLabel)],
         _edges: &[ImportEdge],
     ) -> Result<ImportOutcome> {
-        Err(StoreError::Backend("bulk_import_graph: not implemented yet".into()))
+        Err(StoreError::Backend(
+            "bulk_import_graph: not implemented yet".into(),
+        ))
     }
 
     fn add_decision(&mut self, _decision: &Decision) -> Result<StoredDecision> {
-        Err(StoreError::Backend("add_decision: not implemented yet".into()))
+        Err(StoreError::Backend(
+            "add_decision: not implemented yet".into(),
+        ))
     }
 
     fn decisions(&self) -> Result<Vec<StoredDecision>> {

@@ -43,10 +43,7 @@ pub(crate) fn entity_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<EntitySummar
 }
 
 /// Writes a batch's facts (ids from `next_id` on) and their argument links.
-pub(crate) fn insert_facts(
-    conn: &Connection,
-    docs: &[(i64, Vec<FactRow>)],
-) -> Result<()> {
+pub(crate) fn insert_facts(conn: &Connection, docs: &[(i64, Vec<FactRow>)]) -> Result<()> {
     let mut next_id: i64 = conn
         .query_row("SELECT coalesce(max(id), 0) + 1 FROM facts", [], |r| {
             r.get(0)
@@ -227,7 +224,16 @@ pub(crate) fn fact_query(
     params.push(Value::Integer(to_i64(page.limit)));
     params.push(Value::Integer(to_i64(page.offset)));
     #[allow(clippy::type_complexity)]
-    let rows: Vec<(i64, i64, String, String, i64, String, Option<String>, Option<String>)> = conn
+    let rows: Vec<(
+        i64,
+        i64,
+        String,
+        String,
+        i64,
+        String,
+        Option<String>,
+        Option<String>,
+    )> = conn
         .prepare_cached(&sql)
         .map_err(backend)?
         .query_map(rusqlite::params_from_iter(params), |r| {
@@ -504,8 +510,13 @@ pub(crate) fn import_edges(
         .map_err(backend)?;
     for &(src, dst, kind, weight) in edges {
         let k = kind_id.get(usize::from(kind)).copied().unwrap_or(0);
-        ins.execute(params![src, dst, k, i64::try_from(weight).unwrap_or(i64::MAX)])
-            .map_err(backend)?;
+        ins.execute(params![
+            src,
+            dst,
+            k,
+            i64::try_from(weight).unwrap_or(i64::MAX)
+        ])
+        .map_err(backend)?;
     }
     Ok(())
 }
