@@ -2,6 +2,7 @@
 //! this file holds the argument grammar and turns errors into one-line messages.
 
 mod bench;
+mod curate;
 mod demo;
 mod extract;
 mod facts_view;
@@ -77,6 +78,20 @@ enum Command {
     Communities(graph::CommunitiesArgs),
     /// Export the evidence graph (or an entity's ego network) as GraphML, GEXF or JSON.
     Export(graph::ExportArgs),
+    /// Numeric claims ("approximately 300 foreign fighters"), with subject, source and sentence.
+    Claims(curate::ClaimsArgs),
+    /// Record that two entities are the same: the second is merged into the first.
+    /// Decisions are kept and replayed after every re-ingest.
+    Merge(curate::MergeArgs),
+    /// Move mentions wrongly attached to an entity out into a new entity.
+    Split(curate::SplitArgs),
+    /// Give an entity a new display name.
+    Rename(curate::RenameArgs),
+    /// Record that two entities are different and must never be merged.
+    #[command(name = "not-same")]
+    NotSame(curate::NotSameArgs),
+    /// List the analyst decisions (merge, split, rename, not-same) in the order made.
+    Decisions(curate::ListArgs),
     /// Run the extractor on JSON Lines from stdin (the extraction contract).
     ///
     /// Input lines: {"id": "...", "text": "...", "published": "2017-10-25"}.
@@ -123,6 +138,12 @@ fn main() -> ExitCode {
         Command::Centrality(args) => graph::centrality(&cli.db, args),
         Command::Communities(args) => graph::communities(&cli.db, args),
         Command::Export(args) => graph::export(&cli.db, args),
+        Command::Claims(args) => curate::claims(&cli.db, args),
+        Command::Merge(args) => curate::merge(&cli.db, args),
+        Command::Split(args) => curate::split(&cli.db, args),
+        Command::Rename(args) => curate::rename(&cli.db, args),
+        Command::NotSame(args) => curate::not_same(&cli.db, args),
+        Command::Decisions(args) => curate::decisions(&cli.db, args),
         Command::Extract(args) => extract::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Train(args) => model::train(args),
