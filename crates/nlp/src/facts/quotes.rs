@@ -1,9 +1,1041 @@
-//! Quotes. (Scaffold: being written; returns nothing yet.)
+//! Quotes: direct quotations with their speaker, and reported speech.
+//!
+//! * Quote marks are paired in one pass over the text: curly and straight double marks,
+//!   and the CSV-escaped `""` of re3d-style paragraphs. A paragraph that opens with a
+//!   quote mark while a quote is still open continues that quote, so a quotation runs
+//!   over several paragraphs; single marks inside are nested quotes and stay in the span.
+//! * Each quotation is attributed from the words right after it (`"...," said X`,
+//!   `"...," X said`), else right before it (`X said: "..."`, `X told reporters "..."`,
+//!   `"...," he said, "..."`), else it continues the previous quote of the paragraph, or
+//!   takes the person who is the subject of the sentence before.
+//! * Speakers resolve to a named person: a name is itself; he/she is the last person
+//!   named outside quotes; "the coordinator" is the last person whose role or speaker
+//!   phrase has that head noun.
+//! * Reported speech: `X said (that) ...`, `X told reporters (that) ...`,
+//!   `..., X said.`, `according to X, ...`, `..., saying ...`.
+//!
+//! Every search looks at a bounded window of tokens, so the pass is linear.
 
+use super::roles::{
+    Analysis, CUE, DET, FEM, FUNC, HEAD, NONE, ORGW, PNOUN, PREP, PRON, PRONPL, RCUE, STOP,
+};
 use super::FactInput;
-use dossier_core::{Facts, Quote};
+use dossier_core::{Arg, Facts, Quote, QuoteKind, Role};
+use rustc_hash::FxHashMap;
+
+const EXTRACTOR: &str = "quotes/1";
+
+/// Longest speaker phrase, in tokens.
+const MAX_NP: usize = 12;
+/// How far before a quote its attribution's cue may be, in tokens.
+const MAX_BEFORE: usize = 10;
+/// How many earlier names a pronoun looks back over.
+const MAX_BACK: usize = 40;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MarkKind {
+    Open,
+    Close,
+    Either,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Mark {
+    s: usize,
+    e: usize,
+    kind: MarkKind,
+    /// Only whitespace between the line start and the mark.
+    line_first: bool,
+    /// Paragraph (line) number.
+    line: usize,
+}
+
+/// A paired quotation: byte offsets of the opening mark's end and the closing mark's
+/// start (content), and of the closing mark's end.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    os: usize,
+    oe: usize,
+    cs: usize,
+    ce: usize,
+}
+
+fn is_space(c: char) -> bool {
+    c.is_whitespace()
+}
+
+/// Finds the double quote marks of `text`.
+fn marks(text: &str) -> Vec<Mark> {
+    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    let mut line = 0usize;
+    let mut line_start = 0usize;
+    // Whether the current line is a CSV-quoted paragraph (`"...""x""..."`).
+    let mut csv = csv_line(text, 0);
+    let mut i = 0usize;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'\n' {
+            line += 1;
+            line_start = i + 1;
+            csv = csv_line(text, i + 1);
+            i += 1;
+            continue;
+        }
+        let first = text
+            .get(line_start..i)
+            .is_some_and(|s| s.chars().all(is_space));
+        if b == b'"' {
+            let mut j = i;
+            while j < bytes.len() && bytes[j] == b'"' {
+                j += 1;
+            }
+            let mut s = i;
+            let mut e = j;
+            if csv {
+                // The wrapper marks at line start and end are not quotes; `""` is one mark.
+                if first {
+                    s += 1;
+                }
+                let rest = text.get(j..).unwrap_or("");
+                let line_end = rest.split('\n').next().is_none_or(|r| r.trim().is_empty());
+                if line_end && e > s {
+                    e -= 1;
+                }
+                let mut k = s;
+                while k + 2 <= e {
+                    out.push(Mark {
+                        s: k,
+                        e: k + 2,
+                        kind: straight_kind(text, k, k + 2),
+                        line_first: first && k <= i + 1,
+                        line,
+                    });
+                    k += 2;
+                }
+            } else {
+                for k in s..e {
+                    out.push(Mark {
+                        s: k,
+                        e: k + 1,
+                        kind: straight_kind(text, k, k + 1),
+                        line_first: first && k == i,
+                        line,
+                    });
+                }
+            }
+            i = j;
+            continue;
+        }
+        if b >= 0x80 {
+            let Some(c) = text.get(i..).and_then(|s| s.chars().next()) else {
+                i += 1;
+                continue;
+            };
+            let kind = match c {
+                '\u{201C}' | '\u{201E}' | '\u{00AB}' => Some(MarkKind::Open),
+                '\u{201D}' | '\u{00BB}' => Some(MarkKind::Close),
+                _ => None,
+            };
+            if let Some(kind) = kind {
+                out.push(Mark {
+                    s: i,
+                    e: i + c.len_utf8(),
+                    kind,
+                    line_first: first,
+                    line,
+                });
+            }
+            i += c.len_utf8();
+            continue;
+        }
+        i += 1;
+    }
+    out
+}
+
+/// A line that starts and ends with `"` and holds a doubled `""`: a CSV-quoted field.
+fn csv_line(text: &str, start: usize) -> bool {
+    let rest = text.get(start..).unwrap_or("");
+    let line = rest.split('\n').next().unwrap_or("").trim();
+    line.len() >= 2 && line.starts_with('"') && line.ends_with('"') && line.contains("\"\"")
+}
+
+/// Opening or closing, judged from the characters around a straight mark.
+fn straight_kind(text: &str, s: usize, e: usize) -> MarkKind {
+    let before = text.get(..s).and_then(|t| t.chars().next_back());
+    let after = text.get(e..).and_then(|t| t.chars().next());
+    let open_ctx = before.is_none_or(|c| c.is_whitespace() || "([{-\u{2014}\u{2013}:".contains(c));
+    let close_ctx = after.is_none_or(|c| c.is_whitespace() || ".,;:!?)]}-\u{2014}".contains(c));
+    match (open_ctx, close_ctx) {
+        (true, false) => MarkKind::Open,
+        (false, true) => MarkKind::Close,
+        _ => MarkKind::Either,
+    }
+}
+
+/// Pairs marks into quotations (see the module docs).
+fn pair(text: &str, marks: &[Mark]) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut open: Option<Mark> = None;
+    // Line of the latest mark of the open quote (to detect a paragraph break).
+    let mut last_line = 0usize;
+    for &m in marks {
+        match open {
+            None => {
+                if m.kind != MarkKind::Close {
+                    open = Some(m);
+                    last_line = m.line;
+                }
+            }
+            Some(o) => {
+                if m.line != last_line {
+                    // A new paragraph: an opening mark at its start continues the quote;
+                    // otherwise the quote ended (unclosed) with its paragraph.
+                    if m.line_first && m.kind != MarkKind::Close {
+                        last_line = m.line;
+                        continue;
+                    }
+                    let end = line_end(text, o.e, last_line - o.line);
+                    if end > o.e {
+                        out.push(Span {
+                            os: o.s,
+                            oe: o.e,
+                            cs: end,
+                            ce: end,
+                        });
+                    }
+                    open = if m.kind != MarkKind::Close { Some(m) } else { None };
+                    last_line = m.line;
+                    continue;
+                }
+                if m.kind == MarkKind::Open {
+                    // Two openings in a row: the first was stray.
+                    open = Some(m);
+                    continue;
+                }
+                out.push(Span {
+                    os: o.s,
+                    oe: o.e,
+                    cs: m.s,
+                    ce: m.e,
+                });
+                open = None;
+            }
+        }
+    }
+    if let Some(o) = open {
+        let end = line_end(text, o.e, 0);
+        if end > o.e {
+            out.push(Span {
+                os: o.s,
+                oe: o.e,
+                cs: end,
+                ce: end,
+            });
+        }
+    }
+    out
+}
+
+/// End of the line `skip` lines after the one holding byte `from` (trailing space dropped).
+fn line_end(text: &str, from: usize, skip: usize) -> usize {
+    let mut pos = from;
+    let mut left = skip;
+    loop {
+        let rest = text.get(pos..).unwrap_or("");
+        match rest.find('\n') {
+            Some(k) if left > 0 => {
+                pos += k + 1;
+                left -= 1;
+            }
+            Some(k) => {
+                return pos + rest.get(..k).unwrap_or("").trim_end().len();
+            }
+            None => return pos + rest.trim_end().len(),
+        }
+    }
+}
+
+/// A speaker as found at an attribution: its phrase, the named person it resolves to,
+/// and the cue.
+#[derive(Debug, Clone, Copy, Default)]
+struct Who {
+    /// Speaker phrase tokens.
+    np: Option<(usize, usize)>,
+    /// Name tokens of the person.
+    ent: Option<(usize, usize)>,
+    cue: Option<(usize, usize)>,
+    conf: f32,
+}
+
+struct Ctx<'a, 'b> {
+    an: &'b Analysis<'a>,
+    in_quote: Vec<bool>,
+    /// Role index by the code point start of its person.
+    role_by_person: FxHashMap<usize, usize>,
+    roles: &'b [Role],
+    /// Earlier speaker phrases: (head word, entity) in text order.
+    speakers: Vec<(usize, Option<(usize, usize)>)>,
+}
 
 /// The quotes stated in one piece of text.
-pub fn extract(_input: &FactInput<'_>, _so_far: &Facts) -> Vec<Quote> {
-    Vec::new()
+pub fn extract(input: &FactInput<'_>, so_far: &Facts) -> Vec<Quote> {
+    let an = Analysis::new(input);
+    let text = input.text;
+    let spans = pair(text, &marks(text));
+    let n = an.len();
+    let tok_at = |byte: usize| an.tb.partition_point(|t| t.0 < byte);
+    let mut in_quote = vec![false; n];
+    let mut qtoks = Vec::with_capacity(spans.len());
+    for sp in &spans {
+        // Tokens from the opening mark to the closing mark.
+        let a = tok_at(sp.os);
+        let b = tok_at(sp.ce).min(n);
+        for f in in_quote.iter_mut().take(b).skip(a) {
+            *f = true;
+        }
+        qtoks.push((a, tok_at(sp.oe), tok_at(sp.cs), b));
+    }
+    let mut role_by_person = FxHashMap::default();
+    for (k, r) in so_far.roles.iter().enumerate() {
+        if let Some(p) = &r.person {
+            role_by_person.insert(p.start, k);
+        }
+    }
+    let mut cx = Ctx {
+        an: &an,
+        in_quote,
+        role_by_person,
+        roles: &so_far.roles,
+        speakers: Vec::new(),
+    };
+    let mut out: Vec<(usize, Quote)> = Vec::new();
+    let mut used_cues: Vec<usize> = Vec::new();
+    // Direct quotes, in text order; `prev` is the last attributed quote and its paragraph.
+    let mut prev: Option<(Who, usize)> = None;
+    for (k, sp) in spans.iter().enumerate() {
+        let Some(&(mark_a, qa, qb, after)) = qtoks.get(k) else {
+            continue;
+        };
+        if qb <= qa {
+            continue;
+        }
+        let content = text.get(sp.oe..sp.cs).unwrap_or("");
+        let ends_comma = content.trim_end().ends_with(',');
+        let para = line_of(&an, mark_a);
+        let mut who = attribution_after(&cx, after, ends_comma);
+        if who.is_none() {
+            who = attribution_before(&cx, mark_a);
+        }
+        let who = match who {
+            Some(w) => Some(w),
+            None => continuing(&cx, mark_a, para, prev),
+        };
+        let Some(who) = who else {
+            // No speaker: still a quotation, but with nobody to attribute it to.
+            if let Some(q) = make_quote(&cx, sp, QuoteKind::Direct, &Who::default()) {
+                out.push((sp.oe, q));
+            }
+            continue;
+        };
+        if let Some((c, _)) = who.cue {
+            used_cues.push(c);
+        }
+        if let Some(np) = who.np {
+            cx.speakers.push((np.1.saturating_sub(1), who.ent));
+        }
+        prev = Some((who, line_of(&an, after.min(n.saturating_sub(1)))));
+        if let Some(q) = make_quote(&cx, sp, QuoteKind::Direct, &who) {
+            out.push((sp.oe, q));
+        }
+    }
+    reported(&mut cx, &used_cues, &mut out);
+    out.sort_by_key(|(s, _)| *s);
+    out.into_iter().map(|(_, q)| q).collect()
+}
+
+/// Paragraph (line) number of token `i`: counted from line starts, cached per call site.
+fn line_of(an: &Analysis<'_>, i: usize) -> usize {
+    // Number of line starts up to i; bounded scan back to the previous line start.
+    let mut k = i.min(an.len().saturating_sub(1));
+    while k > 0 && !an.line_start[k] {
+        k -= 1;
+    }
+    k
+}
+
+fn make_quote(cx: &Ctx<'_, '_>, sp: &Span, kind: QuoteKind, who: &Who) -> Option<Quote> {
+    let an = cx.an;
+    let raw = an.text.get(sp.oe..sp.cs)?;
+    let lead = raw.len() - raw.trim_start().len();
+    let s = sp.oe + lead;
+    let e = sp.oe + raw.trim_end().len();
+    if e <= s {
+        return None;
+    }
+    let arg = |x: Option<(usize, usize)>| x.and_then(|(a, b)| an.arg(a, b));
+    let ent = arg(who.ent);
+    let role = ent.as_ref().and_then(|p| speaker_role(cx, p));
+    let text = an.text.get(s..e)?.to_string();
+    let start = cx_map_char(an, s);
+    let end = cx_map_char(an, e);
+    Some(Quote {
+        start,
+        end,
+        text,
+        kind,
+        speaker: arg(who.np),
+        speaker_entity: ent,
+        speaker_role: role,
+        cue: arg(who.cue),
+        confidence: if who.np.is_some() { who.conf } else { 0.5 },
+        extractor: EXTRACTOR.to_string(),
+    })
+}
+
+fn cx_map_char(an: &Analysis<'_>, byte: usize) -> usize {
+    an.char_of(byte)
+}
+
+/// The role stated for the speaker at the attribution: the role phrase without the name.
+fn speaker_role(cx: &Ctx<'_, '_>, person: &Arg) -> Option<Arg> {
+    let r = cx.roles.get(*cx.role_by_person.get(&person.start)?)?;
+    let p = r.person.as_ref()?;
+    let an = cx.an;
+    let (s, e) = if p.start <= r.start {
+        (p.end, r.end)
+    } else {
+        (r.start, p.start)
+    };
+    // Trim the separating comma and spaces.
+    let bs = an.byte_of(s);
+    let be = an.byte_of(e);
+    let raw = an.text.get(bs..be)?;
+    let trimmed = raw.trim_matches(|c: char| c == ',' || c.is_whitespace());
+    if trimmed.is_empty() {
+        return None;
+    }
+    let off = raw.find(trimmed)?;
+    let s2 = bs + off;
+    let e2 = s2 + trimmed.len();
+    Some(Arg {
+        start: an.char_of(s2),
+        end: an.char_of(e2),
+        text: trimmed.to_string(),
+    })
+}
+
+/// True for tokens that may belong to a speaker phrase.
+fn np_tok(cx: &Ctx<'_, '_>, i: usize) -> bool {
+    let an = cx.an;
+    let w = an.word(i);
+    let poss = matches!(w, "'s" | "'" | "\u{2019}s" | "\u{2019}");
+    if cx.in_quote.get(i).copied().unwrap_or(true) {
+        return false;
+    }
+    if an.punct(i) && !poss && w != "-" && w != "&" {
+        return false;
+    }
+    !an.has(i, STOP | CUE)
+}
+
+/// A speaker phrase ending before token `e` (exclusive), not reaching before `lo`.
+fn np_simple(cx: &Ctx<'_, '_>, e: usize, lo: usize) -> Option<(usize, usize)> {
+    let an = cx.an;
+    let mut s = e;
+    while s > lo && e - s < MAX_NP && np_tok(cx, s - 1) {
+        s -= 1;
+        if an.first_of_sentence(s) || an.line_start[s] {
+            break;
+        }
+    }
+    // Drop leading words that cannot start a noun phrase ("Sentencing", "Asked").
+    while s < e && an.cap[s] && an.has(s, FUNC) && !an.has(s, DET) {
+        s += 1;
+    }
+    (s < e).then_some((s, e))
+}
+
+/// The speaker phrase before a cue at `c`: "Dunmore", "A lawyer for two of the
+/// suspects, Grace Okafor", "Dirk Vos, the ... coordinator", "Samir Haddad, 41".
+fn np_back(cx: &Ctx<'_, '_>, c: usize, lo: usize) -> Option<(usize, usize)> {
+    let an = cx.an;
+    let mut e = c;
+    // One adverb or auxiliary between speaker and cue: "he later said", "had argued".
+    if e > lo && (an.is(e - 1, "also") || an.is(e - 1, "later") || an.is(e - 1, "had") || an.is(e - 1, "has") || an.is(e - 1, "have") || (an.word(e - 1).ends_with("ly") && !an.cap[e - 1])) {
+        e -= 1;
+    }
+    if e > lo && an.is(e - 1, ",") {
+        // An appositive between commas: find its opening comma.
+        let mut j = e - 1;
+        let stop = (e - 1).saturating_sub(MAX_NP * 2).max(lo);
+        while j > stop {
+            j -= 1;
+            if an.is(j, ",") {
+                break;
+            }
+            if cx.in_quote[j] || (an.punct(j) && !matches!(an.word(j), "'s" | "'" | "-" | "\u{2019}s" | "\u{2019}")) || an.line_start[j] && j + 1 < e {
+                return None;
+            }
+        }
+        if !an.is(j, ",") {
+            return None;
+        }
+        let (s, _) = np_simple(cx, j, lo)?;
+        return Some((s, e - 1));
+    }
+    np_simple(cx, e, lo)
+}
+
+/// A speaker phrase starting at `s` (after an inverted cue): "Minister Katrin Brandt",
+/// "Erik Lindqvist", "a police spokesman", "he".
+fn np_fwd(cx: &Ctx<'_, '_>, s: usize) -> Option<(usize, usize)> {
+    let an = cx.an;
+    if s >= an.len() || cx.in_quote[s] || an.line_start[s] {
+        return None;
+    }
+    if an.has(s, PRON | PRONPL) {
+        return Some((s, s + 1));
+    }
+    let mut e = s;
+    while e < an.len() && e - s < 8 && np_tok(cx, e) && !an.line_start[e].then_some(e > s).unwrap_or(false) {
+        if an.name_of[e] != NONE {
+            // Up to the end of this name.
+            while e < an.len() && an.name_of[e] != NONE {
+                e += 1;
+            }
+            return Some((s, e));
+        }
+        if an.has(e, PNOUN | HEAD) && !an.has(e + 1, PNOUN | HEAD) && !an.cap[e + 1] {
+            return Some((s, e + 1));
+        }
+        if an.has(e, PREP) {
+            return None;
+        }
+        e += 1;
+    }
+    None
+}
+
+/// A phrase that can be a speaker: holds a name, a pronoun, or a person or
+/// organisation noun.
+fn speakerish(cx: &Ctx<'_, '_>, np: (usize, usize)) -> bool {
+    let an = cx.an;
+    (np.0..np.1).any(|k| {
+        an.name_of[k] != NONE
+            || an.has(k, PRON | PRONPL | PNOUN | HEAD | ORGW)
+            || matches!(
+                an.label[k],
+                Some(dossier_core::EntityLabel::Organisation | dossier_core::EntityLabel::Person)
+            ) && an.cap[k]
+    })
+}
+
+/// Builds a speaker from a phrase and its cue, resolving the phrase to a person.
+fn who_of(cx: &Ctx<'_, '_>, np: (usize, usize), cue: (usize, usize), conf: f32) -> Option<Who> {
+    if !speakerish(cx, np) {
+        return None;
+    }
+    Some(Who {
+        np: Some(np),
+        ent: resolve(cx, np),
+        cue: Some(cue),
+        conf,
+    })
+}
+
+/// `"...," said X` / `"...," X said` / `"...?" he asked`.
+fn attribution_after(cx: &Ctx<'_, '_>, t: usize, ends_comma: bool) -> Option<Who> {
+    let an = cx.an;
+    let n = an.len();
+    let mut t = t;
+    if t >= n || an.line_start[t] {
+        return None;
+    }
+    if an.is(t, ",") {
+        t += 1;
+    } else if an.punct(t) && !ends_comma {
+        return None;
+    }
+    if t >= n || an.line_start[t] || cx.in_quote[t] {
+        return None;
+    }
+    if an.has(t, CUE) {
+        let np = np_fwd(cx, t + 1)?;
+        return who_of(cx, np, (t, t + 1), 0.9);
+    }
+    // Speaker then cue, within a few tokens.
+    let mut e = t;
+    while e < n && e - t < MAX_NP && !an.has(e, CUE) && np_tok(cx, e) {
+        e += 1;
+    }
+    let mut c = e;
+    if c < n && !an.has(c, CUE) && an.word(c).ends_with("ly") {
+        c += 1;
+    }
+    if c < n && an.has(c, CUE) && e > t && !cx.in_quote[c] {
+        let mut e2 = e;
+        if e2 > t && an.word(e2 - 1).ends_with("ly") && !an.cap[e2 - 1] && e2 - 1 > t {
+            e2 -= 1;
+        }
+        return who_of(cx, (t, e2), (c, c + 1), 0.9);
+    }
+    None
+}
+
+/// `X said: "..."`, `X told reporters "..."`, `"...," he said, "..."`.
+fn attribution_before(cx: &Ctx<'_, '_>, mark: usize) -> Option<Who> {
+    let an = cx.an;
+    if mark == 0 || an.line_start[mark] {
+        return None;
+    }
+    let mut k = mark;
+    let lo = mark.saturating_sub(MAX_BEFORE);
+    while k > lo {
+        k -= 1;
+        let w = an.word(k);
+        if cx.in_quote[k] && k + 1 < mark {
+            // Between two parts of a split quote: `"A," said X, "B."`
+            break;
+        }
+        if an.has(k, CUE) && !cx.in_quote[k] {
+            // Speaker before the cue, or right after it (`, said X, "`).
+            let line_lo = {
+                let mut j = k;
+                while j > 0 && !an.line_start[j] {
+                    j -= 1;
+                }
+                j
+            };
+            let back = np_back(cx, k, line_lo);
+            let valid_back = back.filter(|&np| speakerish(cx, np));
+            if let Some(np) = valid_back {
+                return who_of(cx, np, (k, k + 1), 0.85);
+            }
+            let fwd = np_fwd(cx, k + 1)?;
+            return who_of(cx, fwd, (k, k + 1), 0.85);
+        }
+        if matches!(w, "." | "!" | "?" | ";") || an.is(k, "that") || an.line_start[k] {
+            break;
+        }
+    }
+    None
+}
+
+/// A quote without its own attribution: the previous quote's speaker in the same
+/// paragraph, else the person who is the subject of the sentence before, else (for a
+/// paragraph opening with a quote) the previous paragraph's last speaker.
+fn continuing(cx: &Ctx<'_, '_>, mark: usize, para: usize, prev: Option<(Who, usize)>) -> Option<Who> {
+    let an = cx.an;
+    if let Some((w, p)) = prev {
+        if p == para {
+            return Some(Who { conf: 0.75, cue: None, ..w });
+        }
+    }
+    // The sentence before, in the same paragraph.
+    if mark > 0 && !an.line_start[mark] {
+        let mut s = mark;
+        while s > 0 && !an.first_of_sentence(s) {
+            s -= 1;
+        }
+        let e = mark;
+        if s < e && s + 1 < e {
+            let sent_start = if an.first_of_sentence(s) { s } else { e };
+            let ps = {
+                let mut j = sent_start;
+                if j > 0 {
+                    j -= 1;
+                    while j > 0 && !an.first_of_sentence(j) {
+                        j -= 1;
+                    }
+                }
+                j
+            };
+            // Search the current sentence's lead-in, then the previous sentence.
+            for (a, b) in [(sent_start, e), (ps, sent_start)] {
+                if a >= b || (a..b).any(|k| an.line_start[k] && k > a) {
+                    continue;
+                }
+                if a < mark && line_of(an, a) != para {
+                    continue;
+                }
+                if let Some(w) = subject_of(cx, a, b) {
+                    return Some(w);
+                }
+            }
+        }
+    }
+    // A paragraph that opens with a quote continues the previous paragraph's speaker.
+    if an.line_start[mark] {
+        if let Some((w, _)) = prev {
+            return Some(Who { conf: 0.6, cue: None, ..w });
+        }
+    }
+    None
+}
+
+/// The first person (name or he/she) in tokens `a..b` outside quotes, not in a
+/// possessive or after a preposition.
+fn subject_of(cx: &Ctx<'_, '_>, a: usize, b: usize) -> Option<Who> {
+    let an = cx.an;
+    let mut k = a;
+    while k < b {
+        if cx.in_quote[k] {
+            k += 1;
+            continue;
+        }
+        if an.name_of[k] != NONE {
+            let mut e = k;
+            while e < b && an.name_of[e] == an.name_of[k] {
+                e += 1;
+            }
+            if !is_object(an, k, e) {
+                return Some(Who {
+                    np: Some((k, e)),
+                    ent: Some((k, e)),
+                    cue: None,
+                    conf: 0.65,
+                });
+            }
+            k = e;
+            continue;
+        }
+        if an.has(k, PRON) && !an.cap[k].then_some(false).unwrap_or(false) {
+            let ent = resolve(cx, (k, k + 1));
+            return Some(Who {
+                np: Some((k, k + 1)),
+                ent,
+                cue: None,
+                conf: 0.6,
+            });
+        }
+        k += 1;
+    }
+    None
+}
+
+/// A name in a possessive or after a preposition is not a subject.
+fn is_object(an: &Analysis<'_>, a: usize, b: usize) -> bool {
+    let w = an.word(b);
+    matches!(w, "'s" | "'" | "\u{2019}s" | "\u{2019}")
+        || (a > 0
+            && (an.has(a - 1, PREP)
+                || an.is(a - 1, "as")
+                || an.is(a - 1, "by")
+                || an.is(a - 1, "to")
+                || an.is(a - 1, "than")))
+}
+
+/// The person a speaker phrase refers to.
+fn resolve(cx: &Ctx<'_, '_>, np: (usize, usize)) -> Option<(usize, usize)> {
+    let an = cx.an;
+    // A name in the phrase (the first one not used as a possessive).
+    let mut k = np.0;
+    while k < np.1 {
+        if an.name_of[k] != NONE {
+            let mut e = k;
+            while e < np.1 && an.name_of[e] == an.name_of[k] {
+                e += 1;
+            }
+            let w = an.word(e);
+            if !matches!(w, "'s" | "'" | "\u{2019}s" | "\u{2019}") {
+                return Some((k, e));
+            }
+            k = e;
+            continue;
+        }
+        k += 1;
+    }
+    if np.1 - np.0 == 1 && an.has(np.0, PRON) {
+        return pronoun(cx, np.0);
+    }
+    if an.has(np.0, PRONPL) {
+        return None;
+    }
+    // "the coordinator", "the official", "the country's top official": definite nominal.
+    if !(an.is(np.0, "the") || an.is(np.0, "its") || an.is(np.0, "their")) {
+        return None;
+    }
+    let head = np.1 - 1;
+    let hw = an.word(head).to_lowercase();
+    // The most recent earlier speaker phrase or role with the same head noun.
+    let mut best: Option<(usize, Option<(usize, usize)>)> = None;
+    for &(h, ent) in cx.speakers.iter().rev() {
+        if h < np.0 && an.word(h).eq_ignore_ascii_case(&hw) {
+            best = Some((h, ent));
+            break;
+        }
+    }
+    let start_char = an.char_of(an.tb.get(np.0).map_or(0, |t| t.0));
+    for r in cx.roles.iter().rev() {
+        if r.start >= start_char {
+            continue;
+        }
+        let last = r.title.text.rsplit(' ').next().unwrap_or("");
+        if !last.eq_ignore_ascii_case(&hw) {
+            continue;
+        }
+        if let Some(p) = &r.person {
+            let pt = an.tok_of_char(p.start);
+            if best.is_none_or(|(h, _)| pt > h) {
+                let pe = an.tok_of_char(p.end);
+                best = Some((pt, Some((pt, pe))));
+            }
+        }
+        break;
+    }
+    best.and_then(|(_, e)| e)
+}
+
+/// he/she: the last person named before token `p`, outside quotes, not as an object.
+fn pronoun(cx: &Ctx<'_, '_>, p: usize) -> Option<(usize, usize)> {
+    let an = cx.an;
+    let fem = an.has(p, FEM);
+    let _ = fem;
+    let idx = an.names.partition_point(|n| n.b <= p);
+    let mut seen = 0usize;
+    let mut k = idx;
+    while k > 0 && seen < MAX_BACK {
+        k -= 1;
+        seen += 1;
+        let Some(n) = an.names.get(k) else { break };
+        if cx.in_quote.get(n.a).copied().unwrap_or(true) || is_object(an, n.a, n.b) {
+            continue;
+        }
+        // Country or organisation names are not people.
+        if an.has(n.b, ORGW) {
+            continue;
+        }
+        return Some((n.a, n.b));
+    }
+    None
+}
+
+/// Reported speech (see the module docs). Skips cues already used by direct quotes and
+/// sentences inside quotations.
+fn reported(cx: &mut Ctx<'_, '_>, used: &[usize], out: &mut Vec<(usize, Quote)>) {
+    let an = cx.an;
+    let n = an.len();
+    let mut i = 0usize;
+    while i < n {
+        // One sentence at a time.
+        let s = i;
+        let mut e = i + 1;
+        while e < n && !an.first_of_sentence(e) {
+            e += 1;
+        }
+        i = e;
+        let has_quote = (s..e).any(|k| cx.in_quote[k]);
+        for k in s..e {
+            if cx.in_quote[k] || used.contains(&k) {
+                continue;
+            }
+            let found = if an.is(k, "according") && an.is(k + 1, "to") {
+                if has_quote {
+                    None
+                } else {
+                    according(cx, s, e, k)
+                }
+            } else if an.has(k, RCUE) {
+                cue_clause(cx, s, e, k).or_else(|| clause_then_cue(cx, s, e, k))
+            } else {
+                None
+            };
+            if let Some((who, (qa, qb))) = found {
+                if let Some(np) = who.np {
+                    cx.speakers.push((np.1.saturating_sub(1), who.ent));
+                }
+                let (Some(&(bs, _)), Some(&(_, be))) = (an.tb.get(qa), an.tb.get(qb.saturating_sub(1))) else {
+                    continue;
+                };
+                let sp = Span {
+                    os: bs,
+                    oe: bs,
+                    cs: be,
+                    ce: be,
+                };
+                if let Some(q) = make_quote(cx, &sp, QuoteKind::Reported, &who) {
+                    out.push((bs, q));
+                }
+                break;
+            }
+        }
+    }
+}
+
+/// The end of a reported clause: the sentence end without its final punctuation, or an
+/// opening quote mark.
+fn clause_end(cx: &Ctx<'_, '_>, a: usize, e: usize) -> usize {
+    let an = cx.an;
+    let mut b = a;
+    while b < e && !cx.in_quote[b] {
+        b += 1;
+    }
+    while b > a && an.punct(b - 1) {
+        b -= 1;
+    }
+    b
+}
+
+/// `X said (that) ...`, `X told reporters (that) ...`, `..., saying ...`.
+fn cue_clause(cx: &Ctx<'_, '_>, s: usize, e: usize, c: usize) -> Option<(Who, (usize, usize))> {
+    let an = cx.an;
+    let w = an.word(c).to_lowercase();
+    let gerund = w.ends_with("ing");
+    // The speaker: the phrase before the cue, or the sentence's subject for a gerund.
+    let np = if gerund {
+        if c == 0 || !an.is(c - 1, ",") {
+            return None;
+        }
+        let mut k = s;
+        while k < c && !np_tok(cx, k) {
+            k += 1;
+        }
+        let mut j = k;
+        while j < c && np_tok(cx, j) && j - k < MAX_NP {
+            j += 1;
+        }
+        (k < j).then_some((k, j))?
+    } else {
+        let np = np_back(cx, c, s)?;
+        if np.0 != s && !an.is(np.0.saturating_sub(1), ",") && !an.is(np.0.saturating_sub(1), "-") {
+            // The phrase must open the clause (sentence start or after a comma).
+            return None;
+        }
+        np
+    };
+    if !speakerish(cx, np) {
+        return None;
+    }
+    // "that" within a few tokens, with nothing but an object or adjunct before it.
+    let mut k = c + 1;
+    while k < e && k - c <= 8 {
+        if an.is(k, "that") {
+            let qa = k + 1;
+            let qb = clause_end(cx, qa, e);
+            if qb > qa + 2 {
+                let who = who_of(cx, np, (c, c + 1), 0.75)?;
+                return Some((who, (qa, qb)));
+            }
+            return None;
+        }
+        if an.punct(k) || cx.in_quote[k] || an.has(k, CUE) {
+            break;
+        }
+        k += 1;
+    }
+    // Without "that": say/tell/warn/add/estimate then a clause.
+    let bare = matches!(
+        w.as_str(),
+        "said" | "say" | "says" | "saying" | "told" | "tell" | "tells" | "warned" | "warns"
+            | "added" | "adds" | "estimates" | "estimated" | "believes" | "believed"
+            | "insisted" | "insists" | "argued" | "argues" | "claimed" | "claims" | "denied"
+            | "denies"
+    );
+    if !bare {
+        return None;
+    }
+    let mut qa = c + 1;
+    if w.starts_with("told") || w.starts_with("tell") {
+        // The hearer: a pronoun or a short noun phrase ("reporters", "the jury").
+        if an.has(qa, PNOUN) || ["him", "her", "them", "us", "me"].iter().any(|x| an.is(qa, x)) {
+            qa += 1;
+        } else if an.has(qa, DET) && an.has(qa + 1, PNOUN) {
+            qa += 2;
+        } else if an.has(qa + 1, PNOUN) && !an.punct(qa) {
+            qa += 2;
+        } else {
+            return None;
+        }
+    }
+    if qa >= e || cx.in_quote[qa] || an.punct(qa) {
+        return None;
+    }
+    // A clause starts here, not an adjunct ("in a statement") or an infinitive.
+    let ok_start = !(an.has(qa, PREP) && !(an.is(qa, "at") && an.is(qa + 1, "least")))
+        && !an.is(qa, "to")
+        && !an.is(qa, "so")
+        && !an.is(qa, "nothing")
+        && !an.is(qa, "goodbye")
+        && !(an.word(qa).ends_with("ly") && !an.cap[qa])
+        && !an.has(qa, CUE);
+    if !ok_start {
+        return None;
+    }
+    let qb = clause_end(cx, qa, e);
+    if qb < qa + 3 || (qa..qb).any(|k| cx.in_quote[k]) {
+        return None;
+    }
+    let who = who_of(cx, np, (c, c + 1), 0.7)?;
+    Some((who, (qa, qb)))
+}
+
+/// `..., police said.` / `..., residents said, leaving ...` / `..., the ministry said on
+/// Thursday.`
+fn clause_then_cue(cx: &Ctx<'_, '_>, s: usize, e: usize, c: usize) -> Option<(Who, (usize, usize))> {
+    let an = cx.an;
+    let np = np_simple(cx, c, s)?;
+    if np.0 == 0 || !an.is(np.0 - 1, ",") {
+        return None;
+    }
+    // After the cue: the sentence end, a comma, or a short adjunct before the end.
+    let mut k = c + 1;
+    while k < e && k - c <= 4 && !an.punct(k) {
+        k += 1;
+    }
+    if k < e && !matches!(an.word(k), "." | "," | "!" | ";") {
+        return None;
+    }
+    let comma = np.0 - 1;
+    let mut qa = s;
+    while qa < comma && an.punct(qa) {
+        qa += 1;
+    }
+    // A dateline ("PORT ELLISON, March 3 (Wire) - ") is not part of the claim.
+    if let Some(d) = (qa..comma.min(qa + 14)).find(|&j| matches!(an.word(j), "-" | "\u{2014}" | "\u{2013}" | "--")) {
+        qa = d + 1;
+    }
+    if comma < qa + 4 || (qa..comma).any(|j| cx.in_quote[j]) {
+        return None;
+    }
+    let who = who_of(cx, np, (c, c + 1), 0.7)?;
+    Some((who, (qa, comma)))
+}
+
+/// `according to X, ...` and `..., according to X.`
+fn according(cx: &Ctx<'_, '_>, s: usize, e: usize, k: usize) -> Option<(Who, (usize, usize))> {
+    let an = cx.an;
+    let a = k + 2;
+    let mut b = a;
+    while b < e && np_tok(cx, b) && b - a < MAX_NP {
+        b += 1;
+    }
+    if b <= a {
+        return None;
+    }
+    let np = (a, b);
+    let cue = (k, k + 2);
+    if k == s || (k > s && an.punct(k - 1) && (s..k).all(|j| an.punct(j))) {
+        // Opening the sentence: the clause follows the comma.
+        if !an.is(b, ",") {
+            return None;
+        }
+        let qa = b + 1;
+        let qb = clause_end(cx, qa, e);
+        if qb < qa + 3 {
+            return None;
+        }
+        let who = who_of(cx, np, cue, 0.7)?;
+        return Some((who, (qa, qb)));
+    }
+    if k > s && an.is(k - 1, ",") && (b >= e || an.punct(b)) {
+        let qb = k - 1;
+        if qb < s + 3 {
+            return None;
+        }
+        let who = who_of(cx, np, cue, 0.7)?;
+        return Some((who, (s, qb)));
+    }
+    None
 }

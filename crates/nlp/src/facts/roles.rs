@@ -40,7 +40,7 @@ pub(crate) const PRON: u32 = 1 << 6;
 /// A word that ends a noun phrase when walking back: verbs, clause words.
 pub(crate) const STOP: u32 = 1 << 7;
 /// of, for, at, in, with (a title's prepositional phrase).
-const PREP: u32 = 1 << 8;
+pub(crate) const PREP: u32 = 1 << 8;
 /// A word that marks an organisation name: Ministry, Council, Front.
 pub(crate) const ORGW: u32 = 1 << 9;
 /// A military rank.
@@ -50,7 +50,7 @@ const HON: u32 = 1 << 11;
 /// Verbs of "X, who heads Y".
 const LEADV: u32 = 1 << 12;
 /// A capitalised function word that never starts a name: The, In, For.
-const FUNC: u32 = 1 << 13;
+pub(crate) const FUNC: u32 = 1 << 13;
 /// A name particle: al, bin, van, de.
 const PART: u32 = 1 << 14;
 /// A cue that takes a that-clause or a bare clause (reported speech).
@@ -430,6 +430,22 @@ impl<'a> Analysis<'a> {
             end: self.map.to_char(e),
             text: self.text.get(s..e)?.to_string(),
         })
+    }
+
+    /// Code point offset of a byte offset.
+    pub fn char_of(&self, byte: usize) -> usize {
+        self.map.to_char(byte)
+    }
+
+    /// Byte offset of a code point offset.
+    pub fn byte_of(&self, ch: usize) -> usize {
+        self.map.to_byte(ch)
+    }
+
+    /// Index of the first token starting at or after code point `ch` (or ending after it).
+    pub fn tok_of_char(&self, ch: usize) -> usize {
+        let b = self.map.to_byte(ch);
+        self.tb.partition_point(|t| t.0 < b)
     }
 
     /// The name covering token `i`, if any.
