@@ -25,6 +25,14 @@ use rustc_hash::FxHashMap;
 
 const EXTRACTOR: &str = "quotes/1";
 
+/// Who is told things: "told reporters (that) ...".
+const HEARERS: &[&str] = &[
+    "reporters", "journalists", "jurors", "jury", "court", "lawmakers", "legislators",
+    "investigators", "police", "committee", "parliament", "television", "radio", "newspaper",
+    "audience", "crowd", "supporters", "students", "hearing", "senators", "mps", "press",
+    "agency", "interviewer", "magistrates", "judge", "tribunal", "inquiry", "panel",
+];
+
 /// Longest speaker phrase, in tokens.
 const MAX_NP: usize = 12;
 /// How far before a quote its attribution's cue may be, in tokens.
@@ -71,14 +79,17 @@ fn marks(text: &str) -> Vec<Mark> {
     let mut line = 0usize;
     let mut line_start = 0usize;
     // Whether the current line is a CSV-quoted paragraph (`"...""x""..."`).
-    let mut csv = csv_line(text, 0);
+    // CSV-quoted paragraphs (re3d): once one line shows doubled quotes, every line
+    // wrapped in quotes is a CSV field.
+    let doc_csv = text.split('\n').any(|l| csv_line(l, 0));
+    let mut csv = doc_csv && wrapped_line(text, 0);
     let mut i = 0usize;
     while i < bytes.len() {
         let b = bytes[i];
         if b == b'\n' {
             line += 1;
             line_start = i + 1;
-            csv = csv_line(text, i + 1);
+            csv = doc_csv && wrapped_line(text, i + 1);
             i += 1;
             continue;
         }
@@ -159,6 +170,13 @@ fn csv_line(text: &str, start: usize) -> bool {
     let rest = text.get(start..).unwrap_or("");
     let line = rest.split('\n').next().unwrap_or("").trim();
     line.len() >= 2 && line.starts_with('"') && line.ends_with('"') && line.contains("\"\"")
+}
+
+/// A line that starts and ends with `"`.
+fn wrapped_line(text: &str, start: usize) -> bool {
+    let rest = text.get(start..).unwrap_or("");
+    let line = rest.split('\n').next().unwrap_or("").trim();
+    line.len() >= 2 && line.starts_with('"') && line.ends_with('"')
 }
 
 /// Opening or closing, judged from the characters around a straight mark.
@@ -345,7 +363,7 @@ pub fn extract(input: &FactInput<'_>, so_far: &Facts) -> Vec<Quote> {
         if let Some(np) = who.np {
             cx.speakers.push((np.1.saturating_sub(1), who.ent));
         }
-        prev = Some((who, line_of(&an, after.min(n.saturating_sub(1)))));
+        prev = Some((who, line_of(&an, after.saturating_sub(1).min(n.saturating_sub(1)))));
         if let Some(q) = make_quote(&cx, sp, QuoteKind::Direct, &who) {
             out.push((sp.oe, q));
         }
@@ -450,8 +468,11 @@ fn np_simple(cx: &Ctx<'_, '_>, e: usize, lo: usize) -> Option<(usize, usize)> {
             break;
         }
     }
-    // Drop leading words that cannot start a noun phrase ("Sentencing", "Asked").
-    while s < e && an.cap[s] && an.has(s, FUNC) && !an.has(s, DET) {
+    // Drop leading punctuation and words that cannot start a noun phrase ("Sentencing",
+    // "Asked"), but not "Police" or "He".
+    while s < e
+        && (an.punct(s) || (an.cap[s] && an.has(s, FUNC) && !an.has(s, DET | PNOUN | PRON | PRONPL)))
+    {
         s += 1;
     }
     (s < e).then_some((s, e))
@@ -483,6 +504,10 @@ fn np_back(cx: &Ctx<'_, '_>, c: usize, lo: usize) -> Option<(usize, usize)> {
             return None;
         }
         let (s, _) = np_simple(cx, j, lo)?;
+        // The phrase before the appositive is the speaker's head: it must be one.
+        if !speakerish(cx, (s, j)) {
+            return None;
+        }
         return Some((s, e - 1));
     }
     np_simple(cx, e, lo)
@@ -633,36 +658,24 @@ fn continuing(cx: &Ctx<'_, '_>, mark: usize, para: usize, prev: Option<(Who, usi
             return Some(Who { conf: 0.75, cue: None, ..w });
         }
     }
-    // The sentence before, in the same paragraph.
-    if mark > 0 && !an.line_start[mark] {
-        let mut s = mark;
-        while s > 0 && !an.first_of_sentence(s) {
-            s -= 1;
+    // The lead-in of the quote's sentence, then the sentence before, in this paragraph.
+    if !an.line_start[mark] {
+        let mut cur = mark;
+        while cur > 0 && !an.first_of_sentence(cur) && !an.line_start[cur] {
+            cur -= 1;
         }
-        let e = mark;
-        if s < e && s + 1 < e {
-            let sent_start = if an.first_of_sentence(s) { s } else { e };
-            let ps = {
-                let mut j = sent_start;
-                if j > 0 {
-                    j -= 1;
-                    while j > 0 && !an.first_of_sentence(j) {
-                        j -= 1;
-                    }
-                }
-                j
-            };
-            // Search the current sentence's lead-in, then the previous sentence.
-            for (a, b) in [(sent_start, e), (ps, sent_start)] {
-                if a >= b || (a..b).any(|k| an.line_start[k] && k > a) {
-                    continue;
-                }
-                if a < mark && line_of(an, a) != para {
-                    continue;
-                }
-                if let Some(w) = subject_of(cx, a, b) {
-                    return Some(w);
-                }
+        if cur < mark {
+            if let Some(w) = subject_of(cx, cur, mark) {
+                return Some(w);
+            }
+        }
+        if cur > 0 && !an.line_start[cur] {
+            let mut ps = cur - 1;
+            while ps > 0 && !an.first_of_sentence(ps) && !an.line_start[ps] {
+                ps -= 1;
+            }
+            if let Some(w) = subject_of(cx, ps, cur) {
+                return Some(w);
             }
         }
     }
@@ -899,7 +912,10 @@ fn cue_clause(cx: &Ctx<'_, '_>, s: usize, e: usize, c: usize) -> Option<(Who, (u
         (k < j).then_some((k, j))?
     } else {
         let np = np_back(cx, c, s)?;
-        if np.0 != s && !an.is(np.0.saturating_sub(1), ",") && !an.is(np.0.saturating_sub(1), "-") {
+        let opens = (s..np.0).all(|k| an.punct(k) || (an.cap[k] && an.has(k, FUNC)))
+            || an.is(np.0.saturating_sub(1), ",")
+            || an.is(np.0.saturating_sub(1), "-");
+        if !opens {
             // The phrase must open the clause (sentence start or after a comma).
             return None;
         }
@@ -939,12 +955,13 @@ fn cue_clause(cx: &Ctx<'_, '_>, s: usize, e: usize, c: usize) -> Option<(Who, (u
     let mut qa = c + 1;
     if w.starts_with("told") || w.starts_with("tell") {
         // The hearer: a pronoun or a short noun phrase ("reporters", "the jury").
-        if an.has(qa, PNOUN) || ["him", "her", "them", "us", "me"].iter().any(|x| an.is(qa, x)) {
+        let hearer = |k: usize| an.has(k, PNOUN) || HEARERS.iter().any(|x| an.is(k, x));
+        if hearer(qa) || ["him", "her", "them", "us", "me"].iter().any(|x| an.is(qa, x)) {
             qa += 1;
-        } else if an.has(qa, DET) && an.has(qa + 1, PNOUN) {
+        } else if !an.punct(qa) && hearer(qa + 1) {
             qa += 2;
-        } else if an.has(qa + 1, PNOUN) && !an.punct(qa) {
-            qa += 2;
+        } else if !an.punct(qa) && !an.punct(qa + 1) && hearer(qa + 2) {
+            qa += 3;
         } else {
             return None;
         }

@@ -558,7 +558,8 @@ impl<'a> Analysis<'a> {
                     && self.word(b + 1).bytes().all(|c| c.is_ascii_digit())
                     && self.is(b + 2, ","))
                 || (a > 0 && self.has(a - 1, CUE))
-                || (a > 1 && self.is(a - 1, ",") && self.has(a - 2, HEAD));
+                || (self.is(b, ",") && self.has(b + 1, CUE))
+                || (a > 1 && self.is(a - 1, ",") && self.has(a - 2, HEAD | PNOUN));
             let confirmed = titled
                 || first
                 || (tagged && (multi || !sentence_initial))
