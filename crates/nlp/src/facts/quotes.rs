@@ -37,6 +37,8 @@ const HEARERS: &[&str] = &[
 const MAX_NP: usize = 12;
 /// How far before a quote its attribution's cue may be, in tokens.
 const MAX_BEFORE: usize = 10;
+/// Longest sentence part searched for a subject or a reported clause, in tokens.
+const MAX_SENT: usize = 120;
 /// How many earlier names a pronoun looks back over.
 const MAX_BACK: usize = 40;
 
@@ -72,74 +74,67 @@ fn is_space(c: char) -> bool {
     c.is_whitespace()
 }
 
-/// Finds the double quote marks of `text`.
+/// Finds the double quote marks of `text`, line by line (one pass).
 fn marks(text: &str) -> Vec<Mark> {
     let mut out = Vec::new();
-    let bytes = text.as_bytes();
-    let mut line = 0usize;
-    let mut line_start = 0usize;
-    // Whether the current line is a CSV-quoted paragraph (`"...""x""..."`).
     // CSV-quoted paragraphs (re3d): once one line shows doubled quotes, every line
     // wrapped in quotes is a CSV field.
-    let doc_csv = text.split('\n').any(|l| csv_line(l, 0));
-    let mut csv = doc_csv && wrapped_line(text, 0);
-    let mut i = 0usize;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b == b'\n' {
-            line += 1;
-            line_start = i + 1;
-            csv = doc_csv && wrapped_line(text, i + 1);
-            i += 1;
-            continue;
-        }
-        let first = text
-            .get(line_start..i)
-            .is_some_and(|s| s.chars().all(is_space));
-        if b == b'"' {
-            let mut j = i;
-            while j < bytes.len() && bytes[j] == b'"' {
-                j += 1;
+    let doc_csv = text.split('\n').any(csv_line);
+    let mut base = 0usize;
+    for (line_no, line) in text.split('\n').enumerate() {
+        let csv = doc_csv && wrapped_line(line);
+        let trimmed_end = line.trim_end().len();
+        let bytes = line.as_bytes();
+        let mut blank = true;
+        let mut i = 0usize;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b == b'"' {
+                let mut j = i;
+                while j < bytes.len() && bytes[j] == b'"' {
+                    j += 1;
+                }
+                let (mut s, mut e) = (i, j);
+                if csv {
+                    // The wrapper marks at line start and end are not quotes; `""` is one.
+                    if blank {
+                        s += 1;
+                    }
+                    if j >= trimmed_end && e > s {
+                        e -= 1;
+                    }
+                    let mut k = s;
+                    while k + 2 <= e {
+                        out.push(Mark {
+                            s: base + k,
+                            e: base + k + 2,
+                            kind: straight_kind(text, base + k, base + k + 2),
+                            line_first: blank && k <= i + 1,
+                            line: line_no,
+                        });
+                        k += 2;
+                    }
+                } else {
+                    for k in s..e {
+                        out.push(Mark {
+                            s: base + k,
+                            e: base + k + 1,
+                            kind: straight_kind(text, base + k, base + k + 1),
+                            line_first: blank && k == i,
+                            line: line_no,
+                        });
+                    }
+                }
+                blank = false;
+                i = j;
+                continue;
             }
-            let mut s = i;
-            let mut e = j;
-            if csv {
-                // The wrapper marks at line start and end are not quotes; `""` is one mark.
-                if first {
-                    s += 1;
-                }
-                let rest = text.get(j..).unwrap_or("");
-                let line_end = rest.split('\n').next().is_none_or(|r| r.trim().is_empty());
-                if line_end && e > s {
-                    e -= 1;
-                }
-                let mut k = s;
-                while k + 2 <= e {
-                    out.push(Mark {
-                        s: k,
-                        e: k + 2,
-                        kind: straight_kind(text, k, k + 2),
-                        line_first: first && k <= i + 1,
-                        line,
-                    });
-                    k += 2;
-                }
-            } else {
-                for k in s..e {
-                    out.push(Mark {
-                        s: k,
-                        e: k + 1,
-                        kind: straight_kind(text, k, k + 1),
-                        line_first: first && k == i,
-                        line,
-                    });
-                }
+            if b < 0x80 {
+                blank &= b.is_ascii_whitespace();
+                i += 1;
+                continue;
             }
-            i = j;
-            continue;
-        }
-        if b >= 0x80 {
-            let Some(c) = text.get(i..).and_then(|s| s.chars().next()) else {
+            let Some(c) = line.get(i..).and_then(|r| r.chars().next()) else {
                 i += 1;
                 continue;
             };
@@ -150,32 +145,29 @@ fn marks(text: &str) -> Vec<Mark> {
             };
             if let Some(kind) = kind {
                 out.push(Mark {
-                    s: i,
-                    e: i + c.len_utf8(),
+                    s: base + i,
+                    e: base + i + c.len_utf8(),
                     kind,
-                    line_first: first,
-                    line,
+                    line_first: blank,
+                    line: line_no,
                 });
             }
+            blank &= c.is_whitespace();
             i += c.len_utf8();
-            continue;
         }
-        i += 1;
+        base += line.len() + 1;
     }
     out
 }
 
 /// A line that starts and ends with `"` and holds a doubled `""`: a CSV-quoted field.
-fn csv_line(text: &str, start: usize) -> bool {
-    let rest = text.get(start..).unwrap_or("");
-    let line = rest.split('\n').next().unwrap_or("").trim();
-    line.len() >= 2 && line.starts_with('"') && line.ends_with('"') && line.contains("\"\"")
+fn csv_line(line: &str) -> bool {
+    wrapped_line(line) && line.contains("\"\"")
 }
 
 /// A line that starts and ends with `"`.
-fn wrapped_line(text: &str, start: usize) -> bool {
-    let rest = text.get(start..).unwrap_or("");
-    let line = rest.split('\n').next().unwrap_or("").trim();
+fn wrapped_line(line: &str) -> bool {
+    let line = line.trim();
     line.len() >= 2 && line.starts_with('"') && line.ends_with('"')
 }
 
@@ -329,7 +321,7 @@ pub fn extract(input: &FactInput<'_>, so_far: &Facts) -> Vec<Quote> {
         speakers: Vec::new(),
     };
     let mut out: Vec<(usize, Quote)> = Vec::new();
-    let mut used_cues: Vec<usize> = Vec::new();
+    let mut used_cues = vec![false; n];
     // Direct quotes, in text order; `prev` is the last attributed quote and its paragraph.
     let mut prev: Option<(Who, usize)> = None;
     for (k, sp) in spans.iter().enumerate() {
@@ -357,8 +349,8 @@ pub fn extract(input: &FactInput<'_>, so_far: &Facts) -> Vec<Quote> {
             }
             continue;
         };
-        if let Some((c, _)) = who.cue {
-            used_cues.push(c);
+        if let Some(f) = who.cue.and_then(|(c, _)| used_cues.get_mut(c)) {
+            *f = true;
         }
         if let Some(np) = who.np {
             cx.speakers.push((np.1.saturating_sub(1), who.ent));
@@ -373,14 +365,11 @@ pub fn extract(input: &FactInput<'_>, so_far: &Facts) -> Vec<Quote> {
     out.into_iter().map(|(_, q)| q).collect()
 }
 
-/// Paragraph (line) number of token `i`: counted from line starts, cached per call site.
+/// Paragraph (line) number of token `i`.
 fn line_of(an: &Analysis<'_>, i: usize) -> usize {
-    // Number of line starts up to i; bounded scan back to the previous line start.
-    let mut k = i.min(an.len().saturating_sub(1));
-    while k > 0 && !an.line_start[k] {
-        k -= 1;
-    }
-    k
+    an.para
+        .get(i.min(an.len().saturating_sub(1)))
+        .map_or(0, |&p| p as usize)
 }
 
 fn make_quote(cx: &Ctx<'_, '_>, sp: &Span, kind: QuoteKind, who: &Who) -> Option<Quote> {
@@ -628,7 +617,7 @@ fn attribution_before(cx: &Ctx<'_, '_>, mark: usize) -> Option<Who> {
             // Speaker before the cue, or right after it (`, said X, "`).
             let line_lo = {
                 let mut j = k;
-                while j > 0 && !an.line_start[j] {
+                while j > 0 && k - j < 4 * MAX_NP && !an.line_start[j] {
                     j -= 1;
                 }
                 j
@@ -661,7 +650,7 @@ fn continuing(cx: &Ctx<'_, '_>, mark: usize, para: usize, prev: Option<(Who, usi
     // The lead-in of the quote's sentence, then the sentence before, in this paragraph.
     if !an.line_start[mark] {
         let mut cur = mark;
-        while cur > 0 && !an.first_of_sentence(cur) && !an.line_start[cur] {
+        while cur > 0 && mark - cur < MAX_SENT && !an.first_of_sentence(cur) && !an.line_start[cur] {
             cur -= 1;
         }
         if cur < mark {
@@ -671,7 +660,7 @@ fn continuing(cx: &Ctx<'_, '_>, mark: usize, para: usize, prev: Option<(Who, usi
         }
         if cur > 0 && !an.line_start[cur] {
             let mut ps = cur - 1;
-            while ps > 0 && !an.first_of_sentence(ps) && !an.line_start[ps] {
+            while ps > 0 && cur - ps < MAX_SENT && !an.first_of_sentence(ps) && !an.line_start[ps] {
                 ps -= 1;
             }
             if let Some(w) = subject_of(cx, ps, cur) {
@@ -774,14 +763,15 @@ fn resolve(cx: &Ctx<'_, '_>, np: (usize, usize)) -> Option<(usize, usize)> {
     let hw = an.word(head).to_lowercase();
     // The most recent earlier speaker phrase or role with the same head noun.
     let mut best: Option<(usize, Option<(usize, usize)>)> = None;
-    for &(h, ent) in cx.speakers.iter().rev() {
+    for &(h, ent) in cx.speakers.iter().rev().take(MAX_BACK) {
         if h < np.0 && an.word(h).eq_ignore_ascii_case(&hw) {
             best = Some((h, ent));
             break;
         }
     }
     let start_char = an.char_of(an.tb.get(np.0).map_or(0, |t| t.0));
-    for r in cx.roles.iter().rev() {
+    let before_roles = cx.roles.partition_point(|r| r.start < start_char);
+    for r in cx.roles[..before_roles].iter().rev().take(MAX_BACK) {
         if r.start >= start_char {
             continue;
         }
@@ -827,7 +817,7 @@ fn pronoun(cx: &Ctx<'_, '_>, p: usize) -> Option<(usize, usize)> {
 
 /// Reported speech (see the module docs). Skips cues already used by direct quotes and
 /// sentences inside quotations.
-fn reported(cx: &mut Ctx<'_, '_>, used: &[usize], out: &mut Vec<(usize, Quote)>) {
+fn reported(cx: &mut Ctx<'_, '_>, used: &[bool], out: &mut Vec<(usize, Quote)>) {
     let an = cx.an;
     let n = an.len();
     let mut i = 0usize;
@@ -841,7 +831,7 @@ fn reported(cx: &mut Ctx<'_, '_>, used: &[usize], out: &mut Vec<(usize, Quote)>)
         i = e;
         let has_quote = (s..e).any(|k| cx.in_quote[k]);
         for k in s..e {
-            if cx.in_quote[k] || used.contains(&k) {
+            if cx.in_quote[k] || used.get(k).copied().unwrap_or(true) {
                 continue;
             }
             let found = if an.is(k, "according") && an.is(k + 1, "to") {
@@ -881,6 +871,7 @@ fn reported(cx: &mut Ctx<'_, '_>, used: &[usize], out: &mut Vec<(usize, Quote)>)
 /// opening quote mark.
 fn clause_end(cx: &Ctx<'_, '_>, a: usize, e: usize) -> usize {
     let an = cx.an;
+    let e = e.min(a + MAX_SENT);
     let mut b = a;
     while b < e && !cx.in_quote[b] {
         b += 1;
@@ -1005,7 +996,7 @@ fn clause_then_cue(cx: &Ctx<'_, '_>, s: usize, e: usize, c: usize) -> Option<(Wh
         return None;
     }
     let comma = np.0 - 1;
-    let mut qa = s;
+    let mut qa = s.max(comma.saturating_sub(MAX_SENT));
     while qa < comma && an.punct(qa) {
         qa += 1;
     }

@@ -282,6 +282,16 @@ fn word_flags(w: &str, buf: &mut String) -> u32 {
     if w.len() > 40 {
         return 0;
     }
+    if w.is_ascii() {
+        let mut b = [0u8; 40];
+        let low = &mut b[..w.len()];
+        low.copy_from_slice(w.as_bytes());
+        low.make_ascii_lowercase();
+        return std::str::from_utf8(low)
+            .ok()
+            .and_then(|k| lexicon().get(k).copied())
+            .unwrap_or(0);
+    }
     buf.clear();
     for c in w.chars() {
         match c {
@@ -311,6 +321,8 @@ pub(crate) struct Analysis<'a> {
     pub sent: Vec<u32>,
     /// True when a line break precedes the token (a new paragraph or line).
     pub line_start: Vec<bool>,
+    /// Paragraph (line) number of each token.
+    pub para: Vec<u32>,
     /// Entity label of each token, if inside an entity.
     pub label: Vec<Option<EntityLabel>>,
     pub names: Vec<Name>,
@@ -352,11 +364,17 @@ impl<'a> Analysis<'a> {
             sent[i] = k as u32;
         }
         let mut line_start = vec![false; n];
+        let mut para = vec![0u32; n];
         let mut prev_end = 0usize;
-        for (i, &(s, _)) in tb.iter().enumerate() {
+        let mut p = 0u32;
+        for (i, &(s, e)) in tb.iter().enumerate() {
             let gap = text.get(prev_end..s).unwrap_or("");
             line_start[i] = i == 0 || gap.contains('\n');
-            prev_end = tb[i].1;
+            if line_start[i] && i > 0 {
+                p += 1;
+            }
+            para[i] = p;
+            prev_end = e;
         }
         // Entity label per token: entities are sorted, non-overlapping code point spans.
         let mut label = vec![None; n];
@@ -381,6 +399,7 @@ impl<'a> Analysis<'a> {
             cap,
             sent,
             line_start,
+            para,
             label,
             names: Vec::new(),
             name_of: vec![NONE; n],
@@ -521,7 +540,7 @@ impl<'a> Analysis<'a> {
                 continue;
             }
             let next_org = self.has(b, ORGW) && self.cap.get(b).copied().unwrap_or(false);
-            if next_org || self.is_gaz_place_or_org(a, b) {
+            if next_org {
                 continue;
             }
             // Possessive "Germany's" is fine; a name followed by an organisation word is not.
@@ -549,7 +568,6 @@ impl<'a> Analysis<'a> {
                 continue;
             }
             let titled = a > 0 && self.has(a - 1, PRE) && !self.punct(a - 1);
-            let first = (a..b).take(2).any(|k| self.first_name(k));
             let multi = b - a >= 2;
             let sentence_initial = self.first_of_sentence(a) || self.line_start[a];
             let cue_next = self.has(b, CUE)
@@ -560,11 +578,13 @@ impl<'a> Analysis<'a> {
                 || (a > 0 && self.has(a - 1, CUE))
                 || (self.is(b, ",") && self.has(b + 1, CUE))
                 || (a > 1 && self.is(a - 1, ",") && self.has(a - 2, HEAD | PNOUN));
-            let confirmed = titled
-                || first
+            // Gazetteer look-ups last: they cost more than the other signals.
+            let confirmed = (titled
                 || (tagged && (multi || !sentence_initial))
                 || (multi && cue_next)
-                || (!sentence_initial && cue_next);
+                || (!sentence_initial && cue_next)
+                || (multi && (a..b).take(2).any(|k| self.first_name(k))))
+                && !self.is_gaz_place_or_org(a, b);
             runs.push((a, b, confirmed));
         }
         // Surnames of confirmed names confirm single-word runs elsewhere ("Lund" after
@@ -581,8 +601,9 @@ impl<'a> Analysis<'a> {
         }
         for (a, b, c) in runs {
             let ok = c
-                || (b - a == 1 && surnames.contains_key(&self.word(a).to_lowercase()))
-                || (b - a >= 2 && surnames.contains_key(&self.word(b - 1).to_lowercase()));
+                || ((b - a == 1 && surnames.contains_key(&self.word(a).to_lowercase()))
+                    || (b - a >= 2 && surnames.contains_key(&self.word(b - 1).to_lowercase())))
+                    && !self.is_gaz_place_or_org(a, b);
             if ok {
                 let k = self.names.len() as u32;
                 self.names.push(Name { a, b });
