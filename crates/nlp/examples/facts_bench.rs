@@ -21,7 +21,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map(|s| s.parse())
         .transpose()?
         .unwrap_or(3);
-    let default = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/conll2003/dev.jsonl");
+    let default = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/data/conll2003/dev.jsonl"
+    );
     let path = args
         .iter()
         .find(|a| a.ends_with(".jsonl"))
@@ -81,7 +84,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let toks = (ws * repeat) as f64;
     let rate = |d: Duration| toks / d.as_secs_f64().max(1e-9);
-    println!("{path}: {} documents, {ws} whitespace tokens, x{repeat}", texts.len());
+    println!(
+        "{path}: {} documents, {ws} whitespace tokens, x{repeat}",
+        texts.len()
+    );
     println!(
         "extract (all components):      {:>10.0} tokens/s",
         rate(total)

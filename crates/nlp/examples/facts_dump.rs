@@ -28,7 +28,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             println!("ROLE {}", serde_json::to_string(r)?);
         }
         for q in &x.facts.quotes {
-            let a = |a: &Option<dossier_core::Arg>| a.as_ref().map_or("-".to_string(), |a| a.text.clone());
+            let a = |a: &Option<dossier_core::Arg>| {
+                a.as_ref().map_or("-".to_string(), |a| a.text.clone())
+            };
             println!(
                 "QUOTE {:?} [{}] speaker={} entity={} role={} cue={}",
                 q.kind,

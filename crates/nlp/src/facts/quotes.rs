@@ -27,10 +27,35 @@ const EXTRACTOR: &str = "quotes/1";
 
 /// Who is told things: "told reporters (that) ...".
 const HEARERS: &[&str] = &[
-    "reporters", "journalists", "jurors", "jury", "court", "lawmakers", "legislators",
-    "investigators", "police", "committee", "parliament", "television", "radio", "newspaper",
-    "audience", "crowd", "supporters", "students", "hearing", "senators", "mps", "press",
-    "agency", "interviewer", "magistrates", "judge", "tribunal", "inquiry", "panel",
+    "reporters",
+    "journalists",
+    "jurors",
+    "jury",
+    "court",
+    "lawmakers",
+    "legislators",
+    "investigators",
+    "police",
+    "committee",
+    "parliament",
+    "television",
+    "radio",
+    "newspaper",
+    "audience",
+    "crowd",
+    "supporters",
+    "students",
+    "hearing",
+    "senators",
+    "mps",
+    "press",
+    "agency",
+    "interviewer",
+    "magistrates",
+    "judge",
+    "tribunal",
+    "inquiry",
+    "panel",
 ];
 
 /// Longest speaker phrase, in tokens.
@@ -68,10 +93,6 @@ struct Span {
     oe: usize,
     cs: usize,
     ce: usize,
-}
-
-fn is_space(c: char) -> bool {
-    c.is_whitespace()
 }
 
 /// Finds the double quote marks of `text`, line by line (one pass).
@@ -215,7 +236,11 @@ fn pair(text: &str, marks: &[Mark]) -> Vec<Span> {
                             ce: end,
                         });
                     }
-                    open = if m.kind != MarkKind::Close { Some(m) } else { None };
+                    open = if m.kind != MarkKind::Close {
+                        Some(m)
+                    } else {
+                        None
+                    };
                     last_line = m.line;
                     continue;
                 }
@@ -355,7 +380,10 @@ pub fn extract(input: &FactInput<'_>, so_far: &Facts) -> Vec<Quote> {
         if let Some(np) = who.np {
             cx.speakers.push((np.1.saturating_sub(1), who.ent));
         }
-        prev = Some((who, line_of(&an, after.saturating_sub(1).min(n.saturating_sub(1)))));
+        prev = Some((
+            who,
+            line_of(&an, after.saturating_sub(1).min(n.saturating_sub(1))),
+        ));
         if let Some(q) = make_quote(&cx, sp, QuoteKind::Direct, &who) {
             out.push((sp.oe, q));
         }
@@ -460,7 +488,8 @@ fn np_simple(cx: &Ctx<'_, '_>, e: usize, lo: usize) -> Option<(usize, usize)> {
     // Drop leading punctuation and words that cannot start a noun phrase ("Sentencing",
     // "Asked"), but not "Police" or "He".
     while s < e
-        && (an.punct(s) || (an.cap[s] && an.has(s, FUNC) && !an.has(s, DET | PNOUN | PRON | PRONPL)))
+        && (an.punct(s)
+            || (an.cap[s] && an.has(s, FUNC) && !an.has(s, DET | PNOUN | PRON | PRONPL)))
     {
         s += 1;
     }
@@ -473,7 +502,14 @@ fn np_back(cx: &Ctx<'_, '_>, c: usize, lo: usize) -> Option<(usize, usize)> {
     let an = cx.an;
     let mut e = c;
     // One adverb or auxiliary between speaker and cue: "he later said", "had argued".
-    if e > lo && (an.is(e - 1, "also") || an.is(e - 1, "later") || an.is(e - 1, "had") || an.is(e - 1, "has") || an.is(e - 1, "have") || (an.word(e - 1).ends_with("ly") && !an.cap[e - 1])) {
+    if e > lo
+        && (an.is(e - 1, "also")
+            || an.is(e - 1, "later")
+            || an.is(e - 1, "had")
+            || an.is(e - 1, "has")
+            || an.is(e - 1, "have")
+            || (an.word(e - 1).ends_with("ly") && !an.cap[e - 1]))
+    {
         e -= 1;
     }
     if e > lo && an.is(e - 1, ",") {
@@ -485,7 +521,11 @@ fn np_back(cx: &Ctx<'_, '_>, c: usize, lo: usize) -> Option<(usize, usize)> {
             if an.is(j, ",") {
                 break;
             }
-            if cx.in_quote[j] || (an.punct(j) && !matches!(an.word(j), "'s" | "'" | "-" | "\u{2019}s" | "\u{2019}")) || an.line_start[j] && j + 1 < e {
+            if cx.in_quote[j]
+                || (an.punct(j)
+                    && !matches!(an.word(j), "'s" | "'" | "-" | "\u{2019}s" | "\u{2019}"))
+                || an.line_start[j] && j + 1 < e
+            {
                 return None;
             }
         }
@@ -513,7 +553,7 @@ fn np_fwd(cx: &Ctx<'_, '_>, s: usize) -> Option<(usize, usize)> {
         return Some((s, s + 1));
     }
     let mut e = s;
-    while e < an.len() && e - s < 8 && np_tok(cx, e) && !an.line_start[e].then_some(e > s).unwrap_or(false) {
+    while e < an.len() && e - s < 8 && np_tok(cx, e) && !(an.line_start[e] && e > s) {
         if an.name_of[e] != NONE {
             // Up to the end of this name.
             while e < an.len() && an.name_of[e] != NONE {
@@ -640,17 +680,27 @@ fn attribution_before(cx: &Ctx<'_, '_>, mark: usize) -> Option<Who> {
 /// A quote without its own attribution: the previous quote's speaker in the same
 /// paragraph, else the person who is the subject of the sentence before, else (for a
 /// paragraph opening with a quote) the previous paragraph's last speaker.
-fn continuing(cx: &Ctx<'_, '_>, mark: usize, para: usize, prev: Option<(Who, usize)>) -> Option<Who> {
+fn continuing(
+    cx: &Ctx<'_, '_>,
+    mark: usize,
+    para: usize,
+    prev: Option<(Who, usize)>,
+) -> Option<Who> {
     let an = cx.an;
     if let Some((w, p)) = prev {
         if p == para {
-            return Some(Who { conf: 0.75, cue: None, ..w });
+            return Some(Who {
+                conf: 0.75,
+                cue: None,
+                ..w
+            });
         }
     }
     // The lead-in of the quote's sentence, then the sentence before, in this paragraph.
     if !an.line_start[mark] {
         let mut cur = mark;
-        while cur > 0 && mark - cur < MAX_SENT && !an.first_of_sentence(cur) && !an.line_start[cur] {
+        while cur > 0 && mark - cur < MAX_SENT && !an.first_of_sentence(cur) && !an.line_start[cur]
+        {
             cur -= 1;
         }
         if cur < mark {
@@ -671,7 +721,11 @@ fn continuing(cx: &Ctx<'_, '_>, mark: usize, para: usize, prev: Option<(Who, usi
     // A paragraph that opens with a quote continues the previous paragraph's speaker.
     if an.line_start[mark] {
         if let Some((w, _)) = prev {
-            return Some(Who { conf: 0.6, cue: None, ..w });
+            return Some(Who {
+                conf: 0.6,
+                cue: None,
+                ..w
+            });
         }
     }
     None
@@ -703,7 +757,7 @@ fn subject_of(cx: &Ctx<'_, '_>, a: usize, b: usize) -> Option<Who> {
             k = e;
             continue;
         }
-        if an.has(k, PRON) && !an.cap[k].then_some(false).unwrap_or(false) {
+        if an.has(k, PRON) {
             let ent = resolve(cx, (k, k + 1));
             return Some(Who {
                 np: Some((k, k + 1)),
@@ -849,7 +903,9 @@ fn reported(cx: &mut Ctx<'_, '_>, used: &[bool], out: &mut Vec<(usize, Quote)>) 
                 if let Some(np) = who.np {
                     cx.speakers.push((np.1.saturating_sub(1), who.ent));
                 }
-                let (Some(&(bs, _)), Some(&(_, be))) = (an.tb.get(qa), an.tb.get(qb.saturating_sub(1))) else {
+                let (Some(&(bs, _)), Some(&(_, be))) =
+                    (an.tb.get(qa), an.tb.get(qb.saturating_sub(1)))
+                else {
                     continue;
                 };
                 let sp = Span {
@@ -935,9 +991,28 @@ fn cue_clause(cx: &Ctx<'_, '_>, s: usize, e: usize, c: usize) -> Option<(Who, (u
     // Without "that": say/tell/warn/add/estimate then a clause.
     let bare = matches!(
         w.as_str(),
-        "said" | "say" | "says" | "saying" | "told" | "tell" | "tells" | "warned" | "warns"
-            | "added" | "adds" | "estimates" | "estimated" | "believes" | "believed"
-            | "insisted" | "insists" | "argued" | "argues" | "claimed" | "claims" | "denied"
+        "said"
+            | "say"
+            | "says"
+            | "saying"
+            | "told"
+            | "tell"
+            | "tells"
+            | "warned"
+            | "warns"
+            | "added"
+            | "adds"
+            | "estimates"
+            | "estimated"
+            | "believes"
+            | "believed"
+            | "insisted"
+            | "insists"
+            | "argued"
+            | "argues"
+            | "claimed"
+            | "claims"
+            | "denied"
             | "denies"
     );
     if !bare {
@@ -947,7 +1022,11 @@ fn cue_clause(cx: &Ctx<'_, '_>, s: usize, e: usize, c: usize) -> Option<(Who, (u
     if w.starts_with("told") || w.starts_with("tell") {
         // The hearer: a pronoun or a short noun phrase ("reporters", "the jury").
         let hearer = |k: usize| an.has(k, PNOUN) || HEARERS.iter().any(|x| an.is(k, x));
-        if hearer(qa) || ["him", "her", "them", "us", "me"].iter().any(|x| an.is(qa, x)) {
+        if hearer(qa)
+            || ["him", "her", "them", "us", "me"]
+                .iter()
+                .any(|x| an.is(qa, x))
+        {
             qa += 1;
         } else if !an.punct(qa) && hearer(qa + 1) {
             qa += 2;
@@ -966,7 +1045,7 @@ fn cue_clause(cx: &Ctx<'_, '_>, s: usize, e: usize, c: usize) -> Option<(Who, (u
         && !an.is(qa, "so")
         && !an.is(qa, "nothing")
         && !an.is(qa, "goodbye")
-        && !(an.word(qa).ends_with("ly") && !an.cap[qa])
+        && (!an.word(qa).ends_with("ly") || an.cap[qa])
         && !an.has(qa, CUE);
     if !ok_start {
         return None;
@@ -981,7 +1060,12 @@ fn cue_clause(cx: &Ctx<'_, '_>, s: usize, e: usize, c: usize) -> Option<(Who, (u
 
 /// `..., police said.` / `..., residents said, leaving ...` / `..., the ministry said on
 /// Thursday.`
-fn clause_then_cue(cx: &Ctx<'_, '_>, s: usize, e: usize, c: usize) -> Option<(Who, (usize, usize))> {
+fn clause_then_cue(
+    cx: &Ctx<'_, '_>,
+    s: usize,
+    e: usize,
+    c: usize,
+) -> Option<(Who, (usize, usize))> {
     let an = cx.an;
     let np = np_simple(cx, c, s)?;
     if np.0 == 0 || !an.is(np.0 - 1, ",") {
@@ -1001,7 +1085,9 @@ fn clause_then_cue(cx: &Ctx<'_, '_>, s: usize, e: usize, c: usize) -> Option<(Wh
         qa += 1;
     }
     // A dateline ("PORT ELLISON, March 3 (Wire) - ") is not part of the claim.
-    if let Some(d) = (qa..comma.min(qa + 14)).find(|&j| matches!(an.word(j), "-" | "\u{2014}" | "\u{2013}" | "--")) {
+    if let Some(d) = (qa..comma.min(qa + 14))
+        .find(|&j| matches!(an.word(j), "-" | "\u{2014}" | "\u{2013}" | "--"))
+    {
         qa = d + 1;
     }
     if comma < qa + 4 || (qa..comma).any(|j| cx.in_quote[j]) {

@@ -62,6 +62,7 @@ pub(crate) const PRONPL: u32 = 1 << 17;
 /// Female pronoun (she) — male is PRON without this bit.
 pub(crate) const FEM: u32 = 1 << 18;
 
+#[rustfmt::skip]
 const CUES: &[&str] = &[
     "said", "say", "says", "saying", "told", "tell", "tells", "telling", "added", "adds",
     "adding", "warned", "warns", "warning", "argued", "argues", "arguing", "claimed", "claims",
@@ -79,6 +80,7 @@ const CUES: &[&str] = &[
 ];
 
 /// Cues that introduce reported speech with or without "that".
+#[rustfmt::skip]
 const RCUES: &[&str] = &[
     "said", "say", "says", "saying", "told", "tell", "tells", "warned", "warns", "argued",
     "argues", "claimed", "claims", "insisted", "insists", "stated", "announced", "acknowledged",
@@ -90,6 +92,7 @@ const RCUES: &[&str] = &[
     "urged", "urges", "agreed", "agrees",
 ];
 
+#[rustfmt::skip]
 const HEADS: &[&str] = &[
     "president", "minister", "secretary", "coordinator", "co-ordinator", "head", "chief",
     "director", "spokesman", "spokeswoman", "spokesperson", "commander", "chairman",
@@ -114,6 +117,7 @@ const HEADS: &[&str] = &[
 ];
 
 /// Titles written before a name (capitalised in text).
+#[rustfmt::skip]
 const PRES: &[&str] = &[
     "president", "minister", "secretary", "general", "gen.", "colonel", "col.", "lieutenant",
     "lt.", "major", "maj.", "captain", "capt.", "commander", "cmdr.", "admiral", "adm.",
@@ -129,12 +133,14 @@ const PRES: &[&str] = &[
     "congresswoman", "chairwoman", "magistrate",
 ];
 
+#[rustfmt::skip]
 const RANKS: &[&str] = &[
     "general", "gen.", "colonel", "col.", "lieutenant", "lt.", "major", "maj.", "captain",
     "capt.", "admiral", "adm.", "brigadier", "sergeant", "sgt.", "marshal", "corporal", "cpl.",
     "private", "commander", "cmdr.",
 ];
 
+#[rustfmt::skip]
 const TMODS: &[&str] = &[
     "foreign", "interior", "defence", "defense", "home", "prime", "deputy", "assistant", "vice",
     "chief", "senior", "detective", "lieutenant", "major", "brigadier", "attorney", "finance",
@@ -147,17 +153,20 @@ const TMODS: &[&str] = &[
     "treasury", "parliamentary", "permanent", "political", "field", "top", "chief",
 ];
 
+#[rustfmt::skip]
 const QUALS: &[&str] = &[
     "late", "former", "acting", "deputy", "interim", "assistant", "vice", "outgoing",
     "incoming", "then", "ex", "retired", "self-proclaimed", "self-styled", "erstwhile",
     "caretaker", "designate", "newly", "new", "current", "longtime", "long-time", "de-facto",
 ];
 
+#[rustfmt::skip]
 const DETS: &[&str] = &[
     "the", "a", "an", "his", "her", "its", "their", "our", "another", "one", "this", "that",
     "two", "three", "several", "some", "many",
 ];
 
+#[rustfmt::skip]
 const STOPS: &[&str] = &[
     "is", "was", "are", "were", "be", "been", "being", "has", "had", "have", "who", "whom",
     "which", "that", "when", "while", "after", "before", "because", "but", "if", "as", "than",
@@ -168,6 +177,7 @@ const STOPS: &[&str] = &[
     "said:", "here", "there", "now", "yesterday", "today",
 ];
 
+#[rustfmt::skip]
 const ORGWS: &[&str] = &[
     "ministry", "council", "commission", "front", "service", "services", "institute",
     "university", "bureau", "brotherhood", "alliance", "party", "agency", "office",
@@ -186,6 +196,7 @@ const ORGWS: &[&str] = &[
     "port", "square", "palais", "des", "hall",
 ];
 
+#[rustfmt::skip]
 const FUNCS: &[&str] = &[
     "the", "a", "an", "in", "on", "at", "for", "of", "to", "from", "by", "with", "after",
     "before", "when", "while", "but", "and", "or", "if", "as", "it", "its", "this", "that",
@@ -204,11 +215,13 @@ const FUNCS: &[&str] = &[
     "further", "few", "more", "less", "once", "twice", "first", "last", "next", "later",
 ];
 
+#[rustfmt::skip]
 const PARTS: &[&str] = &[
     "al", "bin", "ibn", "bint", "van", "von", "de", "der", "den", "da", "dos", "du", "el",
     "la", "le", "ter", "ten", "di", "del", "y",
 ];
 
+#[rustfmt::skip]
 const PNOUNS: &[&str] = &[
     "official", "officials", "spokesman", "spokeswoman", "spokesperson", "resident",
     "residents", "man", "woman", "men", "women", "lawyer", "source", "sources", "officer",
@@ -234,12 +247,9 @@ const PNOUNS: &[&str] = &[
 ];
 
 /// Pronouns that can be a speaker.
-const PRONS: &[(&str, u32)] = &[
-    ("he", PRON),
-    ("she", PRON | FEM),
-    ("they", PRONPL),
-];
+const PRONS: &[(&str, u32)] = &[("he", PRON), ("she", PRON | FEM), ("they", PRONPL)];
 
+#[rustfmt::skip]
 const LEADVS: &[&str] = &[
     "heads", "headed", "leads", "led", "runs", "ran", "commands", "commanded", "chairs",
     "chaired", "directs", "directed", "coordinates", "manages", "oversees", "oversaw",
@@ -265,7 +275,12 @@ fn lexicon() -> &'static FxHashMap<&'static str, u32> {
         add(STOPS, STOP);
         add(&["of", "for", "at", "in", "with", "on"], PREP);
         add(ORGWS, ORGW);
-        add(&["mr.", "mrs.", "ms.", "mr", "mrs", "ms", "dr.", "dr", "prof."], HON);
+        add(
+            &[
+                "mr.", "mrs.", "ms.", "mr", "mrs", "ms", "dr.", "dr", "prof.",
+            ],
+            HON,
+        );
         add(LEADVS, LEADV);
         add(FUNCS, FUNC);
         add(PARTS, PART);
@@ -465,17 +480,6 @@ impl<'a> Analysis<'a> {
     pub fn tok_of_char(&self, ch: usize) -> usize {
         let b = self.map.to_byte(ch);
         self.tb.partition_point(|t| t.0 < b)
-    }
-
-    /// The name covering token `i`, if any.
-    pub fn name_at(&self, i: usize) -> Option<Name> {
-        let k = *self.name_of.get(i)?;
-        self.names.get(k as usize).copied()
-    }
-
-    /// Lower-cased last word of a name (the surname), for matching short forms.
-    pub fn surname(&self, n: Name) -> String {
-        self.word(n.b.saturating_sub(1)).to_lowercase()
     }
 
     fn is_gaz_place_or_org(&self, a: usize, b: usize) -> bool {
@@ -729,7 +733,8 @@ fn modifiers(an: &Analysis<'_>, a: usize, b: usize, d: &mut Draft) -> usize {
         }
         // "U.S." or "Dutch" or "Germany"
         let mut j = i;
-        while j < b && (an.label[j].is_some() || an.cap[j] || an.word(j).contains('.'))
+        while j < b
+            && (an.label[j].is_some() || an.cap[j] || an.word(j).contains('.'))
             && !an.has(j, HEAD | TMOD | QUAL)
         {
             j += 1;
@@ -740,7 +745,10 @@ fn modifiers(an: &Analysis<'_>, a: usize, b: usize, d: &mut Draft) -> usize {
                 i = j;
                 continue;
             }
-            if j < b && (an.has(j, HEAD | TMOD)) && (i..j).all(|k| an.cap[k] || an.word(k).contains('.')) {
+            if j < b
+                && (an.has(j, HEAD | TMOD))
+                && (i..j).all(|k| an.cap[k] || an.word(k).contains('.'))
+            {
                 d.org.get_or_insert((i, j));
                 i = j;
                 continue;
@@ -854,7 +862,14 @@ fn phrase_end(an: &Analysis<'_>, s: usize) -> usize {
         if an.line_start[e] && e > s {
             break;
         }
-        if an.punct(e) && w != "'s" && w != "'" && w != "\u{2019}" && w != "\u{2019}s" && w != "-" && w != "&" {
+        if an.punct(e)
+            && w != "'s"
+            && w != "'"
+            && w != "\u{2019}"
+            && w != "\u{2019}s"
+            && w != "-"
+            && w != "&"
+        {
             break;
         }
         if an.has(e, CUE) || an.is(e, "who") || an.is(e, "which") || an.is(e, "that") {
@@ -888,7 +903,8 @@ fn title_phrase(an: &Analysis<'_>, s: usize, e: usize, d: &mut Draft) -> bool {
         // "of the ... directorate for Germany's Federal Intelligence Service" names the
         // organisation.
         let np = prep + 1;
-        let bare = np < e && !an.has(np, DET) && (np..e).all(|k| !an.cap[k] && an.label[k].is_none());
+        let bare =
+            np < e && !an.has(np, DET) && (np..e).all(|k| !an.cap[k] && an.label[k].is_none());
         if bare {
             te = e;
         } else {
@@ -936,7 +952,10 @@ fn appositive_after(an: &Analysis<'_>, name: Name, out: &mut Vec<Draft>) {
     }
     // An appositive starts with a determiner, qualifier, possessor or title word.
     let w = an.word(s);
-    if !(an.has(s, DET | QUAL | HEAD | TMOD) || an.cap[s] || w.chars().all(|c| c.is_uppercase() || c == '.')) {
+    if !(an.has(s, DET | QUAL | HEAD | TMOD)
+        || an.cap[s]
+        || w.chars().all(|c| c.is_uppercase() || c == '.'))
+    {
         return;
     }
     if an.has(s, PRON) || an.is(s, "who") {
@@ -971,7 +990,10 @@ fn appositive_before(an: &Analysis<'_>, name: Name, out: &mut Vec<Draft>) {
         let k = s - 1;
         let w = an.word(k);
         let poss = w == "'s" || w == "'" || w == "\u{2019}s" || w == "\u{2019}";
-        if (an.punct(k) && !poss && w != "-") || (an.has(k, STOP) && !an.is(k, "and")) || an.has(k, CUE) {
+        if (an.punct(k) && !poss && w != "-")
+            || (an.has(k, STOP) && !an.is(k, "and"))
+            || an.has(k, CUE)
+        {
             break;
         }
         s = k;
@@ -1006,7 +1028,9 @@ fn appositive_before(an: &Analysis<'_>, name: Name, out: &mut Vec<Draft>) {
                 && !an.word(k + 1).starts_with('\u{2019}')
         });
         if inner {
-            let inner_org = d.org.is_some_and(|(x, y)| (x..y).any(|k| an.name_of[k] != NONE));
+            let inner_org = d
+                .org
+                .is_some_and(|(x, y)| (x..y).any(|k| an.name_of[k] != NONE));
             if !inner_org {
                 return;
             }
