@@ -17,7 +17,7 @@
 //! Every search looks at a bounded window of tokens, so the pass is linear.
 
 use super::roles::{
-    Analysis, CUE, DET, FEM, FUNC, HEAD, NONE, ORGW, PNOUN, PREP, PRON, PRONPL, RCUE, STOP,
+    Analysis, CUE, DET, FUNC, HEAD, NONE, ORGW, PNOUN, PREP, PRON, PRONPL, RCUE, STOP,
 };
 use super::FactInput;
 use dossier_core::{Arg, Facts, Quote, QuoteKind, Role};
@@ -360,6 +360,15 @@ pub fn extract(input: &FactInput<'_>, so_far: &Facts) -> Vec<Quote> {
         let ends_comma = content.trim_end().ends_with(',');
         let para = line_of(&an, mark_a);
         let mut who = attribution_after(&cx, after, ends_comma);
+        // A short term in quote marks without punctuation ("known as "Iron Fist"",
+        // "an "iron fist"") is a name or a scare quote, not a quotation, unless it is
+        // attributed right after.
+        let trimmed = content.trim_end();
+        let term = trimmed.split_whitespace().count() <= 4
+            && !trimmed.ends_with(['.', ',', '!', '?', '\u{2026}', ';', ':', '-', '\u{2014}']);
+        if term && who.is_none() {
+            continue;
+        }
         if who.is_none() {
             who = attribution_before(&cx, mark_a);
         }
@@ -562,6 +571,14 @@ fn np_fwd(cx: &Ctx<'_, '_>, s: usize) -> Option<(usize, usize)> {
             return Some((s, e));
         }
         if an.has(e, PNOUN | HEAD) && !an.has(e + 1, PNOUN | HEAD) && !an.cap[e + 1] {
+            // "says Jordanian planning minister, Imad Fakhoury"
+            if an.is(e + 1, ",") && an.name_of.get(e + 2).is_some_and(|&x| x != NONE) {
+                let mut f = e + 2;
+                while f < an.len() && an.name_of[f] == an.name_of[e + 2] {
+                    f += 1;
+                }
+                return Some((s, f));
+            }
             return Some((s, e + 1));
         }
         if an.has(e, PREP) {
@@ -633,7 +650,17 @@ fn attribution_after(cx: &Ctx<'_, '_>, t: usize, ends_comma: bool) -> Option<Who
         if e2 > t && an.word(e2 - 1).ends_with("ly") && !an.cap[e2 - 1] && e2 - 1 > t {
             e2 -= 1;
         }
-        return who_of(cx, (t, e2), (c, c + 1), 0.9);
+        let np = (t, e2);
+        // Right after a quotation, "the carpenter says" is an attribution whatever the noun.
+        if !speakerish(cx, np) && an.has(t, DET) && e2 - t <= 5 {
+            return Some(Who {
+                np: Some(np),
+                ent: resolve(cx, np),
+                cue: Some((c, c + 1)),
+                conf: 0.8,
+            });
+        }
+        return who_of(cx, np, (c, c + 1), 0.9);
     }
     None
 }
@@ -848,8 +875,14 @@ fn resolve(cx: &Ctx<'_, '_>, np: (usize, usize)) -> Option<(usize, usize)> {
 /// he/she: the last person named before token `p`, outside quotes, not as an object.
 fn pronoun(cx: &Ctx<'_, '_>, p: usize) -> Option<(usize, usize)> {
     let an = cx.an;
-    let fem = an.has(p, FEM);
-    let _ = fem;
+    // A more recent speaker phrase without a name ("the carpenter says") is the
+    // antecedent rather than an older name.
+    let last_speaker = cx
+        .speakers
+        .iter()
+        .rev()
+        .take(MAX_BACK)
+        .find(|&&(h, _)| h < p && !an.has(h, PRON | PRONPL));
     let idx = an.names.partition_point(|n| n.b <= p);
     let mut seen = 0usize;
     let mut k = idx;
@@ -864,9 +897,14 @@ fn pronoun(cx: &Ctx<'_, '_>, p: usize) -> Option<(usize, usize)> {
         if an.has(n.b, ORGW) {
             continue;
         }
+        if let Some(&(h, ent)) = last_speaker {
+            if h >= n.b && an.has(h, PNOUN | HEAD) {
+                return ent;
+            }
+        }
         return Some((n.a, n.b));
     }
-    None
+    last_speaker.and_then(|&(_, ent)| ent)
 }
 
 /// Reported speech (see the module docs). Skips cues already used by direct quotes and
@@ -1089,6 +1127,15 @@ fn clause_then_cue(
         .find(|&j| matches!(an.word(j), "-" | "\u{2014}" | "\u{2013}" | "--"))
     {
         qa = d + 1;
+    }
+    // "Also in the past 24 hours, Davis said, coalition forces ...": a short lead-in
+    // before and a longer clause after the attribution; the clause is the statement.
+    if an.is(k, ",") && k + 1 < e && !an.word(k + 1).ends_with("ing") {
+        let after_end = clause_end(cx, k + 1, e);
+        if after_end > k + 1 && after_end - (k + 1) > comma.saturating_sub(qa) {
+            let who = who_of(cx, np, (c, c + 1), 0.7)?;
+            return Some((who, (k + 1, after_end)));
+        }
     }
     if comma < qa + 4 || (qa..comma).any(|j| cx.in_quote[j]) {
         return None;

@@ -604,10 +604,13 @@ impl<'a> Analysis<'a> {
             }
         }
         for (a, b, c) in runs {
+            // A surname of a confirmed name is a name even when a town shares it
+            // ("Davis" after "Jeff Davis").
             let ok = c
-                || ((b - a == 1 && surnames.contains_key(&self.word(a).to_lowercase()))
-                    || (b - a >= 2 && surnames.contains_key(&self.word(b - 1).to_lowercase())))
-                    && !self.is_gaz_place_or_org(a, b);
+                || (b - a == 1 && surnames.contains_key(&self.word(a).to_lowercase()))
+                || (b - a >= 2
+                    && surnames.contains_key(&self.word(b - 1).to_lowercase())
+                    && !self.is_gaz_place_or_org(a, b));
             if ok {
                 let k = self.names.len() as u32;
                 self.names.push(Name { a, b });
@@ -998,6 +1001,10 @@ fn appositive_before(an: &Analysis<'_>, name: Name, out: &mut Vec<Draft>) {
         }
         s = k;
         if an.first_of_sentence(s) || an.line_start[s] {
+            break;
+        }
+        // A determiner opens the phrase unless it follows a preposition ("head of the").
+        if an.has(s, DET) && !(s > 0 && an.has(s - 1, PREP)) {
             break;
         }
     }
