@@ -813,7 +813,9 @@ fn is_object(an: &Analysis<'_>, a: usize, b: usize) -> bool {
 /// The person a speaker phrase refers to.
 fn resolve(cx: &Ctx<'_, '_>, np: (usize, usize)) -> Option<(usize, usize)> {
     let an = cx.an;
-    // A name in the phrase (the first one not used as a possessive).
+    // A name in the phrase, not used as a possessive: the first full name, else the
+    // first single word.
+    let mut single = None;
     let mut k = np.0;
     while k < np.1 {
         if an.name_of[k] != NONE {
@@ -823,12 +825,18 @@ fn resolve(cx: &Ctx<'_, '_>, np: (usize, usize)) -> Option<(usize, usize)> {
             }
             let w = an.word(e);
             if !matches!(w, "'s" | "'" | "\u{2019}s" | "\u{2019}") {
-                return Some((k, e));
+                if e - k >= 2 {
+                    return Some((k, e));
+                }
+                single.get_or_insert((k, e));
             }
             k = e;
             continue;
         }
         k += 1;
+    }
+    if single.is_some() {
+        return single;
     }
     if np.1 - np.0 == 1 && an.has(np.0, PRON) {
         return pronoun(cx, np.0);

@@ -150,7 +150,8 @@ const TMODS: &[&str] = &[
     "lead", "press", "army", "naval", "air", "rear", "staff", "managing", "operations",
     "associate", "co", "economy", "education", "transport", "energy", "trade", "labour",
     "labor", "agriculture", "environment", "culture", "information", "immigration",
-    "treasury", "parliamentary", "permanent", "political", "field", "top", "chief",
+    "treasury", "parliamentary", "permanent", "political", "field", "top", "chief", "high",
+    "grand", "under",
 ];
 
 #[rustfmt::skip]
@@ -173,6 +174,7 @@ const STOPS: &[&str] = &[
     "by", "to", "from", "with", "against", "about", "whether", "where", "although", "though",
     "and", "or", "said", "says", "told", "added", "says", "say", "will", "would", "could",
     "should", "can", "may", "might", "must", "did", "does", "do", "not", "also", "then", "so",
+    "i", "we", "you", "me", "us",
     "asked", "during", "since", "until", "into", "onto", "over", "under", "between", "like",
     "said:", "here", "there", "now", "yesterday", "today",
 ];
@@ -193,7 +195,8 @@ const ORGWS: &[&str] = &[
     "station", "unit", "division", "squad", "cell", "caliphate", "emirate", "province",
     "valley", "street", "road", "city", "town", "village", "district", "county", "region",
     "river", "sea", "bay", "island", "islands", "lake", "mountains", "camp", "base", "airport",
-    "port", "square", "palais", "des", "hall",
+    "port", "square", "palais", "des", "hall", "orchestra", "battery", "regiment", "corps",
+    "squadron", "fleet", "council's", "board", "institution", "chamber", "house", "museum",
 ];
 
 #[rustfmt::skip]
@@ -512,7 +515,10 @@ impl<'a> Analysis<'a> {
     /// A token that can be part of a name.
     fn name_tok(&self, i: usize) -> bool {
         self.cap.get(i).copied().unwrap_or(false)
-            && !self.has(i, PRE | FUNC | HON | ORGW | CUE | PRON | PRONPL | DET)
+            && !self.has(
+                i,
+                PRE | FUNC | HON | ORGW | CUE | PRON | PRONPL | DET | TMOD | HEAD,
+            )
     }
 
     /// Person names: capitalised runs confirmed by the tagger's Person label, a title or
