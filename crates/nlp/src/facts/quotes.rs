@@ -816,6 +816,7 @@ fn resolve(cx: &Ctx<'_, '_>, np: (usize, usize)) -> Option<(usize, usize)> {
     // A name in the phrase, not used as a possessive: the first full name, else the
     // first single word.
     let mut single = None;
+    let mut full = None;
     let mut k = np.0;
     while k < np.1 {
         if an.name_of[k] != NONE {
@@ -825,8 +826,19 @@ fn resolve(cx: &Ctx<'_, '_>, np: (usize, usize)) -> Option<(usize, usize)> {
             }
             let w = an.word(e);
             if !matches!(w, "'s" | "'" | "\u{2019}s" | "\u{2019}") {
-                if e - k >= 2 {
+                // A full name the tagger calls a person beats other full names
+                // ("... for Human Rights, Rupert Colville").
+                let person = (k..e).any(|t| {
+                    matches!(
+                        an.label[t],
+                        Some(dossier_core::EntityLabel::Person | dossier_core::EntityLabel::Per)
+                    )
+                });
+                if e - k >= 2 && person {
                     return Some((k, e));
+                }
+                if e - k >= 2 {
+                    full.get_or_insert((k, e));
                 }
                 single.get_or_insert((k, e));
             }
@@ -835,8 +847,8 @@ fn resolve(cx: &Ctx<'_, '_>, np: (usize, usize)) -> Option<(usize, usize)> {
         }
         k += 1;
     }
-    if single.is_some() {
-        return single;
+    if full.is_some() || single.is_some() {
+        return full.or(single);
     }
     if np.1 - np.0 == 1 && an.has(np.0, PRON) {
         return pronoun(cx, np.0);

@@ -130,7 +130,7 @@ const PRES: &[&str] = &[
     "private", "pfc.", "cpl.", "sgt", "insp.", "det.", "supt.", "cllr", "councillor", "bishop",
     "archbishop", "cardinal", "pope", "rabbi", "father", "rev.", "reverend", "mr.", "mrs.",
     "ms.", "mr", "mrs", "ms", "mullah", "mayor", "deputy", "leader", "head", "congressman",
-    "congresswoman", "chairwoman", "magistrate",
+    "congresswoman", "chairwoman", "magistrate", "commodore",
 ];
 
 #[rustfmt::skip]
@@ -587,7 +587,7 @@ impl<'a> Analysis<'a> {
                     && self.is(b + 2, ","))
                 || (a > 0 && self.has(a - 1, CUE))
                 || (self.is(b, ",") && self.has(b + 1, CUE))
-                || (a > 1 && self.is(a - 1, ",") && self.has(a - 2, HEAD | PNOUN));
+                || (multi && a > 1 && self.is(a - 1, ",") && self.has(a - 2, HEAD | PNOUN));
             // Gazetteer look-ups last: they cost more than the other signals.
             let confirmed = (titled
                 || (tagged && (multi || !sentence_initial))
@@ -905,6 +905,17 @@ fn title_phrase(an: &Analysis<'_>, s: usize, e: usize, d: &mut Draft) -> bool {
     if head + 1 < prep {
         return false;
     }
+    // The prepositional phrase ends after its proper name or its noun phrase:
+    // "Minister for the Middle East | welcomes ...".
+    let e = if prep < e {
+        let pe = pp_end(an, prep, e);
+        if d.b == e {
+            d.b = pe;
+        }
+        pe
+    } else {
+        e
+    };
     let ts = modifiers(an, s, head, d).min(head);
     let mut te = head + 1;
     if prep < e {
@@ -946,6 +957,42 @@ fn title_phrase(an: &Analysis<'_>, s: usize, e: usize, d: &mut Draft) -> bool {
     }
     d.title = Some((ts, te));
     true
+}
+
+/// End of the prepositional phrases from the preposition at `p`, within `e`: each is a
+/// determiner and either a capitalised name or lower-case words, chained by "'s" or
+/// further prepositions.
+fn pp_end(an: &Analysis<'_>, p: usize, e: usize) -> usize {
+    let mut k = p;
+    while k < e && an.has(k, PREP) {
+        k += 1;
+        while k < e && an.has(k, DET) {
+            k += 1;
+        }
+        loop {
+            if k < e && (an.cap[k] || an.word(k).contains('.')) {
+                while k < e
+                    && (an.cap[k]
+                        || an.has(k, PART)
+                        || an.word(k).contains('.')
+                        || an.word(k) == "&")
+                {
+                    k += 1;
+                }
+            } else {
+                while k < e && !an.cap[k] && !an.has(k, PREP) && !an.punct(k) {
+                    k += 1;
+                }
+            }
+            // "Germany's Federal Intelligence Service"
+            if k < e && matches!(an.word(k), "'s" | "\u{2019}s") {
+                k += 1;
+                continue;
+            }
+            break;
+        }
+    }
+    k.max(p + 1).min(e)
 }
 
 /// "Dick Schoof, the Dutch national counterterrorism coordinator";
