@@ -453,6 +453,83 @@ fn hostile_input_does_not_panic() {
             _ => big.push_str("the official said, \"\n\"\n"),
         }
     }
+    // Random soups of the words the rules look at (deterministic generator).
+    let vocab = [
+        "\"",
+        "\"\"",
+        "\u{201c}",
+        "\u{201d}",
+        "\u{2018}",
+        "'s",
+        ",",
+        ".",
+        ":",
+        "-",
+        "\n",
+        "\n\n",
+        "said",
+        "says",
+        "told",
+        "that",
+        "according",
+        "to",
+        "he",
+        "she",
+        "they",
+        "the",
+        "a",
+        "official",
+        "Minister",
+        "President",
+        "General",
+        "Dr.",
+        "Mr.",
+        "Kim",
+        "Lee",
+        "Anna",
+        "Berg",
+        "of",
+        "for",
+        "al-Adnani",
+        "who",
+        "heads",
+        "former",
+        "late",
+        "Ministry",
+        "Front",
+        "reporters",
+        "(",
+        ")",
+        "U.S.",
+        "Dutch",
+        "ISIS",
+        "saying",
+        "warned",
+        "in",
+        "written",
+        "testimony",
+        "head",
+        "spokesman",
+        "and",
+        "chief",
+        "Émile",
+        "Zoë",
+    ];
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    for _ in 0..400 {
+        let mut t = String::new();
+        let len = (seed % 60) as usize;
+        for _ in 0..len {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            t.push_str(vocab[(seed >> 33) as usize % vocab.len()]);
+            if seed & 1 == 0 {
+                t.push(' ');
+            }
+        }
+        let _ = quotes_of(&t);
+    }
     for text in [
         big.as_str(),
         "\"",

@@ -314,6 +314,13 @@ struct Ctx<'a, 'b> {
     speakers: Vec<(usize, Option<(usize, usize)>)>,
 }
 
+impl Ctx<'_, '_> {
+    /// Token `i` is inside a quotation (true past the end, so nothing reads there).
+    fn iq(&self, i: usize) -> bool {
+        self.in_quote.get(i).copied().unwrap_or(true)
+    }
+}
+
 /// The quotes stated in one piece of text.
 pub fn extract(input: &FactInput<'_>, so_far: &Facts) -> Vec<Quote> {
     let an = Analysis::new(input);
@@ -490,7 +497,7 @@ fn np_simple(cx: &Ctx<'_, '_>, e: usize, lo: usize) -> Option<(usize, usize)> {
     let mut s = e;
     while s > lo && e - s < MAX_NP && np_tok(cx, s - 1) {
         s -= 1;
-        if an.first_of_sentence(s) || an.line_start[s] {
+        if an.first_of_sentence(s) || an.ls(s) {
             break;
         }
     }
@@ -498,7 +505,7 @@ fn np_simple(cx: &Ctx<'_, '_>, e: usize, lo: usize) -> Option<(usize, usize)> {
     // "Asked"), but not "Police" or "He".
     while s < e
         && (an.punct(s)
-            || (an.cap[s] && an.has(s, FUNC) && !an.has(s, DET | PNOUN | PRON | PRONPL)))
+            || (an.capital(s) && an.has(s, FUNC) && !an.has(s, DET | PNOUN | PRON | PRONPL)))
     {
         s += 1;
     }
@@ -517,7 +524,7 @@ fn np_back(cx: &Ctx<'_, '_>, c: usize, lo: usize) -> Option<(usize, usize)> {
             || an.is(e - 1, "had")
             || an.is(e - 1, "has")
             || an.is(e - 1, "have")
-            || (an.word(e - 1).ends_with("ly") && !an.cap[e - 1]))
+            || (an.word(e - 1).ends_with("ly") && !an.capital(e - 1)))
     {
         e -= 1;
     }
@@ -530,10 +537,10 @@ fn np_back(cx: &Ctx<'_, '_>, c: usize, lo: usize) -> Option<(usize, usize)> {
             if an.is(j, ",") {
                 break;
             }
-            if cx.in_quote[j]
+            if cx.iq(j)
                 || (an.punct(j)
                     && !matches!(an.word(j), "'s" | "'" | "-" | "\u{2019}s" | "\u{2019}"))
-                || an.line_start[j] && j + 1 < e
+                || an.ls(j) && j + 1 < e
             {
                 return None;
             }
@@ -555,26 +562,26 @@ fn np_back(cx: &Ctx<'_, '_>, c: usize, lo: usize) -> Option<(usize, usize)> {
 /// "Erik Lindqvist", "a police spokesman", "he".
 fn np_fwd(cx: &Ctx<'_, '_>, s: usize) -> Option<(usize, usize)> {
     let an = cx.an;
-    if s >= an.len() || cx.in_quote[s] || an.line_start[s] {
+    if s >= an.len() || cx.iq(s) || an.ls(s) {
         return None;
     }
     if an.has(s, PRON | PRONPL) {
         return Some((s, s + 1));
     }
     let mut e = s;
-    while e < an.len() && e - s < 8 && np_tok(cx, e) && !(an.line_start[e] && e > s) {
-        if an.name_of[e] != NONE {
+    while e < an.len() && e - s < 8 && np_tok(cx, e) && !(an.ls(e) && e > s) {
+        if an.nm(e) != NONE {
             // Up to the end of this name.
-            while e < an.len() && an.name_of[e] != NONE {
+            while e < an.len() && an.nm(e) != NONE {
                 e += 1;
             }
             return Some((s, e));
         }
-        if an.has(e, PNOUN | HEAD) && !an.has(e + 1, PNOUN | HEAD) && !an.cap[e + 1] {
+        if an.has(e, PNOUN | HEAD) && !an.has(e + 1, PNOUN | HEAD) && !an.capital(e + 1) {
             // "says Jordanian planning minister, Imad Fakhoury"
             if an.is(e + 1, ",") && an.name_of.get(e + 2).is_some_and(|&x| x != NONE) {
                 let mut f = e + 2;
-                while f < an.len() && an.name_of[f] == an.name_of[e + 2] {
+                while f < an.len() && an.nm(f) == an.nm(e + 2) {
                     f += 1;
                 }
                 return Some((s, f));
@@ -594,12 +601,12 @@ fn np_fwd(cx: &Ctx<'_, '_>, s: usize) -> Option<(usize, usize)> {
 fn speakerish(cx: &Ctx<'_, '_>, np: (usize, usize)) -> bool {
     let an = cx.an;
     (np.0..np.1).any(|k| {
-        an.name_of[k] != NONE
+        an.nm(k) != NONE
             || an.has(k, PRON | PRONPL | PNOUN | HEAD | ORGW)
             || matches!(
-                an.label[k],
+                an.lab(k),
                 Some(dossier_core::EntityLabel::Organisation | dossier_core::EntityLabel::Person)
-            ) && an.cap[k]
+            ) && an.capital(k)
     })
 }
 
@@ -621,7 +628,7 @@ fn attribution_after(cx: &Ctx<'_, '_>, t: usize, ends_comma: bool) -> Option<Who
     let an = cx.an;
     let n = an.len();
     let mut t = t;
-    if t >= n || an.line_start[t] {
+    if t >= n || an.ls(t) {
         return None;
     }
     if an.is(t, ",") {
@@ -629,7 +636,7 @@ fn attribution_after(cx: &Ctx<'_, '_>, t: usize, ends_comma: bool) -> Option<Who
     } else if an.punct(t) && !ends_comma {
         return None;
     }
-    if t >= n || an.line_start[t] || cx.in_quote[t] {
+    if t >= n || an.ls(t) || cx.iq(t) {
         return None;
     }
     if an.has(t, CUE) {
@@ -645,9 +652,9 @@ fn attribution_after(cx: &Ctx<'_, '_>, t: usize, ends_comma: bool) -> Option<Who
     if c < n && !an.has(c, CUE) && an.word(c).ends_with("ly") {
         c += 1;
     }
-    if c < n && an.has(c, CUE) && e > t && !cx.in_quote[c] {
+    if c < n && an.has(c, CUE) && e > t && !cx.iq(c) {
         let mut e2 = e;
-        if e2 > t && an.word(e2 - 1).ends_with("ly") && !an.cap[e2 - 1] && e2 - 1 > t {
+        if e2 > t && an.word(e2 - 1).ends_with("ly") && !an.capital(e2 - 1) && e2 - 1 > t {
             e2 -= 1;
         }
         let np = (t, e2);
@@ -668,7 +675,7 @@ fn attribution_after(cx: &Ctx<'_, '_>, t: usize, ends_comma: bool) -> Option<Who
 /// `X said: "..."`, `X told reporters "..."`, `"...," he said, "..."`.
 fn attribution_before(cx: &Ctx<'_, '_>, mark: usize) -> Option<Who> {
     let an = cx.an;
-    if mark == 0 || an.line_start[mark] {
+    if mark == 0 || an.ls(mark) {
         return None;
     }
     let mut k = mark;
@@ -676,15 +683,15 @@ fn attribution_before(cx: &Ctx<'_, '_>, mark: usize) -> Option<Who> {
     while k > lo {
         k -= 1;
         let w = an.word(k);
-        if cx.in_quote[k] && k + 1 < mark {
+        if cx.iq(k) && k + 1 < mark {
             // Between two parts of a split quote: `"A," said X, "B."`
             break;
         }
-        if an.has(k, CUE) && !cx.in_quote[k] {
+        if an.has(k, CUE) && !cx.iq(k) {
             // Speaker before the cue, or right after it (`, said X, "`).
             let line_lo = {
                 let mut j = k;
-                while j > 0 && k - j < 4 * MAX_NP && !an.line_start[j] {
+                while j > 0 && k - j < 4 * MAX_NP && !an.ls(j) {
                     j -= 1;
                 }
                 j
@@ -697,7 +704,7 @@ fn attribution_before(cx: &Ctx<'_, '_>, mark: usize) -> Option<Who> {
             let fwd = np_fwd(cx, k + 1)?;
             return who_of(cx, fwd, (k, k + 1), 0.85);
         }
-        if matches!(w, "." | "!" | "?" | ";") || an.is(k, "that") || an.line_start[k] {
+        if matches!(w, "." | "!" | "?" | ";") || an.is(k, "that") || an.ls(k) {
             break;
         }
     }
@@ -724,10 +731,9 @@ fn continuing(
         }
     }
     // The lead-in of the quote's sentence, then the sentence before, in this paragraph.
-    if !an.line_start[mark] {
+    if !an.ls(mark) {
         let mut cur = mark;
-        while cur > 0 && mark - cur < MAX_SENT && !an.first_of_sentence(cur) && !an.line_start[cur]
-        {
+        while cur > 0 && mark - cur < MAX_SENT && !an.first_of_sentence(cur) && !an.ls(cur) {
             cur -= 1;
         }
         if cur < mark {
@@ -735,9 +741,9 @@ fn continuing(
                 return Some(w);
             }
         }
-        if cur > 0 && !an.line_start[cur] {
+        if cur > 0 && !an.ls(cur) {
             let mut ps = cur - 1;
-            while ps > 0 && cur - ps < MAX_SENT && !an.first_of_sentence(ps) && !an.line_start[ps] {
+            while ps > 0 && cur - ps < MAX_SENT && !an.first_of_sentence(ps) && !an.ls(ps) {
                 ps -= 1;
             }
             if let Some(w) = subject_of(cx, ps, cur) {
@@ -746,7 +752,7 @@ fn continuing(
         }
     }
     // A paragraph that opens with a quote continues the previous paragraph's speaker.
-    if an.line_start[mark] {
+    if an.ls(mark) {
         if let Some((w, _)) = prev {
             return Some(Who {
                 conf: 0.6,
@@ -764,13 +770,13 @@ fn subject_of(cx: &Ctx<'_, '_>, a: usize, b: usize) -> Option<Who> {
     let an = cx.an;
     let mut k = a;
     while k < b {
-        if cx.in_quote[k] {
+        if cx.iq(k) {
             k += 1;
             continue;
         }
-        if an.name_of[k] != NONE {
+        if an.nm(k) != NONE {
             let mut e = k;
-            while e < b && an.name_of[e] == an.name_of[k] {
+            while e < b && an.nm(e) == an.nm(k) {
                 e += 1;
             }
             if !is_object(an, k, e) {
@@ -819,9 +825,9 @@ fn resolve(cx: &Ctx<'_, '_>, np: (usize, usize)) -> Option<(usize, usize)> {
     let mut full = None;
     let mut k = np.0;
     while k < np.1 {
-        if an.name_of[k] != NONE {
+        if an.nm(k) != NONE {
             let mut e = k;
-            while e < np.1 && an.name_of[e] == an.name_of[k] {
+            while e < np.1 && an.nm(e) == an.nm(k) {
                 e += 1;
             }
             let w = an.word(e);
@@ -830,7 +836,7 @@ fn resolve(cx: &Ctx<'_, '_>, np: (usize, usize)) -> Option<(usize, usize)> {
                 // ("... for Human Rights, Rupert Colville").
                 let person = (k..e).any(|t| {
                     matches!(
-                        an.label[t],
+                        an.lab(t),
                         Some(dossier_core::EntityLabel::Person | dossier_core::EntityLabel::Per)
                     )
                 });
@@ -941,9 +947,9 @@ fn reported(cx: &mut Ctx<'_, '_>, used: &[bool], out: &mut Vec<(usize, Quote)>) 
             e += 1;
         }
         i = e;
-        let has_quote = (s..e).any(|k| cx.in_quote[k]);
+        let has_quote = (s..e).any(|k| cx.iq(k));
         for k in s..e {
-            if cx.in_quote[k] || used.get(k).copied().unwrap_or(true) {
+            if cx.iq(k) || used.get(k).copied().unwrap_or(true) {
                 continue;
             }
             let found = if an.is(k, "according") && an.is(k + 1, "to") {
@@ -987,7 +993,7 @@ fn clause_end(cx: &Ctx<'_, '_>, a: usize, e: usize) -> usize {
     let an = cx.an;
     let e = e.min(a + MAX_SENT);
     let mut b = a;
-    while b < e && !cx.in_quote[b] {
+    while b < e && !cx.iq(b) {
         b += 1;
     }
     while b > a && an.punct(b - 1) {
@@ -1017,7 +1023,7 @@ fn cue_clause(cx: &Ctx<'_, '_>, s: usize, e: usize, c: usize) -> Option<(Who, (u
         (k < j).then_some((k, j))?
     } else {
         let np = np_back(cx, c, s)?;
-        let opens = (s..np.0).all(|k| an.punct(k) || (an.cap[k] && an.has(k, FUNC)))
+        let opens = (s..np.0).all(|k| an.punct(k) || (an.capital(k) && an.has(k, FUNC)))
             || an.is(np.0.saturating_sub(1), ",")
             || an.is(np.0.saturating_sub(1), "-");
         if !opens {
@@ -1041,7 +1047,7 @@ fn cue_clause(cx: &Ctx<'_, '_>, s: usize, e: usize, c: usize) -> Option<(Who, (u
             }
             return None;
         }
-        if an.punct(k) || cx.in_quote[k] || an.has(k, CUE) {
+        if an.punct(k) || cx.iq(k) || an.has(k, CUE) {
             break;
         }
         k += 1;
@@ -1094,7 +1100,7 @@ fn cue_clause(cx: &Ctx<'_, '_>, s: usize, e: usize, c: usize) -> Option<(Who, (u
             return None;
         }
     }
-    if qa >= e || cx.in_quote[qa] || an.punct(qa) {
+    if qa >= e || cx.iq(qa) || an.punct(qa) {
         return None;
     }
     // A clause starts here, not an adjunct ("in a statement") or an infinitive.
@@ -1103,13 +1109,13 @@ fn cue_clause(cx: &Ctx<'_, '_>, s: usize, e: usize, c: usize) -> Option<(Who, (u
         && !an.is(qa, "so")
         && !an.is(qa, "nothing")
         && !an.is(qa, "goodbye")
-        && (!an.word(qa).ends_with("ly") || an.cap[qa])
+        && (!an.word(qa).ends_with("ly") || an.capital(qa))
         && !an.has(qa, CUE);
     if !ok_start {
         return None;
     }
     let qb = clause_end(cx, qa, e);
-    if qb < qa + 3 || (qa..qb).any(|k| cx.in_quote[k]) {
+    if qb < qa + 3 || (qa..qb).any(|k| cx.iq(k)) {
         return None;
     }
     let who = who_of(cx, np, (c, c + 1), 0.7)?;
@@ -1157,7 +1163,7 @@ fn clause_then_cue(
             return Some((who, (k + 1, after_end)));
         }
     }
-    if comma < qa + 4 || (qa..comma).any(|j| cx.in_quote[j]) {
+    if comma < qa + 4 || (qa..comma).any(|j| cx.iq(j)) {
         return None;
     }
     let who = who_of(cx, np, (c, c + 1), 0.7)?;

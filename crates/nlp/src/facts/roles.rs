@@ -438,6 +438,26 @@ impl<'a> Analysis<'a> {
             .unwrap_or("")
     }
 
+    /// Capitalised word (false past the end).
+    pub fn capital(&self, i: usize) -> bool {
+        self.cap.get(i).copied().unwrap_or(false)
+    }
+
+    /// A line break precedes token `i` (true past the end: nothing follows).
+    pub fn ls(&self, i: usize) -> bool {
+        self.line_start.get(i).copied().unwrap_or(true)
+    }
+
+    /// Name index of token `i`, or [`NONE`].
+    pub fn nm(&self, i: usize) -> u32 {
+        self.name_of.get(i).copied().unwrap_or(NONE)
+    }
+
+    /// Entity label of token `i`.
+    pub fn lab(&self, i: usize) -> Option<EntityLabel> {
+        self.label.get(i).copied().flatten()
+    }
+
     pub fn has(&self, i: usize, f: u32) -> bool {
         self.flags.get(i).is_some_and(|x| x & f != 0)
     }
@@ -537,7 +557,7 @@ impl<'a> Analysis<'a> {
             let a = i;
             let mut b = i + 1;
             while b < n {
-                if self.name_tok(b) && !self.line_start[b] {
+                if self.name_tok(b) && !self.ls(b) {
                     b += 1;
                 } else if self.has(b, PART) && b + 1 < n && self.name_tok(b + 1) {
                     b += 2;
@@ -579,7 +599,7 @@ impl<'a> Analysis<'a> {
             }
             let titled = a > 0 && self.has(a - 1, PRE) && !self.punct(a - 1);
             let multi = b - a >= 2;
-            let sentence_initial = self.first_of_sentence(a) || self.line_start[a];
+            let sentence_initial = self.first_of_sentence(a) || self.ls(a);
             let cue_next = self.has(b, CUE)
                 || (self.is(b, ",") && self.has(b + 1, DET | QUAL | HEAD | TMOD))
                 || (self.is(b, ",")
@@ -731,7 +751,7 @@ fn modifiers(an: &Analysis<'_>, a: usize, b: usize, d: &mut Draft) -> usize {
         if i >= b {
             break;
         }
-        if an.has(i, QUAL) && !an.cap[i] || (an.has(i, QUAL) && !an.has(i, TMOD)) {
+        if an.has(i, QUAL) && !an.capital(i) || (an.has(i, QUAL) && !an.has(i, TMOD)) {
             d.quals.push(an.word(i).to_lowercase());
             if an.has(i, TMOD) {
                 // deputy, assistant, vice stay in the title too
@@ -743,7 +763,7 @@ fn modifiers(an: &Analysis<'_>, a: usize, b: usize, d: &mut Draft) -> usize {
         // "U.S." or "Dutch" or "Germany"
         let mut j = i;
         while j < b
-            && (an.label[j].is_some() || an.cap[j] || an.word(j).contains('.'))
+            && (an.lab(j).is_some() || an.capital(j) || an.word(j).contains('.'))
             && !an.has(j, HEAD | TMOD | QUAL)
         {
             j += 1;
@@ -756,7 +776,7 @@ fn modifiers(an: &Analysis<'_>, a: usize, b: usize, d: &mut Draft) -> usize {
             }
             if j < b
                 && (an.has(j, HEAD | TMOD))
-                && (i..j).all(|k| an.cap[k] || an.word(k).contains('.'))
+                && (i..j).all(|k| an.capital(k) || an.word(k).contains('.'))
             {
                 d.org.get_or_insert((i, j));
                 i = j;
@@ -791,9 +811,9 @@ fn prenominal(an: &Analysis<'_>, name: Name, out: &mut Vec<Draft>) {
     let mut t = p;
     while t > 0
         && p - t < 6
-        && (an.has(t - 1, PRE | HEAD) || (an.has(t - 1, TMOD) && an.cap[t - 1]))
+        && (an.has(t - 1, PRE | HEAD) || (an.has(t - 1, TMOD) && an.capital(t - 1)))
         && !an.has(t - 1, HON)
-        && !an.line_start[t]
+        && !an.ls(t)
     {
         t -= 1;
         if an.first_of_sentence(t) {
@@ -801,7 +821,7 @@ fn prenominal(an: &Analysis<'_>, name: Name, out: &mut Vec<Draft>) {
         }
     }
     // Lower-case core words must be title heads ("commission president"), not stray words.
-    while t < p && !an.cap[t] && !an.has(t, HEAD) {
+    while t < p && !an.capital(t) && !an.has(t, HEAD) {
         t += 1;
     }
     if t >= p {
@@ -809,15 +829,15 @@ fn prenominal(an: &Analysis<'_>, name: Name, out: &mut Vec<Draft>) {
     }
     // Modifiers before the core: country, organisation, qualifiers, possessor.
     let mut m = t;
-    while m > 0 && t - m < 8 && !an.line_start[m] && !an.first_of_sentence(m) {
+    while m > 0 && t - m < 8 && !an.ls(m) && !an.first_of_sentence(m) {
         let k = m - 1;
         let w = an.word(k);
         let is_poss = w == "'s" || w == "\u{2019}s";
         let ok = an.has(k, QUAL)
             || is_poss
-            || (an.cap[k] && !an.has(k, FUNC | CUE | PRON))
+            || (an.capital(k) && !an.has(k, FUNC | CUE | PRON))
             || (w.contains('.') && w.chars().any(char::is_uppercase))
-            || (an.label[k].is_some() && !an.has(k, FUNC | CUE | STOP) && !an.punct(k));
+            || (an.lab(k).is_some() && !an.has(k, FUNC | CUE | STOP) && !an.punct(k));
         if !ok {
             break;
         }
@@ -836,7 +856,7 @@ fn prenominal(an: &Analysis<'_>, name: Name, out: &mut Vec<Draft>) {
     let rest = modifiers(an, m, t, &mut d).min(t);
     // Capitalised words left between the modifiers and the core name the organisation:
     // "Joint Chiefs Chairman".
-    if rest < t && d.org.is_none() && (rest..t).all(|k| an.cap[k] || an.word(k).contains('.')) {
+    if rest < t && d.org.is_none() && (rest..t).all(|k| an.capital(k) || an.word(k).contains('.')) {
         d.org = Some((rest, t));
     }
     let core_start = t;
@@ -868,7 +888,7 @@ fn phrase_end(an: &Analysis<'_>, s: usize) -> usize {
     let n = an.len();
     while e < n && e - s < MAX_PHRASE {
         let w = an.word(e);
-        if an.line_start[e] && e > s {
+        if an.ls(e) && e > s {
             break;
         }
         if an.punct(e)
@@ -924,17 +944,17 @@ fn title_phrase(an: &Analysis<'_>, s: usize, e: usize, d: &mut Draft) -> bool {
         // organisation.
         let np = prep + 1;
         let bare =
-            np < e && !an.has(np, DET) && (np..e).all(|k| !an.cap[k] && an.label[k].is_none());
+            np < e && !an.has(np, DET) && (np..e).all(|k| !an.capital(k) && an.lab(k).is_none());
         if bare {
             te = e;
         } else {
             // The last capitalised run in the phrase.
             let mut k = e;
-            while k > np && !an.cap[k - 1] && !an.word(k - 1).contains('.') {
+            while k > np && !an.capital(k - 1) && !an.word(k - 1).contains('.') {
                 k -= 1;
             }
             let mut j = k;
-            while j > np && (an.cap[j - 1] || an.has(j - 1, PART) || an.word(j - 1) == "&") {
+            while j > np && (an.capital(j - 1) || an.has(j - 1, PART) || an.word(j - 1) == "&") {
                 j -= 1;
             }
             if j < k {
@@ -970,9 +990,9 @@ fn pp_end(an: &Analysis<'_>, p: usize, e: usize) -> usize {
             k += 1;
         }
         loop {
-            if k < e && (an.cap[k] || an.word(k).contains('.')) {
+            if k < e && (an.capital(k) || an.word(k).contains('.')) {
                 while k < e
-                    && (an.cap[k]
+                    && (an.capital(k)
                         || an.has(k, PART)
                         || an.word(k).contains('.')
                         || an.word(k) == "&")
@@ -980,7 +1000,7 @@ fn pp_end(an: &Analysis<'_>, p: usize, e: usize) -> usize {
                     k += 1;
                 }
             } else {
-                while k < e && !an.cap[k] && !an.has(k, PREP) && !an.punct(k) {
+                while k < e && !an.capital(k) && !an.has(k, PREP) && !an.punct(k) {
                     k += 1;
                 }
             }
@@ -1003,13 +1023,13 @@ fn appositive_after(an: &Analysis<'_>, name: Name, out: &mut Vec<Draft>) {
         return;
     }
     let s = c + 1;
-    if s >= an.len() || an.line_start[s] {
+    if s >= an.len() || an.ls(s) {
         return;
     }
     // An appositive starts with a determiner, qualifier, possessor or title word.
     let w = an.word(s);
     if !(an.has(s, DET | QUAL | HEAD | TMOD)
-        || an.cap[s]
+        || an.capital(s)
         || w.chars().all(|c| c.is_uppercase() || c == '.'))
     {
         return;
@@ -1037,7 +1057,7 @@ fn appositive_after(an: &Analysis<'_>, name: Name, out: &mut Vec<Draft>) {
 /// "the head of Y, X"; "A spokesman for the provincial council, Layla Nasser".
 fn appositive_before(an: &Analysis<'_>, name: Name, out: &mut Vec<Draft>) {
     let p = name.a;
-    if p < 2 || !an.is(p - 1, ",") || an.line_start[p] {
+    if p < 2 || !an.is(p - 1, ",") || an.ls(p) {
         return;
     }
     let e = p - 1;
@@ -1053,7 +1073,7 @@ fn appositive_before(an: &Analysis<'_>, name: Name, out: &mut Vec<Draft>) {
             break;
         }
         s = k;
-        if an.first_of_sentence(s) || an.line_start[s] {
+        if an.first_of_sentence(s) || an.ls(s) {
             break;
         }
         // A determiner opens the phrase unless it follows a preposition ("head of the").
@@ -1065,7 +1085,7 @@ fn appositive_before(an: &Analysis<'_>, name: Name, out: &mut Vec<Draft>) {
         return;
     }
     // Drop a leading word that cannot start a noun phrase ("Sentencing", "Asked").
-    while s < e && an.cap[s] && an.has(s, FUNC) && !an.has(s, DET) {
+    while s < e && an.capital(s) && an.has(s, FUNC) && !an.has(s, DET) {
         s += 1;
     }
     let mut d = Draft {
@@ -1080,17 +1100,15 @@ fn appositive_before(an: &Analysis<'_>, name: Name, out: &mut Vec<Draft>) {
         // Another name inside the phrase means it is not about this one.
         // (A name used as a modifier, "Emni chief", "ISIS's", does not count.)
         let inner = (s..e).any(|k| {
-            an.name_of[k] != NONE
+            an.nm(k) != NONE
                 && !an.is_country(k, k + 1)
                 && !an.has(k + 1, HEAD | TMOD)
-                && an.name_of[k + 1] == NONE
+                && an.nm(k + 1) == NONE
                 && !an.word(k + 1).starts_with('\'')
                 && !an.word(k + 1).starts_with('\u{2019}')
         });
         if inner {
-            let inner_org = d
-                .org
-                .is_some_and(|(x, y)| (x..y).any(|k| an.name_of[k] != NONE));
+            let inner_org = d.org.is_some_and(|(x, y)| (x..y).any(|k| an.nm(k) != NONE));
             if !inner_org {
                 return;
             }
@@ -1108,7 +1126,7 @@ fn who_heads(an: &Analysis<'_>, name: Name, out: &mut Vec<Draft>) {
     let v = c + 2;
     let s = v + 1;
     let mut e = s;
-    while e < an.len() && e - s < MAX_PHRASE && !an.line_start[e] {
+    while e < an.len() && e - s < MAX_PHRASE && !an.ls(e) {
         let w = an.word(e);
         if an.punct(e) && w != "'s" && w != "'" && w != "\u{2019}s" && w != "-" {
             break;
