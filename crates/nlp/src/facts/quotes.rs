@@ -429,8 +429,8 @@ fn make_quote(cx: &Ctx<'_, '_>, sp: &Span, kind: QuoteKind, who: &Who) -> Option
     let ent = arg(who.ent);
     let role = ent.as_ref().and_then(|p| speaker_role(cx, p));
     let text = an.text.get(s..e)?.to_string();
-    let start = cx_map_char(an, s);
-    let end = cx_map_char(an, e);
+    let start = an.char_of(s);
+    let end = an.char_of(e);
     Some(Quote {
         start,
         end,
@@ -443,10 +443,6 @@ fn make_quote(cx: &Ctx<'_, '_>, sp: &Span, kind: QuoteKind, who: &Who) -> Option
         confidence: if who.np.is_some() { who.conf } else { 0.5 },
         extractor: EXTRACTOR.to_string(),
     })
-}
-
-fn cx_map_char(an: &Analysis<'_>, byte: usize) -> usize {
-    an.char_of(byte)
 }
 
 /// The role stated for the speaker at the attribution: the role phrase without the name.
