@@ -9,10 +9,18 @@ use crate::{Day, EdgeRecord, GraphError, KindId, NodeIdx, NodeInfo, Result};
 const NO_DAY: Day = Day::MIN;
 
 /// One adjacency entry: the neighbour and the edge leading to it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) struct Adj {
     pub(crate) nbr: u32,
     pub(crate) edge: u32,
+    /// Path cost of the edge, `1 / strength`, inline so searches touch no edge array.
+    pub(crate) cost: f32,
+}
+
+/// Path cost of an edge of the given strength (one rounding, shared by every user).
+#[inline]
+pub(crate) fn edge_cost(strength: f32) -> f32 {
+    (1.0 / f64::from(strength)) as f32
 }
 
 /// Raw record kept until `build` (ids still external).
@@ -231,19 +239,29 @@ impl GraphBuilder {
             offsets[i + 1] += offsets[i];
         }
         let mut fill: Vec<u32> = offsets[..n].to_vec();
-        let mut adj = vec![Adj { nbr: 0, edge: 0 }; 2 * m];
+        let mut adj = vec![
+            Adj {
+                nbr: 0,
+                edge: 0,
+                cost: 0.0
+            };
+            2 * m
+        ];
         for e in 0..m {
             let (a, b) = (e_src[e], e_dst[e]);
+            let cost = edge_cost(e_strength[e]);
             let pa = &mut fill[a as usize];
             adj[*pa as usize] = Adj {
                 nbr: b,
                 edge: e as u32,
+                cost,
             };
             *pa += 1;
             let pb = &mut fill[b as usize];
             adj[*pb as usize] = Adj {
                 nbr: a,
                 edge: e as u32,
+                cost,
             };
             *pb += 1;
         }

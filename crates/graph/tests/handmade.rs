@@ -145,13 +145,27 @@ fn connect_ranks_a_specific_handler_above_a_hub() {
     let c = g
         .connect(&mut ctx, &[1, 2, 3, 4], &ConnectOptions::default())
         .expect("connect");
-    assert_eq!(c.shared.len(), 2, "{:?}", c.shared);
-    assert_eq!(c.shared[0].node.name, "Abu Handler");
+    assert_eq!(c.shared[0].node.name, "Abu Handler", "{:?}", c.shared);
     assert_eq!(c.shared[0].members, vec![1, 2, 3]);
-    assert_eq!(c.shared[0].edges.len(), 3);
+    assert_eq!(c.shared[0].direct, 3);
+    assert!(c.shared[0]
+        .links
+        .iter()
+        .all(|l| l.via.is_none() && l.edges.len() == 1));
+    assert_eq!(c.shared[0].links[0].edges[0].kind, "role");
     assert_eq!(c.shared[1].node.name, "ISIS");
     assert_eq!(c.shared[1].members.len(), 4);
     assert!(c.shared[0].score > c.shared[1].score);
+    // Only direct neighbours with max_hops = 1: exactly the handler and the hub.
+    let direct = ConnectOptions {
+        max_hops: 1,
+        ..ConnectOptions::default()
+    };
+    let c1 = g
+        .connect(&mut ctx, &[1, 2, 3, 4], &direct)
+        .expect("connect");
+    let names: Vec<&str> = c1.shared.iter().map(|s| s.node.name.as_str()).collect();
+    assert_eq!(names, vec!["Abu Handler", "ISIS"]);
     // The connecting subgraph reaches every attack and its top inner node is the handler.
     assert!(c.unreachable.is_empty());
     assert_eq!(c.paths.len(), 3);
@@ -172,6 +186,57 @@ fn connect_ranks_a_specific_handler_above_a_hub() {
     assert!(g
         .connect(&mut ctx, &[1, 1], &ConnectOptions::default())
         .is_err());
+}
+
+/// Four cities (1..=4), each with its own perpetrator (11..=14); a handler (60) linked to the
+/// four perpetrators but to no city; "Europe" (50) mentioned with every city and 200 others; a
+/// country per city with 30 others of its own.
+#[test]
+fn connect_finds_a_two_hop_handler_above_a_directly_linked_hub() {
+    let mut b = GraphBuilder::new();
+    let co = b.kind("co_mention").expect("kind");
+    for c in 1..=4 {
+        b.add_edge(rec(c, 10 + c, co, 3, 2));
+        b.add_edge(rec(10 + c, 60, co, 2, 1));
+        b.add_edge(rec(c, 50, co, 5, 3));
+        b.add_edge(rec(c, 20 + c, co, 4, 2));
+        for o in 0..30 {
+            b.add_edge(rec(20 + c, 1000 + c * 100 + o, co, 2, 1));
+        }
+    }
+    for o in 0..200 {
+        b.add_edge(rec(50, 5000 + o, co, 2, 1));
+        b.add_edge(rec(5000 + o, 5000 + (o + 7) % 200, co, 1, 1));
+    }
+    b.add_node(node(60, "Karim the Accountant", "PER"));
+    b.add_node(node(50, "Europe", "LOC"));
+    let g = b.build().expect("build");
+    let mut ctx = QueryCtx::new(&g);
+    let c = g
+        .connect(&mut ctx, &[1, 2, 3, 4], &ConnectOptions::default())
+        .expect("connect");
+    assert_eq!(
+        c.shared[0].node.name, "Karim the Accountant",
+        "{:?}",
+        c.shared
+    );
+    assert_eq!(c.shared[0].members.len(), 4);
+    assert_eq!(c.shared[0].direct, 0);
+    for l in &c.shared[0].links {
+        let via = l.via.as_ref().expect("two-hop link");
+        assert_eq!(via.id, l.member + 10);
+        assert_eq!(l.edges.len(), 2);
+    }
+    let europe = c
+        .shared
+        .iter()
+        .position(|s| s.node.name == "Europe")
+        .expect("hub listed");
+    assert!(europe > 0);
+    assert_eq!(c.shared[europe].direct, 4);
+    // The connecting subgraph contains the handler, ranked first among inner nodes.
+    let first_inner = c.nodes.iter().find(|n| !n.terminal).expect("inner node");
+    assert_eq!(first_inner.node.name, "Karim the Accountant");
 }
 
 #[test]
