@@ -68,6 +68,9 @@ pub struct ConnectOptions {
     pub two_hop_discount: f64,
     /// Nodes with more links than this are not expanded for two-hop links.
     pub max_expand_degree: u32,
+    /// Most adjacency entries scanned for two-hop links per member (strongest links first),
+    /// which bounds the query time whatever the members.
+    pub max_expand_edges: usize,
 }
 
 impl Default for ConnectOptions {
@@ -81,6 +84,7 @@ impl Default for ConnectOptions {
             max_hops: 2,
             two_hop_discount: 0.5,
             max_expand_degree: 5_000,
+            max_expand_edges: 200_000,
         }
     }
 }
@@ -231,6 +235,7 @@ impl Graph {
         };
         for (j, &s) in terms.iter().enumerate() {
             let expand_from_here = two_hops && self.degree(s) <= opts.max_expand_degree;
+            let mut budget = opts.max_expand_edges;
             for a in self.adj(s) {
                 let x = a.nbr;
                 if is_term.contains(&x) || !f.passes(self, a.edge) {
@@ -249,9 +254,11 @@ impl Graph {
                 );
                 // Two hops: member - x - c. Hubs are not expanded: links through them carry
                 // little surprise anyway.
-                if !expand_from_here || self.degree(x) > opts.max_expand_degree {
+                let dx = self.degree(x) as usize;
+                if !expand_from_here || dx > opts.max_expand_degree as usize || dx > budget {
                     continue;
                 }
+                budget -= dx;
                 for b2 in self.adj(x) {
                     let c = b2.nbr;
                     if c == s || is_term.contains(&c) || !f.passes(self, b2.edge) {

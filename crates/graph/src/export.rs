@@ -493,3 +493,27 @@ pub fn to_json(g: &Graph, sub: &Subgraph) -> JsonGraph {
         .collect();
     JsonGraph { nodes, edges }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_dates() {
+        assert_eq!(day_to_iso(0), "1970-01-01");
+        assert_eq!(day_to_iso(19_358), "2023-01-01");
+        assert_eq!(day_to_iso(-1), "1969-12-31");
+        assert_eq!(day_to_iso(11_016), "2000-02-29");
+        // Extreme values format without panicking.
+        assert!(!day_to_iso(Day::MAX).is_empty());
+        assert!(!day_to_iso(Day::MIN).is_empty());
+    }
+
+    #[test]
+    fn escaping() {
+        assert_eq!(xml_escape("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&apos;");
+        assert_eq!(xml_escape("x\u{0}y\u{FFFE}"), "x\u{FFFD}y\u{FFFD}");
+        assert_eq!(xml_escape("tab\tnl\n"), "tab&#9;nl&#10;");
+        assert!(matches!(xml_escape("Brüssel 😀"), Cow::Borrowed(_)));
+    }
+}
