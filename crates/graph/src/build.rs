@@ -462,7 +462,7 @@ impl Graph {
         self.index_of(id).ok_or(GraphError::UnknownNode(id))
     }
 
-    /// External id of a node index. Panics only on an index not from this graph.
+    /// External id of a node index (`i64::MIN` for an index not from this graph).
     pub fn id_of(&self, v: NodeIdx) -> i64 {
         self.ids.get(v as usize).copied().unwrap_or(i64::MIN)
     }

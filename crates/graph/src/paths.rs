@@ -205,6 +205,20 @@ impl Graph {
         f: &Compiled,
         opts: &PathOptions,
     ) -> Option<IPath> {
+        self.bidir_bounded(ctx, s, t, f, opts, f64::INFINITY)
+    }
+
+    /// As [`Graph::bidir`], but only a path cheaper than `bound` is of interest: the search
+    /// prunes everything at or above it and returns `None` if nothing cheaper exists.
+    pub(crate) fn bidir_bounded(
+        &self,
+        ctx: &mut QueryCtx,
+        s: NodeIdx,
+        t: NodeIdx,
+        f: &Compiled,
+        opts: &PathOptions,
+        bound: f64,
+    ) -> Option<IPath> {
         ctx.truncated = false;
         ctx.settled = 0;
         if s == t {
@@ -237,7 +251,7 @@ impl Graph {
             [Direction::Any, Direction::Any]
         };
         let check_pairs = !ctx.blocked_pairs.is_empty();
-        let mut mu = f64::INFINITY;
+        let mut mu = bound;
         let mut meet: Option<usize> = None;
         while let (Some(tf), Some(tb)) = (ctx.heap[0].peek(), ctx.heap[1].peek()) {
             if tf.cost + tb.cost >= mu {
@@ -485,7 +499,18 @@ impl Graph {
                         *b = ctx.block_gen;
                     }
                 }
-                let Some(spur_path) = self.bidir(ctx, spur, t, f, opts) else {
+                // Only a candidate cheaper than the (k − found)-th cheapest one can still be
+                // returned: bound the spur search by that.
+                let need = k - found.len();
+                let bound = if candidates.len() >= need {
+                    let mut costs: Vec<f64> = candidates.iter().map(IPath::cost).collect();
+                    costs.sort_by(f64::total_cmp);
+                    costs.get(need - 1).copied().unwrap_or(f64::INFINITY)
+                        - last.costs.get(i).copied().unwrap_or(0.0)
+                } else {
+                    f64::INFINITY
+                };
+                let Some(spur_path) = self.bidir_bounded(ctx, spur, t, f, opts, bound) else {
                     continue;
                 };
                 let mut nodes: Vec<u32> = root.get(..i).unwrap_or(&[]).to_vec();
