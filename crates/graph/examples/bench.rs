@@ -320,11 +320,22 @@ fn main() {
     );
     let (bc, w, c) = timed(|| betweenness(&sv, Some(pivots), seed));
     println!(
-        "betweenness (sampled, {} pivots): {w:.2} s wall, {c:.2} s CPU, stated 95% error bound {:.3} (normalised scale), top value {:.5}",
+        "betweenness (sampled, {} pivots): {w:.2} s wall, {c:.2} s CPU, stated 95% error bound {:.3} (normalised scale)",
         bc.pivots,
         bc.error_bound_95,
-        top_k(&bc.normalized, 1).first().map_or(0.0, |x| x.1)
     );
+    for (v, x) in top_k(&bc.normalized, 3) {
+        let se = bc
+            .stderr
+            .as_ref()
+            .and_then(|s| s.get(v as usize))
+            .copied()
+            .unwrap_or(0.0);
+        println!(
+            "    top: node degree {:>6}  betweenness {x:.5} ± {se:.5} (empirical s.e.)",
+            g.degree(v)
+        );
+    }
     println!(
         "peak RSS (VmHWM) at end {:.1} MiB",
         status_kib("VmHWM:").unwrap_or(0) as f64 / 1024.0

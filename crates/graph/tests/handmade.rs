@@ -506,6 +506,11 @@ fn graphml_is_well_formed_declares_keys_and_escapes() {
     let sub = sub.with_attr("pagerank", &pr);
     let mut out = Vec::new();
     to_graphml(&g, &sub, &mut out).expect("write");
+    // Left for outside checks (e.g. networkx.read_graphml, Gephi).
+    let _ = std::fs::write(
+        concat!(env!("CARGO_TARGET_TMPDIR"), "/dossier-graph-test.graphml"),
+        &out,
+    );
     let s = String::from_utf8(out).expect("utf8");
     let (names, attrs, text) = parse_xml(&s);
     assert_eq!(names.iter().filter(|n| *n == "node").count(), 3);
@@ -536,6 +541,10 @@ fn gexf_is_well_formed_declares_attributes_and_escapes() {
     let sub = g.induced(&all, &EdgeFilter::default());
     let mut out = Vec::new();
     to_gexf(&g, &sub, &mut out).expect("write");
+    let _ = std::fs::write(
+        concat!(env!("CARGO_TARGET_TMPDIR"), "/dossier-graph-test.gexf"),
+        &out,
+    );
     let s = String::from_utf8(out).expect("utf8");
     let (names, attrs, _) = parse_xml(&s);
     assert_eq!(names.iter().filter(|n| *n == "node").count(), 4);
