@@ -592,3 +592,73 @@ fn json_export_has_nodes_edges_and_attributes() {
         2
     );
 }
+
+#[test]
+fn extreme_and_empty_inputs_do_not_panic() {
+    // Empty graph: every whole-graph algorithm returns an empty answer.
+    let g = GraphBuilder::new().build().expect("empty");
+    assert_eq!((g.node_count(), g.edge_count()), (0, 0));
+    let sv = SimpleView::new(&g, &EdgeFilter::default());
+    assert!(pagerank(&sv, 0.85, 1e-9, 100).scores.is_empty());
+    assert!(betweenness(&sv, Some(5), 1).normalized.is_empty());
+    assert_eq!(louvain(&sv, 1.0, 0).count, 0);
+    let mut ctx = QueryCtx::new(&g);
+    assert!(g
+        .shortest_path(&mut ctx, 1, 2, &PathOptions::default())
+        .is_err());
+
+    // Extreme ids, counts and dates; a kind id never interned; an isolated node.
+    let mut b = GraphBuilder::new();
+    let k = b.kind("co_mention").expect("kind");
+    let big = EdgeRecord {
+        src: i64::MIN,
+        dst: i64::MAX,
+        kind: k,
+        directed: false,
+        sentences: u32::MAX,
+        docs: u32::MAX,
+        first_seen: Some(i32::MAX),
+        last_seen: Some(i32::MIN + 1),
+    };
+    b.add_edge(big.clone());
+    b.add_edge(big);
+    b.add_edge(rec(0, i64::MAX, KindId(40_000), 0, 0));
+    b.add_node(node(42, "", ""));
+    let g = b.build().expect("build");
+    assert_eq!(g.edge_count(), 2);
+    assert_eq!(g.kind_name(KindId(40_000)), "kind40000");
+    let e = g.edge_info(0).expect("edge");
+    assert_eq!((e.sentences, e.docs), (u32::MAX, u32::MAX)); // saturated, not wrapped
+    assert!(e.strength.is_finite() && e.strength > 0.0);
+    let mut ctx = QueryCtx::new(&g);
+    let p = g
+        .shortest_path(&mut ctx, i64::MIN, 0, &PathOptions::default())
+        .expect("ids")
+        .expect("path");
+    assert_eq!(p.hops.len(), 2);
+    assert!(g
+        .shortest_path(&mut ctx, i64::MIN, 42, &PathOptions::default())
+        .expect("ids")
+        .is_none());
+    assert!(g
+        .k_shortest_paths(&mut ctx, 42, 0, 10, &PathOptions::default())
+        .expect("ids")
+        .is_empty());
+    let sv = SimpleView::new(&g, &EdgeFilter::default());
+    let pr = pagerank(&sv, 0.85, 1e-12, 1000);
+    assert!((pr.scores.iter().sum::<f64>() - 1.0).abs() < 1e-9); // the isolated node is dangling
+    let c = louvain(&sv, 1.0, 3);
+    assert_eq!(c.membership.len(), 4);
+    let sub = g.ego(42, 3, &EdgeFilter::default(), 10).expect("ego");
+    assert_eq!(sub.nodes.len(), 1);
+    let mut out = Vec::new();
+    to_gexf(
+        &g,
+        &g.induced(&[0, 1, 2, 3, 99], &EdgeFilter::default()),
+        &mut out,
+    )
+    .expect("write");
+    assert!(String::from_utf8(out)
+        .expect("utf8")
+        .contains(&i64::MIN.to_string()));
+}
