@@ -50,6 +50,7 @@ type Scored = (f64, NodeIdx, Vec<Link>);
 pub const MAX_MEMBERS: usize = 32;
 
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct ConnectOptions {
     pub filter: EdgeFilter,
     /// Most shared neighbours returned.

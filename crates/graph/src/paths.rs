@@ -19,6 +19,7 @@ pub const MAX_K: usize = 10;
 
 /// Options of path queries.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct PathOptions {
     pub filter: EdgeFilter,
     /// Follow directed edges only from source to target (default: any way; links are links).

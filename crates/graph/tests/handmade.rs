@@ -662,3 +662,17 @@ fn extreme_and_empty_inputs_do_not_panic() {
         .expect("utf8")
         .contains(&i64::MIN.to_string()));
 }
+
+#[test]
+fn options_deserialise_with_defaults() {
+    let q: NeighbourQuery =
+        serde_json::from_str(r#"{"limit": 5, "filter": {"min_docs": 2}}"#).expect("query");
+    assert_eq!(q.limit, 5);
+    assert_eq!(q.filter.min_docs, 2);
+    assert_eq!(q.direction, Direction::Any);
+    let c: ConnectOptions = serde_json::from_str(r#"{"max_hops": 1}"#).expect("options");
+    assert_eq!(c.max_hops, 1);
+    assert_eq!(c.max_shared, ConnectOptions::default().max_shared);
+    let p: PathOptions = serde_json::from_str("{}").expect("options");
+    assert_eq!(p, PathOptions::default());
+}
