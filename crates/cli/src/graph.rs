@@ -144,6 +144,9 @@ pub struct ConnectArgs {
     /// Two or more entities (ids or names).
     #[arg(required = true, num_args = 2..)]
     entities: Vec<String>,
+    /// Only connecting entities of this type ("which person links them?").
+    #[arg(long = "type", value_name = "TYPE", value_parser = parse_label)]
+    entity_type: Option<EntityLabel>,
     #[command(flatten)]
     edges: EdgeArgs,
     /// How many connecting entities to list.
@@ -463,11 +466,30 @@ pub fn connect(db: &str, args: ConnectArgs) -> anyhow::Result<ExitCode> {
     let g = load(store.as_ref())?;
     let opts = ConnectOptions {
         filter: args.edges.graph_filter(&g),
-        max_shared: args.limit,
+        // With a type filter, rank more candidates so enough of that type remain.
+        max_shared: if args.entity_type.is_some() {
+            args.limit.saturating_mul(20)
+        } else {
+            args.limit
+        },
         ..Default::default()
     };
     let ids: Vec<i64> = members.iter().map(|m| m.id).collect();
-    let answer = analysis::connect(store.as_ref(), &g, &ids, &opts, args.limit, args.evidence)?;
+    let mut answer = analysis::connect(
+        store.as_ref(),
+        &g,
+        &ids,
+        &opts,
+        opts.max_shared,
+        args.evidence,
+    )?;
+    if let Some(l) = args.entity_type {
+        answer
+            .connection
+            .shared
+            .retain(|s| s.node.label == l.as_str());
+    }
+    answer.connection.shared.truncate(args.limit);
     if args.json {
         print_json(&serde_json::json!({"members": members, "answer": answer}))?;
         return Ok(ExitCode::SUCCESS);
@@ -487,14 +509,19 @@ pub fn connect(db: &str, args: ConnectArgs) -> anyhow::Result<ExitCode> {
             members.len(),
             s.score
         );
-        for e in &s.edges {
-            if let Some(ev) = answer
-                .evidence
-                .iter()
-                .find(|x| x.src == e.src && x.dst == e.dst && x.kind == e.kind)
-            {
-                for x in &ev.evidence {
-                    println!("{}", evidence_line(x));
+        for link in &s.links {
+            if let Some(via) = &link.via {
+                println!("      (via {})", via.name);
+            }
+            for e in &link.edges {
+                if let Some(ev) = answer
+                    .evidence
+                    .iter()
+                    .find(|x| x.src == e.src && x.dst == e.dst && x.kind == e.kind)
+                {
+                    for x in &ev.evidence {
+                        println!("{}", evidence_line(x));
+                    }
                 }
             }
         }

@@ -263,7 +263,13 @@ pub fn connect(
     let connection = g.connect(&mut ctx, members, opts)?;
     let mut evidence = Vec::new();
     for shared in connection.shared.iter().take(evidence_for) {
-        for e in &shared.edges {
+        for e in shared.links.iter().flat_map(|l| &l.edges) {
+            if evidence
+                .iter()
+                .any(|x: &EdgeEvidence| x.src == e.src && x.dst == e.dst && x.kind == e.kind)
+            {
+                continue;
+            }
             evidence.push(EdgeEvidence {
                 src: e.src,
                 dst: e.dst,
