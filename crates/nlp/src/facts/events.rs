@@ -81,6 +81,26 @@ pub(crate) fn view<'t>(input: &FactInput<'t>) -> View<'t> {
             .get(ti)
             .filter(|&&(a, b)| a < t.end && t.start < b)
             .map(|_| ti);
+        // The tagger's spans are noisy ("Rebels shelled government positions", "Germany last
+        // year"): a token keeps its entity only when it is a name word, not a time, a number
+        // or a verb the rules know.
+        let ent = ent.filter(|&k| {
+            let label_ok = input.entities.get(k).is_some_and(|e| {
+                !matches!(
+                    e.label,
+                    EntityLabel::Temporal
+                        | EntityLabel::Quantity
+                        | EntityLabel::Money
+                        | EntityLabel::Frequency
+                )
+            });
+            let verb = !cap
+                && (is(&low, AUX)
+                    || lexicon()
+                        .get(low.as_ref())
+                        .is_some_and(|e| e.verb.is_some() && !e.noun));
+            label_ok && time.is_none() && !verb
+        });
         toks.push(Tok {
             start: t.start,
             end: t.end,
@@ -423,10 +443,11 @@ impl<'a, 't> Ctx<'a, 't> {
         self.input.entities.get(e).map(|e| e.label)
     }
     fn is_location(&self, i: usize) -> bool {
-        matches!(
-            self.ent_label(i),
-            Some(EntityLabel::Location | EntityLabel::Loc)
-        )
+        self.cap(i)
+            && matches!(
+                self.ent_label(i),
+                Some(EntityLabel::Location | EntityLabel::Loc)
+            )
     }
     fn is_person(&self, i: usize) -> bool {
         matches!(self.ent_label(i), Some(EntityLabel::Person | EntityLabel::Per))
@@ -447,19 +468,23 @@ impl<'a, 't> Ctx<'a, 't> {
         if is_punct(w) {
             return false;
         }
-        if t.cap || t.ent.is_some() {
+        if t.cap && i > self.sa {
             return true;
         }
-        !(is(w, DETS)
+        let closed = is(w, DETS)
             || is(w, PREPS)
             || is(w, AUX)
             || is(w, CONJ)
             || is(w, PRONOUNS)
-            || is(w, NP_STOP)
-            || w.ends_with("ly")
-            || lexicon()
-                .get(w)
-                .is_some_and(|e| e.verb.is_some() && !e.noun && !w.ends_with("ed")))
+            || is(w, NP_STOP);
+        if closed {
+            return false;
+        }
+        t.cap
+            || !(w.ends_with("ly")
+                || lexicon()
+                    .get(w)
+                    .is_some_and(|e| e.verb.is_some() && !e.noun))
     }
 }
 
@@ -584,7 +609,12 @@ fn trigger(c: &Ctx<'_, '_>, i: usize, e: Entry) -> Option<Found> {
                 || is(prev, PRONOUNS)
                 || (is(next, DETS) && !prev_det)
         }
-        Some(Form::S) => !prev_det && is(next, DETS),
+        Some(Form::S) => {
+            !prev_det
+                && !is_number(prev)
+                && is(next, DETS)
+                && !is(next, &["this", "that", "these", "those"])
+        }
         Some(_) => !prev_det,
     };
     // Capitalised triggers inside names ("Attack Squadron", "Operation Return") are not events,
@@ -896,10 +926,27 @@ fn person_around(c: &Ctx<'_, '_>, i: usize, passive: bool) -> bool {
 // ---------------------------------------------------------------------------
 // Noun phrases.
 
-/// Strips determiners and titles from an entity span given as tokens.
+/// Verbs that hand their subject to a following "to" infinitive or object noun.
+const CONTROL: &[&str] = &[
+    "planning", "planned", "plans", "plan", "tried", "trying", "tries", "try", "attempted",
+    "attempting", "sought", "seeking", "wanted", "wants", "intended", "intends", "preparing",
+    "prepared", "going", "set", "due", "able", "hoping", "hoped", "expected", "threatened",
+    "threatening", "vowed", "vows", "decided", "agreed", "continued", "began", "started",
+    "refused", "failed", "managed", "used", "went", "came", "flew", "travelled", "traveled",
+];
+
+/// Strips determiners, quantity qualifiers and titles from a phrase given as tokens.
 fn trim_np(c: &Ctx<'_, '_>, mut a: usize, b: usize) -> Option<(usize, usize)> {
-    while a < b && (is(c.low(a), DETS) || is(c.low(a), QUALIFIER_WORDS) && !c.cap(a)) {
-        a += 1;
+    while a < b {
+        let w = c.low(a);
+        // A capitalised "The" inside a sentence belongs to the name ("The Hague").
+        let name_the = w == "the" && c.cap(a) && a > c.sa && c.cap(a + 1);
+        let qual = is(w, QUALIFIER_WORDS) && (!c.cap(a) || a == c.sa) && a + 1 < b;
+        if (is(w, DETS) && !name_the) || qual {
+            a += 1;
+        } else {
+            break;
+        }
     }
     // Titles before a capitalised name.
     let mut k = a;
@@ -912,7 +959,8 @@ fn trim_np(c: &Ctx<'_, '_>, mut a: usize, b: usize) -> Option<(usize, usize)> {
     (a < b).then_some((a, b))
 }
 
-/// The entity token range covering token `i`.
+/// The range of the (usable) entity covering token `i`: a name, i.e. its first word after
+/// determiners is capitalised. Common-noun entities of the tagger are not trusted.
 fn ent_range(c: &Ctx<'_, '_>, i: usize) -> Option<(usize, usize)> {
     let e = c.t.get(i)?.ent?;
     let mut a = i;
@@ -923,7 +971,19 @@ fn ent_range(c: &Ctx<'_, '_>, i: usize) -> Option<(usize, usize)> {
     while b < c.sb && c.t.get(b).is_some_and(|t| t.ent == Some(e)) {
         b += 1;
     }
-    Some((a, b))
+    let mut f = a;
+    while f < b && is(c.low(f), DETS) {
+        f += 1;
+    }
+    (f < b && c.cap(f)).then_some((a, b))
+}
+
+/// A time word that modifies a following noun ("a Christmas market").
+fn time_modifier(c: &Ctx<'_, '_>, i: usize) -> bool {
+    c.t.get(i).is_some_and(|t| t.time.is_some())
+        && c.t.get(i + 1).is_some_and(|t| t.time.is_none() && !t.cap)
+        && c.np_word(i + 1)
+        && !is(c.low(i + 1), &["ago", "later", "earlier"])
 }
 
 /// The noun phrase starting at or after `i` (determiners and quantity qualifiers skipped).
@@ -934,8 +994,10 @@ fn object(c: &Ctx<'_, '_>, i: usize) -> Option<(usize, usize)> {
         let w = c.low(a);
         let qual = is(w, QUALIFIER_WORDS)
             && !c.cap(a)
-            && (is_number(c.low(a + 1)) || is(c.low(a + 1), QUALIFIER_WORDS) || w == "some" || w == "many");
-        if is(w, DETS) && w != "no" || qual || w == "of" && a > i {
+            && (is_number(c.low(a + 1))
+                || is(c.low(a + 1), QUALIFIER_WORDS)
+                || is(w, &["some", "many", "several", "dozens", "hundreds", "thousands"]));
+        if is(w, DETS) && w != "no" || qual || (w == "of" && a > i) {
             a += 1;
         } else {
             break;
@@ -947,29 +1009,27 @@ fn object(c: &Ctx<'_, '_>, i: usize) -> Option<(usize, usize)> {
     if is(c.low(a), PRONOUNS) {
         return Some((a, a + 1));
     }
-    if let Some((ea, eb)) = ent_range(c, a) {
-        if !matches!(c.ent_label(a), Some(EntityLabel::Temporal)) {
-            let (ea, eb) = trim_np(c, ea.max(a), eb)?;
-            return Some((ea, eb));
-        }
-    }
     let mut b = a;
-    while b < c.sb && b < a + 8 && c.np_word(b) {
+    while b < c.sb && b < a + 10 {
+        if let Some((_, eb)) = ent_range(c, b) {
+            b = eb;
+            continue;
+        }
+        if !(c.np_word(b) || (b == a && time_modifier(c, b))) {
+            break;
+        }
         let w = c.low(b);
-        if w.ends_with("ing") && b > a && !c.cap(b) {
+        if b > a && !c.cap(b) && (w.ends_with("ing") || (w.ends_with("ed") && !c.np_word(b + 1)))
+        {
             break;
         }
-        if w.ends_with("ed") && b > a && !c.np_word(b + 1) {
-            break;
-        }
-        // A name inside the phrase ends it ("the ministry in Kabul" stops earlier anyway).
         b += 1;
     }
     if b == a {
         return None;
     }
     // "the town of Tal Afar" → "Tal Afar".
-    if is(c.low(b - 1), PLACE_NOUNS) && c.low(b) == "of" && (c.cap(b + 1) || c.t.get(b + 1).is_some_and(|t| t.ent.is_some())) {
+    if is(c.low(b - 1), PLACE_NOUNS) && c.low(b) == "of" && c.cap(b + 1) {
         return name_at(c, b + 1);
     }
     trim_np(c, a, b)
@@ -978,10 +1038,18 @@ fn object(c: &Ctx<'_, '_>, i: usize) -> Option<(usize, usize)> {
 /// A name (entity or run of capitalised words) starting at `i`.
 fn name_at(c: &Ctx<'_, '_>, i: usize) -> Option<(usize, usize)> {
     if let Some((ea, eb)) = ent_range(c, i) {
-        return trim_np(c, ea.max(i), eb);
+        let mut b = eb;
+        while b < c.sb && c.cap(b) && c.np_word(b) {
+            b += 1;
+        }
+        return trim_np(c, ea.max(i), b);
     }
     let mut b = i;
-    while b < c.sb && (c.cap(b) || (b > i && is(c.low(b), &["al", "el", "de", "van", "der", "bin"]) && c.cap(b + 1))) {
+    while b < c.sb
+        && c.t.get(b).is_some_and(|t| t.time.is_none())
+        && (c.cap(b)
+            || (b > i && is(c.low(b), &["al", "el", "de", "van", "der", "bin", "von"]) && c.cap(b + 1)))
+    {
         b += 1;
     }
     (b > i).then_some((i, b))
@@ -996,49 +1064,51 @@ fn np_left(c: &Ctx<'_, '_>, j: usize) -> Option<(usize, usize)> {
     if is(c.low(last), PRONOUNS) {
         return Some((last, j));
     }
-    if let Some((ea, eb)) = ent_range(c, last) {
-        if eb == j && !matches!(c.ent_label(last), Some(EntityLabel::Temporal)) {
-            return trim_np(c, ea, eb);
-        }
+    if !c.cap(last) && c.low(last).ends_with("ed") {
+        return None;
     }
     let mut a = j;
-    while a > c.sa && a + 8 > j && c.np_word(a - 1) {
+    while a > c.sa && a + 10 > j {
+        if let Some((ea, _)) = ent_range(c, a - 1) {
+            a = ea;
+            continue;
+        }
+        if !c.np_word(a - 1) {
+            break;
+        }
         a -= 1;
     }
     if a == j {
         return None;
     }
-    // An entity straddling the left edge is taken whole.
-    if let Some((ea, _)) = ent_range(c, a) {
-        a = ea.min(a);
-    }
     trim_np(c, a, j)
 }
 
 /// The subject of the verb at `i`: skips auxiliaries, negation and adverbs leftwards,
-/// jumps over relative pronouns, appositions between commas and "of" phrases.
+/// jumps over relative pronouns and appositions between commas.
 fn subject(c: &Ctx<'_, '_>, i: usize) -> Option<(usize, usize)> {
     let mut j = i;
     let mut steps = 0;
-    while j > c.sa && steps < 6 {
+    while j > c.sa && steps < 7 {
         let w = c.low(j - 1);
-        if is(w, AUX)
-            || is(w, &["not", "never", "n't", "also", "reportedly", "allegedly", "later", "then", "first", "to", "who", "which", "that", "and"])
-            || w.ends_with("ly") && !c.cap(j - 1)
-        {
-            if is(w, &["who", "which"]) {
+        if is(w, &["who", "which"]) {
+            j -= 1;
+            if j > c.sa && c.low(j - 1) == "," {
                 j -= 1;
-                if c.low(j - 1) == "," {
-                    j -= 1;
-                }
-                return np_left(c, j).map(|np| np_of(c, np));
             }
-            if w == "and" {
-                return None;
-            }
-            if w == "that" {
-                return None;
-            }
+            return np_left(c, j);
+        }
+        if is(w, &["and", "that", "than"]) {
+            return None;
+        }
+        if is(w, AUX)
+            || is(w, CONTROL)
+            || is(
+                w,
+                &["not", "never", "n't", "also", "reportedly", "allegedly", "later", "then", "first", "to", "still", "already", "once", "now", "jointly"],
+            )
+            || (w.ends_with("ly") && !c.cap(j - 1))
+        {
             j -= 1;
             steps += 1;
             continue;
@@ -1049,13 +1119,19 @@ fn subject(c: &Ctx<'_, '_>, i: usize) -> Option<(usize, usize)> {
         return None;
     }
     if c.low(j - 1) == "," {
-        // "Amira Haddad, a spokeswoman for the ministry, said": the name before the apposition.
+        // "Amira Haddad, a spokeswoman for the ministry, said" and "The group's leader, Abu
+        // Khalid al-Masri, was killed": of the phrase and its apposition, the name.
+        let inner = np_left(c, j - 1);
         let lo = j.saturating_sub(16).max(c.sa);
         let mut k = j - 1;
         while k > lo {
             k -= 1;
             if c.low(k) == "," {
-                return np_left(c, k).map(|np| np_of(c, np));
+                let outer = np_left(c, k);
+                let named = |np: Option<(usize, usize)>| {
+                    np.filter(|&(a, b)| (a..b).any(|x| c.cap(x) && x > c.sa || ent_range(c, x).is_some()))
+                };
+                return named(outer).or(named(inner)).or(outer);
             }
         }
         return None;
@@ -1072,7 +1148,7 @@ fn np_of(c: &Ctx<'_, '_>, np: (usize, usize)) -> (usize, usize) {
     }
     if k > c.sa && c.low(k - 1) == "of" {
         if let Some(head) = np_left(c, k - 1) {
-            if !c.cap(head.0) || c.t.get(head.0).is_some_and(|t| t.ent.is_none()) {
+            if !c.cap(head.0) || head.0 == c.sa {
                 return head;
             }
         }
@@ -1111,6 +1187,12 @@ fn bind(c: &Ctx<'_, '_>, found: &mut [Found], k: usize) {
         let w = c.low(i);
         let participle = w.ends_with("ing") && c.prev(i) == ",";
         let to_inf = c.prev(i) == "to";
+        // "a plot to bomb": the plotter is not named here.
+        let bare_inf = to_inf
+            && is(
+                c.low(i.saturating_sub(2)),
+                &["plot", "plots", "plan", "plans", "attempt", "attempts", "bid", "conspiracy", "scheme", "order", "orders", "call", "calls", "threat", "threats", "plotting"],
+            );
         if participle || to_inf {
             // Subject of the main clause: the agent of an earlier event, else the first NP.
             let earlier = found
@@ -1134,7 +1216,7 @@ fn bind(c: &Ctx<'_, '_>, found: &mut [Found], k: usize) {
                     clause_subject(c, i)
                 }
             });
-            if let Some(s) = s {
+            if let Some(s) = s.filter(|_| !bare_inf) {
                 if !event_noun(c, s) {
                     args.push((subj_role(kind), s.0, s.1));
                 }
@@ -1226,7 +1308,8 @@ fn bind(c: &Ctx<'_, '_>, found: &mut [Found], k: usize) {
                     if c.low(j) == "control" && c.low(j + 1) == "of" {
                         j += 2;
                     }
-                    let objectless = is(c.low(j), PREPS) || c.t.get(j).is_some_and(|t| t.time.is_some());
+                    let objectless = (is(c.low(j), PREPS) && !(c.low(j) == "at" && c.low(j + 1) == "least"))
+                        || c.t.get(j).is_some_and(|t| t.time.is_some());
                     if !objectless {
                         if let Some(o) = object(c, j) {
                             args.push((Target, o.0, o.1));
@@ -1306,7 +1389,7 @@ fn bind(c: &Ctx<'_, '_>, found: &mut [Found], k: usize) {
 fn place_np(c: &Ctx<'_, '_>, i: usize) -> Option<(usize, usize)> {
     let mut a = i;
     let lim = (i + 5).min(c.sb);
-    while a < lim && !c.cap(a) && c.t.get(a).is_some_and(|t| t.ent.is_none()) {
+    while a < lim && !c.cap(a) {
         let w = c.low(a);
         if is(w, DETS)
             || is(w, PLACE_NOUNS)
@@ -1380,7 +1463,7 @@ fn governing_subject(
                 "launch", "launched", "launching", "launches", "carried", "carry", "carrying",
                 "staged", "stage", "committed", "commit", "conducted", "claimed", "claim",
                 "claims", "plotted", "plotting", "held", "hold", "holds", "attended", "attend",
-                "mounted", "mount",
+                "mounted", "mount", "opened", "open", "opens",
             ],
         );
         if !gov {
@@ -1439,7 +1522,9 @@ fn attach_places_times(c: &Ctx<'_, '_>, found: &mut [Found]) {
             while e < c.sb && c.t.get(e).is_some_and(|t| t.time == Some(tk)) {
                 e += 1;
             }
-            let overlaps_trigger = found.iter().any(|f| f.a < e && j < f.b);
+            let overlaps_trigger = found
+                .iter()
+                .any(|f| (f.a < e && j < f.b) || f.args.iter().any(|x| x.1 < e && j < x.2));
             let kind_ok = c
                 .input
                 .times
@@ -1510,7 +1595,12 @@ fn link(c: &Ctx<'_, '_>, found: &mut [Found]) {
                     || lexicon().get(*w).is_some_and(|e| e.verb.is_some() && !e.noun)
             });
         let cause = c.low(q.a) == "killed" && !p.verbal && p.kind != EventType::Meeting;
-        if !(participle || joined || subject_of || cause) {
+        // "killed in an air strike", "died in the attack".
+        let by_means = p.verbal
+            && !q.verbal
+            && between.len() <= 4
+            && between.first().is_some_and(|w| is(w, &["in", "during", "by"]));
+        if !(participle || joined || subject_of || cause || by_means) {
             continue;
         }
         let pairs: Vec<_> = [EventRole::Place, EventRole::Time]
