@@ -66,7 +66,7 @@ pub(crate) fn view<'t>(input: &FactInput<'t>) -> View<'t> {
         } else {
             Cow::Borrowed(s)
         };
-        let cap = s.chars().next().is_some_and(|c| c.is_uppercase());
+        let cap = s.chars().next().is_some_and(|c| c.is_uppercase()) || arabic_name(s);
         while ent_bytes.get(ei).is_some_and(|&(_, e)| e <= t.start) {
             ei += 1;
         }
@@ -128,6 +128,17 @@ pub(crate) fn view<'t>(input: &FactInput<'t>) -> View<'t> {
     View { toks, sents }
 }
 
+/// "al-Hilla", "el-Arish": a name behind a lower-case article.
+fn arabic_name(s: &str) -> bool {
+    ["al-", "el-", "ad-", "an-", "ar-", "as-", "ash-", "at-", "az-"]
+        .iter()
+        .any(|p| {
+            s.strip_prefix(p)
+                .and_then(|r| r.chars().next())
+                .is_some_and(char::is_uppercase)
+        })
+}
+
 pub(crate) const DETS: &[&str] = &[
     "the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her", "our", "my",
     "your", "both", "each", "every", "any", "no", "another",
@@ -162,6 +173,9 @@ const NP_STOP: &[&str] = &[
     "yesterday", "today", "tonight", "tomorrow", "now", "last", "next", "home", "abroad",
     "responsibility", "control", "some", "many", "more", "most", "several", "few", "all", "such",
     "loyal", "suspected", "accused", "believed", "thought", "alleged", "reportedly", "allegedly",
+    "began", "begun", "took", "taken", "made", "came", "went", "gave", "found", "saw", "kept",
+    "held", "brought", "sent", "left", "became", "remain", "remains", "remained", "continues",
+    "began", "seems", "appears", "including",
 ];
 /// Quantity qualifiers skipped at the start of an object ("at least 14 people").
 const QUALIFIER_WORDS: &[&str] = &[
@@ -593,7 +607,12 @@ fn trigger(c: &Ctx<'_, '_>, i: usize, e: Entry) -> Option<Found> {
     // Nominal or verbal reading.
     let verbal = match e.verb {
         None => false,
-        Some(_) if !e.noun => true,
+        // A verb-only word after a determiner is an adjective or a noun ("the alleged plot",
+        // "the board's report").
+        Some(_) if !e.noun => {
+            !(is(prev, &["the", "a", "an", "its", "their", "his", "her", "our", "my", "your"])
+                || prev == "'s")
+        }
         Some(Form::Ing) => {
             !prev_det
                 && (is(prev, BE)
@@ -617,14 +636,29 @@ fn trigger(c: &Ctx<'_, '_>, i: usize, e: Entry) -> Option<Found> {
         }
         Some(_) => !prev_det,
     };
+    if !verbal && !e.noun {
+        return None;
+    }
     // Capitalised triggers inside names ("Attack Squadron", "Operation Return") are not events,
     // except at the start of a sentence.
     if c.cap(i) && i > c.sa && c.t.get(i).is_some_and(|t| t.ent.is_some()) {
         return None;
     }
-    let passive = verbal
-        && matches!(e.verb, Some(Form::PastPart | Form::Part))
-        && be_before(c, i);
+    let participle = verbal && matches!(e.verb, Some(Form::PastPart | Form::Part));
+    // "ten people killed in the blast": a bare participle after a noun with no object.
+    let reduced = participle
+        && !matches!(
+            e.kind,
+            EventType::Travel | EventType::Meeting | EventType::Statement
+        )
+        && i > c.sa
+        && c.np_word(i - 1)
+        && !c.cap(i - 1)
+        && !is(prev, PRONOUNS)
+        && (i + 1 >= c.sb || is(next, PREPS) || is_punct(next))
+        && !(next == "at" && c.low(i + 2) == "least")
+        && !is(next, &["up", "down", "off", "out"]);
+    let passive = participle && (be_before(c, i) || reduced);
     match e.lemma {
         "attack" | "strike" | "assault" if !verbal => {
             // "attack helicopters", "heart attack", "strike price", "hunger strike".
@@ -649,7 +683,13 @@ fn trigger(c: &Ctx<'_, '_>, i: usize, e: Entry) -> Option<Found> {
             }
         }
         "raid" => return None,
-        "bomb" if !verbal => {
+        "bomb" if !verbal && matches!(w, "bomb" | "bombs") => {
+            if is(next, &["attack", "attacks", "blast", "blasts", "explosion", "explosions"]) {
+                // "car bomb attacks": one bombing.
+                b = i + 2;
+            } else if !went_off(c, i) {
+                return None;
+            }
             if is(
                 next,
                 &[
@@ -704,6 +744,17 @@ fn trigger(c: &Ctx<'_, '_>, i: usize, e: Entry) -> Option<Found> {
             // People seized are kidnapped; places or control seized are captured.
             if person_around(c, i, passive) {
                 kind = EventType::Kidnapping;
+            }
+        }
+        "execute" => {
+            // "executed four hostages", "was executed"; not "an operation executed by".
+            let person = if passive {
+                subject(c, i).is_some_and(|(a, b)| (a..b).any(|k| c.is_person(k)))
+            } else {
+                object(c, i + 1).is_some_and(|(a, b)| (a..b).any(|k| c.is_person(k) || c.cap(k)))
+            };
+            if verbal && !person {
+                return None;
             }
         }
         "arrest" => {
@@ -841,6 +892,29 @@ fn trigger(c: &Ctx<'_, '_>, i: usize, e: Entry) -> Option<Found> {
         args: Vec::new(),
         modality: None,
     })
+}
+
+/// Whether the bomb at `i` goes off in its clause ("A car bomb exploded", "a bomb planted
+/// under a seat went off"); bombs found, defused or destroyed are weapons, not events.
+fn went_off(c: &Ctx<'_, '_>, i: usize) -> bool {
+    let end = (i + 8).min(c.sb);
+    for j in i + 1..end {
+        let w = c.low(j);
+        if is(
+            w,
+            &[
+                "exploded", "explodes", "explode", "exploding", "detonated", "detonates", "went",
+                "goes", "go", "killed", "kills", "kill", "wounded", "injured", "ripped", "rips",
+                "tore", "blew", "hit", "struck", "destroyed", "damaged", "shook",
+            ],
+        ) {
+            return true;
+        }
+        if is(w, &[",", ".", ";", "and", "that", "which"]) && j > i + 1 && w != "," {
+            return false;
+        }
+    }
+    false
 }
 
 /// A form of "be" (or "get") before token `i`, adverbs and negation allowed between.
@@ -1128,10 +1202,19 @@ fn subject(c: &Ctx<'_, '_>, i: usize) -> Option<(usize, usize)> {
             k -= 1;
             if c.low(k) == "," {
                 let outer = np_left(c, k);
+                let person = |np: Option<(usize, usize)>| {
+                    np.filter(|&(a, b)| {
+                        (a..b).any(|x| matches!(c.ent_label(x), Some(EntityLabel::Person | EntityLabel::Per)))
+                    })
+                };
                 let named = |np: Option<(usize, usize)>| {
                     np.filter(|&(a, b)| (a..b).any(|x| c.cap(x) && x > c.sa || ent_range(c, x).is_some()))
                 };
-                return named(outer).or(named(inner)).or(outer);
+                return person(outer)
+                    .or(person(inner))
+                    .or(named(outer))
+                    .or(named(inner))
+                    .or(outer);
             }
         }
         return None;
@@ -1253,7 +1336,12 @@ fn bind(c: &Ctx<'_, '_>, found: &mut [Found], k: usize) {
         if !passive {
             let mut j = after;
             // "blew himself up", "gunned down", "shot dead", "opened fire on".
-            while j < c.sb && is(c.low(j), &["up", "down", "dead", "himself", "herself", "themselves", "and", "wounded"]) {
+            while j < c.sb
+                && is(
+                    c.low(j),
+                    &["up", "down", "dead", "himself", "herself", "themselves", "and", "wounded", "injured", "or", "maimed"],
+                )
+            {
                 j += 1;
             }
             match kind {
@@ -1587,7 +1675,10 @@ fn link(c: &Ctx<'_, '_>, found: &mut [Found]) {
         }
         let between: Vec<&str> = (p.b..q.a).map(|j| c.low(j)).collect();
         let participle = c.low(q.a).ends_with("ing") && c.prev(q.a) == "," && q.verbal;
-        let joined = between.iter().any(|w| matches!(*w, "and" | "when" | "as"));
+        // Coordinated clauses ("were arrested and a third was shot"), not lists of nouns.
+        let joined = p.verbal
+            && q.verbal
+            && between.iter().any(|w| matches!(*w, "and" | "when" | "as"));
         let subject_of = !p.verbal
             && q.verbal
             && !between.iter().any(|w| {
