@@ -65,13 +65,18 @@ fn gold_events(v: &Value) -> Vec<GoldEvent> {
                     GoldEvent {
                         kind: s(e, "type"),
                         trig: (n(&t, "start"), n(&t, "end")),
-                        modality: e.get("modality").and_then(Value::as_str).map(str::to_string),
+                        modality: e
+                            .get("modality")
+                            .and_then(Value::as_str)
+                            .map(str::to_string),
                         args: e
                             .get("arguments")
                             .and_then(Value::as_array)
                             .map(|a| {
                                 a.iter()
-                                    .map(|a| (s(a, "role"), n(a, "start"), n(a, "end"), s(a, "text")))
+                                    .map(|a| {
+                                        (s(a, "role"), n(a, "start"), n(a, "end"), s(a, "text"))
+                                    })
                                     .collect()
                             })
                             .unwrap_or_default(),
@@ -134,7 +139,15 @@ fn events_fixture_meets_the_bars() {
             });
             let Some(k) = m else {
                 if verbose {
-                    println!("MISS {} {:?} in {sent:?}", g.kind, &sent.chars().skip(g.trig.0).take(g.trig.1 - g.trig.0).collect::<String>());
+                    println!(
+                        "MISS {} {:?} in {sent:?}",
+                        g.kind,
+                        &sent
+                            .chars()
+                            .skip(g.trig.0)
+                            .take(g.trig.1 - g.trig.0)
+                            .collect::<String>()
+                    );
                 }
                 sp.args.gold += g.args.len();
                 continue;
@@ -146,13 +159,19 @@ fn events_fixture_meets_the_bars() {
             if e.modality == g.modality {
                 sp.modality_right += 1;
             } else if verbose {
-                println!("MODALITY {:?} want {:?} in {sent:?}", e.modality, g.modality);
+                println!(
+                    "MODALITY {:?} want {:?} in {sent:?}",
+                    e.modality, g.modality
+                );
             }
             sp.args.gold += g.args.len();
             sp.args.pred += e.arguments.len();
             for a in &e.arguments {
                 let r = role_name(a);
-                if g.args.iter().any(|(gr, s, t, _)| *gr == r && *s == a.start && *t == a.end) {
+                if g.args
+                    .iter()
+                    .any(|(gr, s, t, _)| *gr == r && *s == a.start && *t == a.end)
+                {
                     sp.args.tp += 1;
                 } else if verbose {
                     println!("  ARG+ {} {r}={:?} in {sent:?}", e.kind.as_str(), a.text);
@@ -191,11 +210,23 @@ fn events_fixture_meets_the_bars() {
         all_t.add(s.trig);
         all_a.add(s.args);
     }
-    println!("all\n  trigger+type {}\n  arguments    {}", all_t.show(), all_a.show());
+    println!(
+        "all\n  trigger+type {}\n  arguments    {}",
+        all_t.show(),
+        all_a.show()
+    );
     assert!(all_t.f1() >= 85.0, "trigger+type F1 {:.1} < 85", all_t.f1());
     assert!(all_a.f1() >= 70.0, "argument F1 {:.1} < 70", all_a.f1());
     for (name, s) in &splits {
-        assert!(s.trig.f1() >= 85.0, "{name}: trigger+type F1 {:.1} < 85", s.trig.f1());
-        assert!(s.args.f1() >= 70.0, "{name}: argument F1 {:.1} < 70", s.args.f1());
+        assert!(
+            s.trig.f1() >= 85.0,
+            "{name}: trigger+type F1 {:.1} < 85",
+            s.trig.f1()
+        );
+        assert!(
+            s.args.f1() >= 70.0,
+            "{name}: argument F1 {:.1} < 70",
+            s.args.f1()
+        );
     }
 }

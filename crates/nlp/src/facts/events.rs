@@ -130,13 +130,15 @@ pub(crate) fn view<'t>(input: &FactInput<'t>) -> View<'t> {
 
 /// "al-Hilla", "el-Arish": a name behind a lower-case article.
 fn arabic_name(s: &str) -> bool {
-    ["al-", "el-", "ad-", "an-", "ar-", "as-", "ash-", "at-", "az-"]
-        .iter()
-        .any(|p| {
-            s.strip_prefix(p)
-                .and_then(|r| r.chars().next())
-                .is_some_and(char::is_uppercase)
-        })
+    [
+        "al-", "el-", "ad-", "an-", "ar-", "as-", "ash-", "at-", "az-",
+    ]
+    .iter()
+    .any(|p| {
+        s.strip_prefix(p)
+            .and_then(|r| r.chars().next())
+            .is_some_and(char::is_uppercase)
+    })
 }
 
 pub(crate) const DETS: &[&str] = &[
@@ -144,13 +146,13 @@ pub(crate) const DETS: &[&str] = &[
     "your", "both", "each", "every", "any", "no", "another",
 ];
 pub(crate) const PREPS: &[&str] = &[
-    "in", "on", "at", "by", "for", "from", "to", "with", "of", "near", "outside", "inside",
-    "into", "onto", "around", "during", "after", "before", "between", "over", "under", "across",
-    "against", "through", "towards", "toward", "since", "until", "while", "within", "without",
-    "along", "behind", "beyond", "amid", "among", "as", "about", "via", "despite", "than",
-    "like", "upon", "off", "out", "up", "down",
+    "in", "on", "at", "by", "for", "from", "to", "with", "of", "near", "outside", "inside", "into",
+    "onto", "around", "during", "after", "before", "between", "over", "under", "across", "against",
+    "through", "towards", "toward", "since", "until", "while", "within", "without", "along",
+    "behind", "beyond", "amid", "among", "as", "about", "via", "despite", "than", "like", "upon",
+    "off", "out", "up", "down",
 ];
-const AUX: &[&str] = &[
+pub(crate) const AUX: &[&str] = &[
     "is", "was", "were", "are", "be", "been", "being", "am", "has", "have", "had", "having",
     "will", "would", "could", "should", "may", "might", "can", "must", "did", "does", "do",
     "shall", "'s", "'ve", "'d", "'ll", "got", "get", "gets",
@@ -159,57 +161,265 @@ const BE: &[&str] = &[
     "is", "was", "were", "are", "be", "been", "being", "am", "got", "get", "gets", "'s",
 ];
 const CONJ: &[&str] = &[
-    "and", "or", "but", "that", "which", "who", "whom", "whose", "when", "where", "if", "because",
-    "although", "though", "whether", "so", "then", "not", "never", "n't", "also", "there",
-    "here", "what", "how", "why", "said", "says", "say", "told", "according", "yet", "nor",
+    "and",
+    "or",
+    "but",
+    "that",
+    "which",
+    "who",
+    "whom",
+    "whose",
+    "when",
+    "where",
+    "if",
+    "because",
+    "although",
+    "though",
+    "whether",
+    "so",
+    "then",
+    "not",
+    "never",
+    "n't",
+    "also",
+    "there",
+    "here",
+    "what",
+    "how",
+    "why",
+    "said",
+    "says",
+    "say",
+    "told",
+    "according",
+    "yet",
+    "nor",
 ];
-const PRONOUNS: &[&str] = &[
-    "he", "she", "they", "it", "we", "i", "you", "him", "them", "us", "me", "himself", "herself",
-    "themselves", "itself",
+pub(crate) const PRONOUNS: &[&str] = &[
+    "he",
+    "she",
+    "they",
+    "it",
+    "we",
+    "i",
+    "you",
+    "him",
+    "them",
+    "us",
+    "me",
+    "himself",
+    "herself",
+    "themselves",
+    "itself",
 ];
 /// Words that end a noun phrase though they look like nouns.
 const NP_STOP: &[&str] = &[
-    "twice", "once", "dead", "unharmed", "alive", "later", "earlier", "ago", "again", "overnight",
-    "yesterday", "today", "tonight", "tomorrow", "now", "last", "next", "home", "abroad",
-    "responsibility", "control", "some", "many", "more", "most", "several", "few", "all", "such",
-    "loyal", "suspected", "accused", "believed", "thought", "alleged", "reportedly", "allegedly",
-    "began", "begun", "took", "taken", "made", "came", "went", "gave", "found", "saw", "kept",
-    "held", "brought", "sent", "left", "became", "remain", "remains", "remained", "continues",
-    "began", "seems", "appears", "including",
+    "twice",
+    "once",
+    "dead",
+    "unharmed",
+    "alive",
+    "later",
+    "earlier",
+    "ago",
+    "again",
+    "overnight",
+    "yesterday",
+    "today",
+    "tonight",
+    "tomorrow",
+    "now",
+    "last",
+    "next",
+    "home",
+    "abroad",
+    "responsibility",
+    "control",
+    "some",
+    "many",
+    "more",
+    "most",
+    "several",
+    "few",
+    "all",
+    "such",
+    "loyal",
+    "suspected",
+    "accused",
+    "believed",
+    "thought",
+    "alleged",
+    "reportedly",
+    "allegedly",
+    "began",
+    "begun",
+    "took",
+    "taken",
+    "made",
+    "came",
+    "went",
+    "gave",
+    "found",
+    "saw",
+    "kept",
+    "held",
+    "brought",
+    "sent",
+    "left",
+    "became",
+    "remain",
+    "remains",
+    "remained",
+    "continues",
+    "began",
+    "seems",
+    "appears",
+    "including",
 ];
 /// Quantity qualifiers skipped at the start of an object ("at least 14 people").
-const QUALIFIER_WORDS: &[&str] = &[
-    "at", "least", "more", "than", "some", "about", "nearly", "almost", "over", "up", "to",
-    "around", "roughly", "approximately", "many", "several", "dozens", "hundreds", "thousands",
+pub(crate) const QUALIFIER_WORDS: &[&str] = &[
+    "at",
+    "least",
+    "more",
+    "than",
+    "some",
+    "about",
+    "nearly",
+    "almost",
+    "over",
+    "up",
+    "to",
+    "around",
+    "roughly",
+    "approximately",
+    "many",
+    "several",
+    "dozens",
+    "hundreds",
+    "thousands",
 ];
 const PLACE_NOUNS: &[&str] = &[
-    "town", "city", "village", "capital", "port", "stronghold", "district", "province",
-    "region", "neighbourhood", "neighborhood", "area", "suburb", "enclave", "outskirts",
+    "town",
+    "city",
+    "village",
+    "capital",
+    "port",
+    "stronghold",
+    "district",
+    "province",
+    "region",
+    "neighbourhood",
+    "neighborhood",
+    "area",
+    "suburb",
+    "enclave",
+    "outskirts",
 ];
 const PERSON_NOUNS: &[&str] = &[
-    "journalist", "journalists", "hostage", "hostages", "ambassador", "engineer", "engineers",
-    "tourist", "tourists", "worker", "workers", "man", "men", "woman", "women", "priest",
-    "nun", "child", "children", "girl", "girls", "boy", "boys", "soldier", "soldiers",
-    "businessman", "diplomat", "diplomats", "reporter", "reporters", "doctor", "doctors",
-    "nurse", "student", "students", "pilgrims", "civilians", "officer", "officers", "people",
-    "photographer", "missionary", "missionaries", "teacher", "teachers", "villagers",
+    "journalist",
+    "journalists",
+    "hostage",
+    "hostages",
+    "ambassador",
+    "engineer",
+    "engineers",
+    "tourist",
+    "tourists",
+    "worker",
+    "workers",
+    "man",
+    "men",
+    "woman",
+    "women",
+    "priest",
+    "nun",
+    "child",
+    "children",
+    "girl",
+    "girls",
+    "boy",
+    "boys",
+    "soldier",
+    "soldiers",
+    "businessman",
+    "diplomat",
+    "diplomats",
+    "reporter",
+    "reporters",
+    "doctor",
+    "doctors",
+    "nurse",
+    "student",
+    "students",
+    "pilgrims",
+    "civilians",
+    "officer",
+    "officers",
+    "people",
+    "photographer",
+    "missionary",
+    "missionaries",
+    "teacher",
+    "teachers",
+    "villagers",
 ];
 /// Titles dropped from the front of a named argument ("Prime Minister Ines Moreau").
 const TITLES: &[&str] = &[
-    "president", "prime", "minister", "general", "gen.", "colonel", "col.", "mr", "mr.", "mrs",
-    "mrs.", "ms", "ms.", "dr", "dr.", "sheikh", "imam", "judge", "king", "queen", "prince",
-    "senator", "sen.", "commander", "chancellor", "governor", "mayor", "captain", "capt.",
-    "lieutenant", "lt.", "sergeant", "sgt.", "major", "maj.", "secretary", "chief",
+    "president",
+    "prime",
+    "minister",
+    "general",
+    "gen.",
+    "colonel",
+    "col.",
+    "mr",
+    "mr.",
+    "mrs",
+    "mrs.",
+    "ms",
+    "ms.",
+    "dr",
+    "dr.",
+    "sheikh",
+    "imam",
+    "judge",
+    "king",
+    "queen",
+    "prince",
+    "senator",
+    "sen.",
+    "commander",
+    "chancellor",
+    "governor",
+    "mayor",
+    "captain",
+    "capt.",
+    "lieutenant",
+    "lt.",
+    "sergeant",
+    "sgt.",
+    "major",
+    "maj.",
+    "secretary",
+    "chief",
 ];
 const PLACE_PREPS: &[&str] = &[
-    "in", "at", "near", "outside", "inside", "around", "across", "throughout", "off",
+    "in",
+    "at",
+    "near",
+    "outside",
+    "inside",
+    "around",
+    "across",
+    "throughout",
+    "off",
 ];
 
-fn is(w: &str, set: &[&str]) -> bool {
+pub(crate) fn is(w: &str, set: &[&str]) -> bool {
     set.contains(&w)
 }
 
-fn is_punct(s: &str) -> bool {
+pub(crate) fn is_punct(s: &str) -> bool {
     !s.chars().any(|c| c.is_alphanumeric())
 }
 
@@ -243,65 +453,251 @@ struct Entry {
 const VERBS: &[(EventType, [&str; 5])] = {
     use EventType::*;
     &[
-        (Attack, ["attack", "attacks", "attacked", "attacked", "attacking"]),
-        (Attack, ["assault", "assaults", "assaulted", "assaulted", "assaulting"]),
-        (Attack, ["ambush", "ambushes", "ambushed", "ambushed", "ambushing"]),
-        (Attack, ["storm", "storms", "stormed", "stormed", "storming"]),
-        (Attack, ["shell", "shells", "shelled", "shelled", "shelling"]),
+        (
+            Attack,
+            ["attack", "attacks", "attacked", "attacked", "attacking"],
+        ),
+        (
+            Attack,
+            [
+                "assault",
+                "assaults",
+                "assaulted",
+                "assaulted",
+                "assaulting",
+            ],
+        ),
+        (
+            Attack,
+            ["ambush", "ambushes", "ambushed", "ambushed", "ambushing"],
+        ),
+        (
+            Attack,
+            ["storm", "storms", "stormed", "stormed", "storming"],
+        ),
+        (
+            Attack,
+            ["shell", "shells", "shelled", "shelled", "shelling"],
+        ),
         (Attack, ["stab", "stabs", "stabbed", "stabbed", "stabbing"]),
-        (Attack, ["bombard", "bombards", "bombarded", "bombarded", "bombarding"]),
+        (
+            Attack,
+            [
+                "bombard",
+                "bombards",
+                "bombarded",
+                "bombarded",
+                "bombarding",
+            ],
+        ),
         (Bombing, ["bomb", "bombs", "bombed", "bombed", "bombing"]),
         (Bombing, ["blow", "blows", "blew", "blown", "blowing"]),
         (Shooting, ["shoot", "shoots", "shot", "shot", "shooting"]),
         (Shooting, ["fire", "fires", "fired", "fired", "firing"]),
         (Shooting, ["gun", "guns", "gunned", "gunned", "gunning"]),
-        (Kidnapping, ["kidnap", "kidnaps", "kidnapped", "kidnapped", "kidnapping"]),
-        (Kidnapping, ["abduct", "abducts", "abducted", "abducted", "abducting"]),
+        (
+            Kidnapping,
+            ["kidnap", "kidnaps", "kidnapped", "kidnapped", "kidnapping"],
+        ),
+        (
+            Kidnapping,
+            ["abduct", "abducts", "abducted", "abducted", "abducting"],
+        ),
         (Capture, ["seize", "seizes", "seized", "seized", "seizing"]),
-        (Arrest, ["arrest", "arrests", "arrested", "arrested", "arresting"]),
-        (Arrest, ["detain", "detains", "detained", "detained", "detaining"]),
-        (Arrest, ["apprehend", "apprehends", "apprehended", "apprehended", "apprehending"]),
+        (
+            Arrest,
+            ["arrest", "arrests", "arrested", "arrested", "arresting"],
+        ),
+        (
+            Arrest,
+            ["detain", "detains", "detained", "detained", "detaining"],
+        ),
+        (
+            Arrest,
+            [
+                "apprehend",
+                "apprehends",
+                "apprehended",
+                "apprehended",
+                "apprehending",
+            ],
+        ),
         (Killing, ["kill", "kills", "killed", "killed", "killing"]),
-        (Killing, ["murder", "murders", "murdered", "murdered", "murdering"]),
-        (Killing, ["execute", "executes", "executed", "executed", "executing"]),
-        (Killing, ["assassinate", "assassinates", "assassinated", "assassinated", "assassinating"]),
-        (Killing, ["behead", "beheads", "beheaded", "beheaded", "beheading"]),
+        (
+            Killing,
+            ["murder", "murders", "murdered", "murdered", "murdering"],
+        ),
+        (
+            Killing,
+            ["execute", "executes", "executed", "executed", "executing"],
+        ),
+        (
+            Killing,
+            [
+                "assassinate",
+                "assassinates",
+                "assassinated",
+                "assassinated",
+                "assassinating",
+            ],
+        ),
+        (
+            Killing,
+            ["behead", "beheads", "beheaded", "beheaded", "beheading"],
+        ),
         (Meeting, ["meet", "meets", "met", "met", "meeting"]),
-        (Travel, ["travel", "travels", "travelled", "travelled", "travelling"]),
-        (Travel, ["travel", "travels", "traveled", "traveled", "traveling"]),
+        (
+            Travel,
+            ["travel", "travels", "travelled", "travelled", "travelling"],
+        ),
+        (
+            Travel,
+            ["travel", "travels", "traveled", "traveled", "traveling"],
+        ),
         (Travel, ["move", "moves", "moved", "moved", "moving"]),
-        (Travel, ["relocate", "relocates", "relocated", "relocated", "relocating"]),
+        (
+            Travel,
+            [
+                "relocate",
+                "relocates",
+                "relocated",
+                "relocated",
+                "relocating",
+            ],
+        ),
         (Travel, ["fly", "flies", "flew", "flown", "flying"]),
-        (Travel, ["return", "returns", "returned", "returned", "returning"]),
-        (Travel, ["visit", "visits", "visited", "visited", "visiting"]),
-        (Travel, ["cross", "crosses", "crossed", "crossed", "crossing"]),
+        (
+            Travel,
+            ["return", "returns", "returned", "returned", "returning"],
+        ),
+        (
+            Travel,
+            ["visit", "visits", "visited", "visited", "visiting"],
+        ),
+        (
+            Travel,
+            ["cross", "crosses", "crossed", "crossed", "crossing"],
+        ),
         (Travel, ["flee", "flees", "fled", "fled", "fleeing"]),
-        (Travel, ["arrive", "arrives", "arrived", "arrived", "arriving"]),
-        (Travel, ["smuggle", "smuggles", "smuggled", "smuggled", "smuggling"]),
-        (Capture, ["capture", "captures", "captured", "captured", "capturing"]),
-        (Capture, ["overrun", "overruns", "overran", "overrun", "overrunning"]),
+        (
+            Travel,
+            ["arrive", "arrives", "arrived", "arrived", "arriving"],
+        ),
+        (
+            Travel,
+            ["smuggle", "smuggles", "smuggled", "smuggled", "smuggling"],
+        ),
+        (
+            Capture,
+            ["capture", "captures", "captured", "captured", "capturing"],
+        ),
+        (
+            Capture,
+            ["overrun", "overruns", "overran", "overrun", "overrunning"],
+        ),
         (Capture, ["fall", "falls", "fell", "fallen", "falling"]),
         (Capture, ["lose", "loses", "lost", "lost", "losing"]),
-        (Liberation, ["liberate", "liberates", "liberated", "liberated", "liberating"]),
-        (Liberation, ["recapture", "recaptures", "recaptured", "recaptured", "recapturing"]),
-        (Liberation, ["retake", "retakes", "retook", "retaken", "retaking"]),
-        (Liberation, ["regain", "regains", "regained", "regained", "regaining"]),
+        (
+            Liberation,
+            [
+                "liberate",
+                "liberates",
+                "liberated",
+                "liberated",
+                "liberating",
+            ],
+        ),
+        (
+            Liberation,
+            [
+                "recapture",
+                "recaptures",
+                "recaptured",
+                "recaptured",
+                "recapturing",
+            ],
+        ),
+        (
+            Liberation,
+            ["retake", "retakes", "retook", "retaken", "retaking"],
+        ),
+        (
+            Liberation,
+            ["regain", "regains", "regained", "regained", "regaining"],
+        ),
         (Liberation, ["free", "frees", "freed", "freed", "freeing"]),
         (Statement, ["say", "says", "said", "said", "saying"]),
         (Statement, ["tell", "tells", "told", "told", "telling"]),
-        (Statement, ["announce", "announces", "announced", "announced", "announcing"]),
-        (Statement, ["state", "states", "stated", "stated", "stating"]),
-        (Statement, ["declare", "declares", "declared", "declared", "declaring"]),
+        (
+            Statement,
+            [
+                "announce",
+                "announces",
+                "announced",
+                "announced",
+                "announcing",
+            ],
+        ),
+        (
+            Statement,
+            ["state", "states", "stated", "stated", "stating"],
+        ),
+        (
+            Statement,
+            ["declare", "declares", "declared", "declared", "declaring"],
+        ),
         (Statement, ["deny", "denies", "denied", "denied", "denying"]),
-        (Statement, ["claim", "claims", "claimed", "claimed", "claiming"]),
-        (Statement, ["allege", "alleges", "alleged", "alleged", "alleging"]),
-        (Statement, ["confirm", "confirms", "confirmed", "confirmed", "confirming"]),
-        (Statement, ["insist", "insists", "insisted", "insisted", "insisting"]),
+        (
+            Statement,
+            ["claim", "claims", "claimed", "claimed", "claiming"],
+        ),
+        (
+            Statement,
+            ["allege", "alleges", "alleged", "alleged", "alleging"],
+        ),
+        (
+            Statement,
+            [
+                "confirm",
+                "confirms",
+                "confirmed",
+                "confirmed",
+                "confirming",
+            ],
+        ),
+        (
+            Statement,
+            ["insist", "insists", "insisted", "insisted", "insisting"],
+        ),
         (Statement, ["warn", "warns", "warned", "warned", "warning"]),
-        (Statement, ["admit", "admits", "admitted", "admitted", "admitting"]),
-        (Statement, ["testify", "testifies", "testified", "testified", "testifying"]),
-        (Statement, ["acknowledge", "acknowledges", "acknowledged", "acknowledged", "acknowledging"]),
-        (Statement, ["report", "reports", "reported", "reported", "reporting"]),
+        (
+            Statement,
+            ["admit", "admits", "admitted", "admitted", "admitting"],
+        ),
+        (
+            Statement,
+            [
+                "testify",
+                "testifies",
+                "testified",
+                "testified",
+                "testifying",
+            ],
+        ),
+        (
+            Statement,
+            [
+                "acknowledge",
+                "acknowledges",
+                "acknowledged",
+                "acknowledged",
+                "acknowledging",
+            ],
+        ),
+        (
+            Statement,
+            ["report", "reports", "reported", "reported", "reporting"],
+        ),
     ]
 };
 
@@ -361,8 +757,22 @@ fn lexicon() -> &'static HashMap<&'static str, Entry> {
             let fs = [
                 (base, Form::Base),
                 (s, Form::S),
-                (past, if past == part { Form::PastPart } else { Form::Past }),
-                (part, if past == part { Form::PastPart } else { Form::Part }),
+                (
+                    past,
+                    if past == part {
+                        Form::PastPart
+                    } else {
+                        Form::Past
+                    },
+                ),
+                (
+                    part,
+                    if past == part {
+                        Form::PastPart
+                    } else {
+                        Form::Part
+                    },
+                ),
                 (ing, Form::Ing),
             ];
             for (w, f) in fs {
@@ -423,52 +833,55 @@ pub fn extract(input: &FactInput<'_>, _so_far: &Facts) -> Vec<Event> {
     out
 }
 
-struct Ctx<'a, 't> {
-    input: &'a FactInput<'t>,
-    t: &'a [Tok<'t>],
+/// One sentence under analysis (shared with the claims extractor).
+pub(crate) struct Ctx<'a, 't> {
+    pub input: &'a FactInput<'t>,
+    pub t: &'a [Tok<'t>],
     /// Sentence token range.
-    sa: usize,
-    sb: usize,
+    pub sa: usize,
+    pub sb: usize,
 }
 
 impl<'a, 't> Ctx<'a, 't> {
-    fn low(&self, i: usize) -> &str {
+    pub(crate) fn low(&self, i: usize) -> &str {
         self.t.get(i).map_or("", |t| t.low.as_ref())
     }
-    fn prev(&self, i: usize) -> &str {
+    pub(crate) fn prev(&self, i: usize) -> &str {
         if i > self.sa {
             self.low(i - 1)
         } else {
             ""
         }
     }
-    fn next(&self, i: usize) -> &str {
+    pub(crate) fn next(&self, i: usize) -> &str {
         if i + 1 < self.sb {
             self.low(i + 1)
         } else {
             ""
         }
     }
-    fn cap(&self, i: usize) -> bool {
+    pub(crate) fn cap(&self, i: usize) -> bool {
         self.t.get(i).is_some_and(|t| t.cap)
     }
-    fn ent_label(&self, i: usize) -> Option<EntityLabel> {
+    pub(crate) fn ent_label(&self, i: usize) -> Option<EntityLabel> {
         let e = self.t.get(i)?.ent?;
         self.input.entities.get(e).map(|e| e.label)
     }
-    fn is_location(&self, i: usize) -> bool {
+    pub(crate) fn is_location(&self, i: usize) -> bool {
         self.cap(i)
             && matches!(
                 self.ent_label(i),
                 Some(EntityLabel::Location | EntityLabel::Loc)
             )
     }
-    fn is_person(&self, i: usize) -> bool {
-        matches!(self.ent_label(i), Some(EntityLabel::Person | EntityLabel::Per))
-            || is(self.low(i), PERSON_NOUNS)
+    pub(crate) fn is_person(&self, i: usize) -> bool {
+        matches!(
+            self.ent_label(i),
+            Some(EntityLabel::Person | EntityLabel::Per)
+        ) || is(self.low(i), PERSON_NOUNS)
     }
     /// A word that can sit inside a noun phrase.
-    fn np_word(&self, i: usize) -> bool {
+    pub(crate) fn np_word(&self, i: usize) -> bool {
         let Some(t) = self.t.get(i) else {
             return false;
         };
@@ -597,6 +1010,8 @@ fn to_event(c: &Ctx<'_, '_>, f: Found) -> Option<Event> {
 }
 
 /// Decides whether token `i` is a trigger, and of what.
+// One arm per lemma with its own tests reads better than match guards.
+#[allow(clippy::collapsible_match)]
 fn trigger(c: &Ctx<'_, '_>, i: usize, e: Entry) -> Option<Found> {
     let w = c.low(i);
     let prev = c.prev(i);
@@ -610,8 +1025,12 @@ fn trigger(c: &Ctx<'_, '_>, i: usize, e: Entry) -> Option<Found> {
         // A verb-only word after a determiner is an adjective or a noun ("the alleged plot",
         // "the board's report").
         Some(_) if !e.noun => {
-            !(is(prev, &["the", "a", "an", "its", "their", "his", "her", "our", "my", "your"])
-                || prev == "'s")
+            !(is(
+                prev,
+                &[
+                    "the", "a", "an", "its", "their", "his", "her", "our", "my", "your",
+                ],
+            ) || prev == "'s")
         }
         Some(Form::Ing) => {
             !prev_det
@@ -623,8 +1042,12 @@ fn trigger(c: &Ctx<'_, '_>, i: usize, e: Entry) -> Option<Found> {
                     || c.cap(i + 1))
         }
         Some(Form::Base) => {
-            is(prev, &["to", "will", "would", "could", "can", "may", "might", "should", "did"])
-                || is(prev, &["not", "n't", "never"])
+            is(
+                prev,
+                &[
+                    "to", "will", "would", "could", "can", "may", "might", "should", "did",
+                ],
+            ) || is(prev, &["not", "n't", "never"])
                 || is(prev, PRONOUNS)
                 || (is(next, DETS) && !prev_det)
         }
@@ -665,26 +1088,61 @@ fn trigger(c: &Ctx<'_, '_>, i: usize, e: Entry) -> Option<Found> {
             if is(
                 next,
                 &[
-                    "helicopter", "helicopters", "aircraft", "jet", "jets", "dog", "dogs",
-                    "submarine", "submarines", "ad", "ads", "rate", "rates", "surface", "vector",
-                    "vectors", "boat", "boats", "price", "force", "rifle", "rifles", "weapon",
+                    "helicopter",
+                    "helicopters",
+                    "aircraft",
+                    "jet",
+                    "jets",
+                    "dog",
+                    "dogs",
+                    "submarine",
+                    "submarines",
+                    "ad",
+                    "ads",
+                    "rate",
+                    "rates",
+                    "surface",
+                    "vector",
+                    "vectors",
+                    "boat",
+                    "boats",
+                    "price",
+                    "force",
+                    "rifle",
+                    "rifles",
+                    "weapon",
                 ],
             ) || is(
                 prev,
-                &["heart", "panic", "asthma", "anxiety", "hunger", "general", "lucky", "first"],
+                &[
+                    "heart", "panic", "asthma", "anxiety", "hunger", "general", "lucky", "first",
+                ],
             ) {
                 return None;
             }
             if e.lemma == "strike" {
                 // Only military strikes: "air strike", "drone strike", "missile strike".
-                if !is(prev, &["air", "drone", "missile", "rocket", "artillery", "military"]) {
+                if !is(
+                    prev,
+                    &["air", "drone", "missile", "rocket", "artillery", "military"],
+                ) {
                     return None;
                 }
             }
         }
         "raid" => return None,
         "bomb" if !verbal && matches!(w, "bomb" | "bombs") => {
-            if is(next, &["attack", "attacks", "blast", "blasts", "explosion", "explosions"]) {
+            if is(
+                next,
+                &[
+                    "attack",
+                    "attacks",
+                    "blast",
+                    "blasts",
+                    "explosion",
+                    "explosions",
+                ],
+            ) {
                 // "car bomb attacks": one bombing.
                 b = i + 2;
             } else if !went_off(c, i) {
@@ -693,9 +1151,22 @@ fn trigger(c: &Ctx<'_, '_>, i: usize, e: Entry) -> Option<Found> {
             if is(
                 next,
                 &[
-                    "squad", "squads", "disposal", "shelter", "shelters", "maker", "makers",
-                    "factory", "expert", "experts", "detector", "detectors", "threat", "threats",
-                    "scare", "hoax",
+                    "squad",
+                    "squads",
+                    "disposal",
+                    "shelter",
+                    "shelters",
+                    "maker",
+                    "makers",
+                    "factory",
+                    "expert",
+                    "experts",
+                    "detector",
+                    "detectors",
+                    "threat",
+                    "threats",
+                    "scare",
+                    "hoax",
                 ],
             ) {
                 return None;
@@ -712,7 +1183,13 @@ fn trigger(c: &Ctx<'_, '_>, i: usize, e: Entry) -> Option<Found> {
                 return None;
             }
             if is(next, &["glass", "glasses", "film", "video"])
-                || is(prev, &["photo", "fashion", "video", "film", "flu", "big", "long", "parting", "penalty"])
+                || is(
+                    prev,
+                    &[
+                        "photo", "fashion", "video", "film", "flu", "big", "long", "parting",
+                        "penalty",
+                    ],
+                )
             {
                 return None;
             }
@@ -758,27 +1235,72 @@ fn trigger(c: &Ctx<'_, '_>, i: usize, e: Entry) -> Option<Found> {
             }
         }
         "arrest" => {
-            if is(next, &["development", "warrant", "warrants", "record", "records"])
-                || is(prev, &["cardiac", "house", "heart"])
-                || is(next, &["the", "a", "an"]) && is(c.low(i + 2), &["spread", "decline", "growth", "slide", "rise", "fall", "progress", "development", "trend"])
+            if is(
+                next,
+                &["development", "warrant", "warrants", "record", "records"],
+            ) || is(prev, &["cardiac", "house", "heart"])
+                || is(next, &["the", "a", "an"])
+                    && is(
+                        c.low(i + 2),
+                        &[
+                            "spread",
+                            "decline",
+                            "growth",
+                            "slide",
+                            "rise",
+                            "fall",
+                            "progress",
+                            "development",
+                            "trend",
+                        ],
+                    )
                 || (w == "arrested" && is(prev, &["of", "an", "a", "the"]))
             {
                 return None;
             }
         }
         "meet" => {
-            if w == "meeting" && is(next, &["room", "rooms", "point", "place", "minutes", "hall"]) {
+            if w == "meeting"
+                && is(
+                    next,
+                    &["room", "rooms", "point", "place", "minutes", "hall"],
+                )
+            {
                 return None;
             }
             if !verbal && w != "meeting" && w != "meetings" {
                 return None;
             }
-            if is(next, &["expectations", "demand", "needs", "requirements", "target", "targets", "deadline", "criteria", "standards", "costs"]) {
+            if is(
+                next,
+                &[
+                    "expectations",
+                    "demand",
+                    "needs",
+                    "requirements",
+                    "target",
+                    "targets",
+                    "deadline",
+                    "criteria",
+                    "standards",
+                    "costs",
+                ],
+            ) {
                 return None;
             }
         }
         "talks" => {
-            if prev == "peace" || !prev_det && !is(prev, &["held", "hold", "holds", "holding", "peace", "direct", "secret", "fresh", "new"]) && !is(next, &["with", "between", "in", "on"]) {
+            if prev == "peace"
+                || !prev_det
+                    && !is(
+                        prev,
+                        &[
+                            "held", "hold", "holds", "holding", "peace", "direct", "secret",
+                            "fresh", "new",
+                        ],
+                    )
+                    && !is(next, &["with", "between", "in", "on"])
+            {
                 return None;
             }
         }
@@ -806,10 +1328,17 @@ fn trigger(c: &Ctx<'_, '_>, i: usize, e: Entry) -> Option<Found> {
         "fall" => {
             if verbal {
                 // "Mosul fell to IS"; not "fell 4 percent", "fell to 80 dollars".
-                if !(next == "to" && !is_number(c.low(i + 2)) && (c.cap(i + 2) || c.ent_label(i + 2).is_some() || is(c.low(i + 2), DETS))) {
+                if !(next == "to"
+                    && !is_number(c.low(i + 2))
+                    && (c.cap(i + 2) || c.ent_label(i + 2).is_some() || is(c.low(i + 2), DETS)))
+                {
                     return None;
                 }
-            } else if !(next == "of" && prev_det && !is_number(c.low(i + 2)) && c.t.get(i + 2).is_none_or(|t| t.time.is_none())) {
+            } else if !(next == "of"
+                && prev_det
+                && !is_number(c.low(i + 2))
+                && c.t.get(i + 2).is_none_or(|t| t.time.is_none()))
+            {
                 return None;
             }
         }
@@ -903,9 +1432,29 @@ fn went_off(c: &Ctx<'_, '_>, i: usize) -> bool {
         if is(
             w,
             &[
-                "exploded", "explodes", "explode", "exploding", "detonated", "detonates", "went",
-                "goes", "go", "killed", "kills", "kill", "wounded", "injured", "ripped", "rips",
-                "tore", "blew", "hit", "struck", "destroyed", "damaged", "shook",
+                "exploded",
+                "explodes",
+                "explode",
+                "exploding",
+                "detonated",
+                "detonates",
+                "went",
+                "goes",
+                "go",
+                "killed",
+                "kills",
+                "kill",
+                "wounded",
+                "injured",
+                "ripped",
+                "rips",
+                "tore",
+                "blew",
+                "hit",
+                "struck",
+                "destroyed",
+                "damaged",
+                "shook",
             ],
         ) {
             return true;
@@ -928,9 +1477,25 @@ fn be_before(c: &Ctx<'_, '_>, i: usize) -> bool {
         if is(w, BE) {
             return true;
         }
-        if is(w, &["not", "never", "n't", "also", "reportedly", "allegedly", "later", "then", "all", "both", "and"])
-            || w.ends_with("ly")
-            || lexicon().get(w).is_some_and(|e| e.verb == Some(Form::PastPart))
+        if is(
+            w,
+            &[
+                "not",
+                "never",
+                "n't",
+                "also",
+                "reportedly",
+                "allegedly",
+                "later",
+                "then",
+                "all",
+                "both",
+                "and",
+            ],
+        ) || w.ends_with("ly")
+            || lexicon()
+                .get(w)
+                .is_some_and(|e| e.verb == Some(Form::PastPart))
         {
             continue;
         }
@@ -953,7 +1518,13 @@ fn travel_pp(c: &Ctx<'_, '_>, i: usize) -> bool {
             if c.is_location(j + 1) || c.cap(j + 1) {
                 return true;
             }
-            if is(n, DETS) && (j + 2..(j + 5).min(c.sb)).any(|k| c.is_location(k) || is(c.low(k), PLACE_NOUNS) || is(c.low(k), &["country", "border", "headquarters", "base"])) {
+            if is(n, DETS)
+                && (j + 2..(j + 5).min(c.sb)).any(|k| {
+                    c.is_location(k)
+                        || is(c.low(k), PLACE_NOUNS)
+                        || is(c.low(k), &["country", "border", "headquarters", "base"])
+                })
+            {
                 return true;
             }
         }
@@ -1002,15 +1573,53 @@ fn person_around(c: &Ctx<'_, '_>, i: usize, passive: bool) -> bool {
 
 /// Verbs that hand their subject to a following "to" infinitive or object noun.
 const CONTROL: &[&str] = &[
-    "planning", "planned", "plans", "plan", "tried", "trying", "tries", "try", "attempted",
-    "attempting", "sought", "seeking", "wanted", "wants", "intended", "intends", "preparing",
-    "prepared", "going", "set", "due", "able", "hoping", "hoped", "expected", "threatened",
-    "threatening", "vowed", "vows", "decided", "agreed", "continued", "began", "started",
-    "refused", "failed", "managed", "used", "went", "came", "flew", "travelled", "traveled",
+    "planning",
+    "planned",
+    "plans",
+    "plan",
+    "tried",
+    "trying",
+    "tries",
+    "try",
+    "attempted",
+    "attempting",
+    "sought",
+    "seeking",
+    "wanted",
+    "wants",
+    "intended",
+    "intends",
+    "preparing",
+    "prepared",
+    "going",
+    "set",
+    "due",
+    "able",
+    "hoping",
+    "hoped",
+    "expected",
+    "threatened",
+    "threatening",
+    "vowed",
+    "vows",
+    "decided",
+    "agreed",
+    "continued",
+    "began",
+    "started",
+    "refused",
+    "failed",
+    "managed",
+    "used",
+    "went",
+    "came",
+    "flew",
+    "travelled",
+    "traveled",
 ];
 
 /// Strips determiners, quantity qualifiers and titles from a phrase given as tokens.
-fn trim_np(c: &Ctx<'_, '_>, mut a: usize, b: usize) -> Option<(usize, usize)> {
+pub(crate) fn trim_np(c: &Ctx<'_, '_>, mut a: usize, b: usize) -> Option<(usize, usize)> {
     while a < b {
         let w = c.low(a);
         // A capitalised "The" inside a sentence belongs to the name ("The Hague").
@@ -1035,7 +1644,7 @@ fn trim_np(c: &Ctx<'_, '_>, mut a: usize, b: usize) -> Option<(usize, usize)> {
 
 /// The range of the (usable) entity covering token `i`: a name, i.e. its first word after
 /// determiners is capitalised. Common-noun entities of the tagger are not trusted.
-fn ent_range(c: &Ctx<'_, '_>, i: usize) -> Option<(usize, usize)> {
+pub(crate) fn ent_range(c: &Ctx<'_, '_>, i: usize) -> Option<(usize, usize)> {
     let e = c.t.get(i)?.ent?;
     let mut a = i;
     while a > c.sa && c.t.get(a - 1).is_some_and(|t| t.ent == Some(e)) {
@@ -1061,7 +1670,7 @@ fn time_modifier(c: &Ctx<'_, '_>, i: usize) -> bool {
 }
 
 /// The noun phrase starting at or after `i` (determiners and quantity qualifiers skipped).
-fn object(c: &Ctx<'_, '_>, i: usize) -> Option<(usize, usize)> {
+pub(crate) fn object(c: &Ctx<'_, '_>, i: usize) -> Option<(usize, usize)> {
     let mut a = i;
     let lim = (i + 5).min(c.sb);
     while a < lim {
@@ -1070,7 +1679,10 @@ fn object(c: &Ctx<'_, '_>, i: usize) -> Option<(usize, usize)> {
             && !c.cap(a)
             && (is_number(c.low(a + 1))
                 || is(c.low(a + 1), QUALIFIER_WORDS)
-                || is(w, &["some", "many", "several", "dozens", "hundreds", "thousands"]));
+                || is(
+                    w,
+                    &["some", "many", "several", "dozens", "hundreds", "thousands"],
+                ));
         if is(w, DETS) && w != "no" || qual || (w == "of" && a > i) {
             a += 1;
         } else {
@@ -1093,8 +1705,7 @@ fn object(c: &Ctx<'_, '_>, i: usize) -> Option<(usize, usize)> {
             break;
         }
         let w = c.low(b);
-        if b > a && !c.cap(b) && (w.ends_with("ing") || (w.ends_with("ed") && !c.np_word(b + 1)))
-        {
+        if b > a && !c.cap(b) && (w.ends_with("ing") || (w.ends_with("ed") && !c.np_word(b + 1))) {
             break;
         }
         b += 1;
@@ -1110,7 +1721,7 @@ fn object(c: &Ctx<'_, '_>, i: usize) -> Option<(usize, usize)> {
 }
 
 /// A name (entity or run of capitalised words) starting at `i`.
-fn name_at(c: &Ctx<'_, '_>, i: usize) -> Option<(usize, usize)> {
+pub(crate) fn name_at(c: &Ctx<'_, '_>, i: usize) -> Option<(usize, usize)> {
     if let Some((ea, eb)) = ent_range(c, i) {
         let mut b = eb;
         while b < c.sb && c.cap(b) && c.np_word(b) {
@@ -1122,7 +1733,9 @@ fn name_at(c: &Ctx<'_, '_>, i: usize) -> Option<(usize, usize)> {
     while b < c.sb
         && c.t.get(b).is_some_and(|t| t.time.is_none())
         && (c.cap(b)
-            || (b > i && is(c.low(b), &["al", "el", "de", "van", "der", "bin", "von"]) && c.cap(b + 1)))
+            || (b > i
+                && is(c.low(b), &["al", "el", "de", "van", "der", "bin", "von"])
+                && c.cap(b + 1)))
     {
         b += 1;
     }
@@ -1130,7 +1743,7 @@ fn name_at(c: &Ctx<'_, '_>, i: usize) -> Option<(usize, usize)> {
 }
 
 /// The noun phrase ending just before `j` (exclusive end), walking left.
-fn np_left(c: &Ctx<'_, '_>, j: usize) -> Option<(usize, usize)> {
+pub(crate) fn np_left(c: &Ctx<'_, '_>, j: usize) -> Option<(usize, usize)> {
     if j <= c.sa {
         return None;
     }
@@ -1160,7 +1773,7 @@ fn np_left(c: &Ctx<'_, '_>, j: usize) -> Option<(usize, usize)> {
 
 /// The subject of the verb at `i`: skips auxiliaries, negation and adverbs leftwards,
 /// jumps over relative pronouns and appositions between commas.
-fn subject(c: &Ctx<'_, '_>, i: usize) -> Option<(usize, usize)> {
+pub(crate) fn subject(c: &Ctx<'_, '_>, i: usize) -> Option<(usize, usize)> {
     let mut j = i;
     let mut steps = 0;
     while j > c.sa && steps < 7 {
@@ -1179,7 +1792,23 @@ fn subject(c: &Ctx<'_, '_>, i: usize) -> Option<(usize, usize)> {
             || is(w, CONTROL)
             || is(
                 w,
-                &["not", "never", "n't", "also", "reportedly", "allegedly", "later", "then", "first", "to", "still", "already", "once", "now", "jointly"],
+                &[
+                    "not",
+                    "never",
+                    "n't",
+                    "also",
+                    "reportedly",
+                    "allegedly",
+                    "later",
+                    "then",
+                    "first",
+                    "to",
+                    "still",
+                    "already",
+                    "once",
+                    "now",
+                    "jointly",
+                ],
             )
             || (w.ends_with("ly") && !c.cap(j - 1))
         {
@@ -1204,11 +1833,15 @@ fn subject(c: &Ctx<'_, '_>, i: usize) -> Option<(usize, usize)> {
                 let outer = np_left(c, k);
                 let person = |np: Option<(usize, usize)>| {
                     np.filter(|&(a, b)| {
-                        (a..b).any(|x| matches!(c.ent_label(x), Some(EntityLabel::Person | EntityLabel::Per)))
+                        (a..b).any(|x| {
+                            matches!(c.ent_label(x), Some(EntityLabel::Person | EntityLabel::Per))
+                        })
                     })
                 };
                 let named = |np: Option<(usize, usize)>| {
-                    np.filter(|&(a, b)| (a..b).any(|x| c.cap(x) && x > c.sa || ent_range(c, x).is_some()))
+                    np.filter(|&(a, b)| {
+                        (a..b).any(|x| c.cap(x) && x > c.sa || ent_range(c, x).is_some())
+                    })
                 };
                 return person(outer)
                     .or(person(inner))
@@ -1222,18 +1855,18 @@ fn subject(c: &Ctx<'_, '_>, i: usize) -> Option<(usize, usize)> {
     np_left(c, j).map(|np| np_of(c, np))
 }
 
-/// "The leader of the cell" → "leader": a phrase after "of" hands over to the one before.
+/// "The leader of the cell" → "leader": a phrase after "of", "from" or "in" hands over to
+/// the one before it.
 fn np_of(c: &Ctx<'_, '_>, np: (usize, usize)) -> (usize, usize) {
     let (a, _) = np;
     let mut k = a;
     while k > c.sa && is(c.low(k - 1), DETS) {
         k -= 1;
     }
-    if k > c.sa && c.low(k - 1) == "of" {
+    // "fighters from Belgium have travelled", "officials in Paris said".
+    if k > c.sa && is(c.low(k - 1), &["of", "from", "in"]) {
         if let Some(head) = np_left(c, k - 1) {
-            if !c.cap(head.0) || head.0 == c.sa {
-                return head;
-            }
+            return head;
         }
     }
     np
@@ -1274,7 +1907,24 @@ fn bind(c: &Ctx<'_, '_>, found: &mut [Found], k: usize) {
         let bare_inf = to_inf
             && is(
                 c.low(i.saturating_sub(2)),
-                &["plot", "plots", "plan", "plans", "attempt", "attempts", "bid", "conspiracy", "scheme", "order", "orders", "call", "calls", "threat", "threats", "plotting"],
+                &[
+                    "plot",
+                    "plots",
+                    "plan",
+                    "plans",
+                    "attempt",
+                    "attempts",
+                    "bid",
+                    "conspiracy",
+                    "scheme",
+                    "order",
+                    "orders",
+                    "call",
+                    "calls",
+                    "threat",
+                    "threats",
+                    "plotting",
+                ],
             );
         if participle || to_inf {
             // Subject of the main clause: the agent of an earlier event, else the first NP.
@@ -1306,7 +1956,11 @@ fn bind(c: &Ctx<'_, '_>, found: &mut [Found], k: usize) {
             }
         } else if passive {
             if let Some(s) = subject(c, i) {
-                let role = if kind == EventType::Meeting { Participant } else { Target };
+                let role = if kind == EventType::Meeting {
+                    Participant
+                } else {
+                    Target
+                };
                 args.push((role, s.0, s.1));
             }
             // "by X" within a few tokens.
@@ -1339,7 +1993,19 @@ fn bind(c: &Ctx<'_, '_>, found: &mut [Found], k: usize) {
             while j < c.sb
                 && is(
                     c.low(j),
-                    &["up", "down", "dead", "himself", "herself", "themselves", "and", "wounded", "injured", "or", "maimed"],
+                    &[
+                        "up",
+                        "down",
+                        "dead",
+                        "himself",
+                        "herself",
+                        "themselves",
+                        "and",
+                        "wounded",
+                        "injured",
+                        "or",
+                        "maimed",
+                    ],
                 )
             {
                 j += 1;
@@ -1396,7 +2062,8 @@ fn bind(c: &Ctx<'_, '_>, found: &mut [Found], k: usize) {
                     if c.low(j) == "control" && c.low(j + 1) == "of" {
                         j += 2;
                     }
-                    let objectless = (is(c.low(j), PREPS) && !(c.low(j) == "at" && c.low(j + 1) == "least"))
+                    let objectless = (is(c.low(j), PREPS)
+                        && !(c.low(j) == "at" && c.low(j + 1) == "least"))
                         || c.t.get(j).is_some_and(|t| t.time.is_some());
                     if !objectless {
                         if let Some(o) = object(c, j) {
@@ -1421,7 +2088,7 @@ fn bind(c: &Ctx<'_, '_>, found: &mut [Found], k: usize) {
             _ => {
                 if is(n, &["on", "of", "against"]) {
                     if let Some(o) = object(c, after + 1) {
-                        if !c.t.get(o.0).is_some_and(|t| t.time.is_some()) {
+                        if c.t.get(o.0).is_none_or(|t| t.time.is_none()) {
                             args.push((Target, o.0, o.1));
                         }
                     }
@@ -1434,7 +2101,19 @@ fn bind(c: &Ctx<'_, '_>, found: &mut [Found], k: usize) {
         // "... was carried out by X", "... was claimed by X".
         let end = (after + WINDOW).min(c.sb);
         for j in after..end {
-            if c.low(j) == "by" && is(c.prev(j), &["out", "claimed", "committed", "perpetrated", "staged", "conducted"]) {
+            if c.low(j) == "by"
+                && is(
+                    c.prev(j),
+                    &[
+                        "out",
+                        "claimed",
+                        "committed",
+                        "perpetrated",
+                        "staged",
+                        "conducted",
+                    ],
+                )
+            {
                 if let Some(o) = object(c, j + 1) {
                     args.push((Agent, o.0, o.1));
                 }
@@ -1482,7 +2161,22 @@ fn place_np(c: &Ctx<'_, '_>, i: usize) -> Option<(usize, usize)> {
         if is(w, DETS)
             || is(w, PLACE_NOUNS)
             || w == "of"
-            || is(w, &["northern", "southern", "eastern", "western", "central", "north", "south", "east", "west", "rural", "strategic"])
+            || is(
+                w,
+                &[
+                    "northern",
+                    "southern",
+                    "eastern",
+                    "western",
+                    "central",
+                    "north",
+                    "south",
+                    "east",
+                    "west",
+                    "rural",
+                    "strategic",
+                ],
+            )
         {
             a += 1;
         } else {
@@ -1496,7 +2190,14 @@ fn place_np(c: &Ctx<'_, '_>, i: usize) -> Option<(usize, usize)> {
         return name_at(c, a);
     }
     match c.ent_label(a) {
-        Some(EntityLabel::Person | EntityLabel::Per | EntityLabel::Temporal | EntityLabel::Nationality | EntityLabel::Quantity | EntityLabel::Money) => None,
+        Some(
+            EntityLabel::Person
+            | EntityLabel::Per
+            | EntityLabel::Temporal
+            | EntityLabel::Nationality
+            | EntityLabel::Quantity
+            | EntityLabel::Money,
+        ) => None,
         _ if c.cap(a) => name_at(c, a),
         _ => None,
     }
@@ -1505,7 +2206,21 @@ fn place_np(c: &Ctx<'_, '_>, i: usize) -> Option<(usize, usize)> {
 /// An event noun as subject ("the bombing ... killed") is a cause, not an agent.
 fn event_noun(c: &Ctx<'_, '_>, np: (usize, usize)) -> bool {
     let head = c.low(np.1.saturating_sub(1));
-    head.ends_with("ing") || is(head, &["attack", "attacks", "explosion", "blast", "assault", "raid", "violence", "fighting", "clashes"])
+    head.ends_with("ing")
+        || is(
+            head,
+            &[
+                "attack",
+                "attacks",
+                "explosion",
+                "blast",
+                "assault",
+                "raid",
+                "violence",
+                "fighting",
+                "clashes",
+            ],
+        )
 }
 
 /// The first noun phrase of the clause holding `i` (for participles: ", killing 30").
@@ -1537,7 +2252,22 @@ fn governing_subject(
     while j > lo {
         j -= 1;
         let w = c.low(j);
-        if is(w, DETS) || c.t.get(j).is_some_and(|t| t.time.is_some()) || is(w, &["new", "major", "fresh", "second", "deadly", "further", "suicide", "coordinated"]) {
+        if is(w, DETS)
+            || c.t.get(j).is_some_and(|t| t.time.is_some())
+            || is(
+                w,
+                &[
+                    "new",
+                    "major",
+                    "fresh",
+                    "second",
+                    "deadly",
+                    "further",
+                    "suicide",
+                    "coordinated",
+                ],
+            )
+        {
             continue;
         }
         if is(w, &["for"]) && c.prev(j) == "responsibility" {
@@ -1547,11 +2277,40 @@ fn governing_subject(
         let gov = is(
             w,
             &[
-                "planning", "planned", "plan", "plans", "preparing", "prepared", "prepare",
-                "launch", "launched", "launching", "launches", "carried", "carry", "carrying",
-                "staged", "stage", "committed", "commit", "conducted", "claimed", "claim",
-                "claims", "plotted", "plotting", "held", "hold", "holds", "attended", "attend",
-                "mounted", "mount", "opened", "open", "opens",
+                "planning",
+                "planned",
+                "plan",
+                "plans",
+                "preparing",
+                "prepared",
+                "prepare",
+                "launch",
+                "launched",
+                "launching",
+                "launches",
+                "carried",
+                "carry",
+                "carrying",
+                "staged",
+                "stage",
+                "committed",
+                "commit",
+                "conducted",
+                "claimed",
+                "claim",
+                "claims",
+                "plotted",
+                "plotting",
+                "held",
+                "hold",
+                "holds",
+                "attended",
+                "attend",
+                "mounted",
+                "mount",
+                "opened",
+                "open",
+                "opens",
             ],
         );
         if !gov {
@@ -1559,7 +2318,12 @@ fn governing_subject(
         }
         let mut v = j;
         // "suspected of preparing an attack": the people suspected.
-        if c.prev(v) == "of" && is(c.low(v.saturating_sub(2)), &["suspected", "accused", "convicted"]) {
+        if c.prev(v) == "of"
+            && is(
+                c.low(v.saturating_sub(2)),
+                &["suspected", "accused", "convicted"],
+            )
+        {
             v -= 2;
             let s = np_left(c, v)?;
             return Some((EventRole::Agent, s));
@@ -1582,9 +2346,8 @@ fn governing_subject(
 /// before a nominal trigger in the same phrase ("the November 2015 attacks") or opening the
 /// sentence ("In 2016, ...") goes to the trigger after it.
 fn attach_places_times(c: &Ctx<'_, '_>, found: &mut [Found]) {
-    let owner_before = |found: &[Found], j: usize| -> Option<usize> {
-        found.iter().rposition(|f| f.b <= j)
-    };
+    let owner_before =
+        |found: &[Found], j: usize| -> Option<usize> { found.iter().rposition(|f| f.b <= j) };
     let mut j = c.sa;
     let mut seen_times: Vec<usize> = Vec::new();
     while j < c.sb {
@@ -1595,7 +2358,11 @@ fn attach_places_times(c: &Ctx<'_, '_>, found: &mut [Found]) {
                     if let Some(f) = found.get_mut(k) {
                         let within = j - f.b <= WINDOW;
                         let taken = f.args.iter().any(|a| a.1 < p.1 && p.0 < a.2);
-                        if within && !taken && f.kind != EventType::Statement && !f.args.iter().any(|a| a.0 == EventRole::Place) {
+                        if within
+                            && !taken
+                            && f.kind != EventType::Statement
+                            && !f.args.iter().any(|a| a.0 == EventRole::Place)
+                        {
                             f.args.push((EventRole::Place, p.0, p.1));
                         }
                     }
@@ -1613,23 +2380,29 @@ fn attach_places_times(c: &Ctx<'_, '_>, found: &mut [Found]) {
             let overlaps_trigger = found
                 .iter()
                 .any(|f| (f.a < e && j < f.b) || f.args.iter().any(|x| x.1 < e && j < x.2));
-            let kind_ok = c
-                .input
-                .times
-                .get(tk)
-                .is_some_and(|t| !matches!(t.kind, dossier_core::TimeType::Duration | dossier_core::TimeType::Set));
+            let kind_ok = c.input.times.get(tk).is_some_and(|t| {
+                !matches!(
+                    t.kind,
+                    dossier_core::TimeType::Duration | dossier_core::TimeType::Set
+                )
+            });
             if !overlaps_trigger && kind_ok && !seen_times.contains(&tk) {
                 seen_times.push(tk);
                 let (a, b) = trim_time(c, j, e);
                 // A time right before a nominal trigger, or opening the sentence, looks forward.
-                let fwd = found.iter().position(|f| f.a >= e && f.a <= e + 1 && !f.verbal).or_else(|| {
-                    let opening = j <= c.sa + 1 && c.low(e) == ",";
-                    if opening {
-                        found.iter().position(|f| f.a > e && f.kind != EventType::Statement)
-                    } else {
-                        None
-                    }
-                });
+                let fwd = found
+                    .iter()
+                    .position(|f| f.a >= e && f.a <= e + 1 && !f.verbal)
+                    .or_else(|| {
+                        let opening = j <= c.sa + 1 && c.low(e) == ",";
+                        if opening {
+                            found
+                                .iter()
+                                .position(|f| f.a > e && f.kind != EventType::Statement)
+                        } else {
+                            None
+                        }
+                    });
                 let target = fwd.or_else(|| {
                     let k = owner_before(found, j)?;
                     let f = found.get(k)?;
@@ -1676,21 +2449,26 @@ fn link(c: &Ctx<'_, '_>, found: &mut [Found]) {
         let between: Vec<&str> = (p.b..q.a).map(|j| c.low(j)).collect();
         let participle = c.low(q.a).ends_with("ing") && c.prev(q.a) == "," && q.verbal;
         // Coordinated clauses ("were arrested and a third was shot"), not lists of nouns.
-        let joined = p.verbal
-            && q.verbal
-            && between.iter().any(|w| matches!(*w, "and" | "when" | "as"));
+        let joined =
+            p.verbal && q.verbal && between.iter().any(|w| matches!(*w, "and" | "when" | "as"));
         let subject_of = !p.verbal
             && q.verbal
             && !between.iter().any(|w| {
-                is(w, &[",", "before", "after", "that", "who", "which", "while"])
-                    || lexicon().get(*w).is_some_and(|e| e.verb.is_some() && !e.noun)
+                is(
+                    w,
+                    &[",", "before", "after", "that", "who", "which", "while"],
+                ) || lexicon()
+                    .get(*w)
+                    .is_some_and(|e| e.verb.is_some() && !e.noun)
             });
         let cause = c.low(q.a) == "killed" && !p.verbal && p.kind != EventType::Meeting;
         // "killed in an air strike", "died in the attack".
         let by_means = p.verbal
             && !q.verbal
             && between.len() <= 4
-            && between.first().is_some_and(|w| is(w, &["in", "during", "by"]));
+            && between
+                .first()
+                .is_some_and(|w| is(w, &["in", "during", "by"]));
         if !(participle || joined || subject_of || cause || by_means) {
             continue;
         }
@@ -1742,13 +2520,22 @@ fn modality(c: &Ctx<'_, '_>, found: &[Found], k: usize) -> Option<&'static str> 
     let mut best: Option<&'static str> = None;
     for j in (lo..f.a).rev() {
         let w = c.low(j);
-        if is(w, &[",", ";", "who", "which", "when", "after", "before"]) || found.iter().any(|o| o.a == j && o.kind != EventType::Statement) {
+        if is(w, &[",", ";", "who", "which", "when", "after", "before"])
+            || found
+                .iter()
+                .any(|o| o.a == j && o.kind != EventType::Statement)
+        {
             break;
         }
         let m = match w {
-            "foiled" | "thwarted" | "prevented" | "disrupted" | "averted" | "foil" | "thwart" => Some("foiled"),
-            "planning" | "planned" | "plans" | "plan" | "plot" | "plotting" | "plotted" | "preparing" | "prepared" | "intended" | "intends" | "will" | "'ll" | "threatened" | "threatening" => Some("planned"),
-            "alleged" | "allegedly" | "suspected" | "reportedly" | "thought" | "believed" | "accused" | "purported" | "purportedly" => Some("alleged"),
+            "foiled" | "thwarted" | "prevented" | "disrupted" | "averted" | "foil" | "thwart" => {
+                Some("foiled")
+            }
+            "planning" | "planned" | "plans" | "plan" | "plot" | "plotting" | "plotted"
+            | "preparing" | "prepared" | "intended" | "intends" | "will" | "'ll" | "threatened"
+            | "threatening" => Some("planned"),
+            "alleged" | "allegedly" | "suspected" | "reportedly" | "thought" | "believed"
+            | "accused" | "purported" | "purportedly" => Some("alleged"),
             "not" | "never" | "n't" | "no" => Some("negated"),
             "could" | "might" | "would" | "if" | "unless" => Some("hypothetical"),
             _ => None,
