@@ -140,6 +140,16 @@ const UNITS: &[(&str, &str)] = &[
     ("tons", "tonnes"),
     ("kg", "kg"),
     ("kilograms", "kg"),
+    ("dinars", "dinars"),
+    ("dinar", "dinars"),
+    ("dollar", "USD"),
+    ("euro", "EUR"),
+    ("rupees", "rupees"),
+    ("riyals", "riyals"),
+    ("yen", "JPY"),
+    ("yuan", "CNY"),
+    ("rubles", "RUB"),
+    ("roubles", "RUB"),
 ];
 
 const CURRENCY: &[(&str, &str)] = &[("$", "USD"), ("us$", "USD"), ("£", "GBP"), ("€", "EUR")];
@@ -236,6 +246,10 @@ fn read_number(c: &Ctx<'_, '_>, i: usize) -> Option<Num> {
                 j += 1;
             }
         }
+    }
+    // "two Jordanian dinars", "5 US dollars".
+    if c.cap(j) && UNITS.iter().any(|(k, _)| *k == c.low(j + 1) && k.len() > 2) {
+        j += 1;
     }
     if let Some(&(_, u)) = UNITS.iter().find(|(k, _)| *k == c.low(j)) {
         unit = Some(u);
@@ -524,6 +538,10 @@ fn claim_at(c: &Ctx<'_, '_>, i: usize, num: &Num, found: &[Partial]) -> Option<P
         }
     }
     let mut subject: Option<(usize, usize)> = None;
+    // "256 more prisoners".
+    if is(c.low(k), &["more", "additional", "other", "further"]) {
+        k += 1;
+    }
     let mut e = k;
     while e < c.sb && e < k + 5 {
         if c.t.get(e).is_some_and(|t| t.time.is_some()) {
@@ -537,10 +555,16 @@ fn claim_at(c: &Ctx<'_, '_>, i: usize, num: &Num, found: &[Partial]) -> Option<P
             continue;
         }
         let w = c.low(e);
-        if !c.np_word(e) || c.cap(e) && e > k || w == "'s" {
+        // Capitalised words continue a name-like run ("U.S. Marines") but do not start one
+        // after common nouns ("fighters Belgium").
+        let cap_break = c.cap(e) && e > k && !c.cap(e - 1);
+        if !c.np_word(e) || cap_break || w == "'s" || (e > k && events::is_number(w)) {
             break;
         }
-        if e > k && (w.ends_with("ed") || w.ends_with("ing")) && !c.np_word(e + 1) {
+        if e > k
+            && (w.ends_with("ed") || w.ends_with("ing"))
+            && (!c.np_word(e + 1) || events::is_number(c.low(e + 1)) || is(c.low(e + 1), events::DETS))
+        {
             break;
         }
         e += 1;
