@@ -8,7 +8,7 @@
 
 use dossier_core::{Facts, OffsetMap, Schema};
 use dossier_nlp::facts::{claims, events, FactInput};
-use dossier_nlp::{time, DocContext, Doc, Pipeline};
+use dossier_nlp::{time, Doc, DocContext, Pipeline};
 use std::io::BufRead;
 use std::time::Instant;
 

@@ -357,17 +357,127 @@ const NOT_COUNTED: &[&str] = &[
 /// The claims stated in one piece of text.
 pub fn extract(input: &FactInput<'_>, so_far: &Facts) -> Vec<Claim> {
     let v = events::view(input);
+    let quotes = QuoteMap::new(input.text, &v);
+    let speakers = Speakers::new(so_far);
     let mut out = Vec::new();
-    for &(sa, sb) in &v.sents {
+    for (k, &(sa, sb)) in v.sents.iter().enumerate() {
         let c = Ctx {
             input,
             t: &v.toks,
             sa,
             sb,
         };
-        sentence(&c, so_far, &mut out);
+        let inside = quotes.inside.get(k).copied().unwrap_or(false);
+        sentence(&c, so_far, &speakers, &quotes, inside, &mut out);
     }
     out
+}
+
+/// Claims kept per sentence: bounds the work on hostile input (a "sentence" of numbers).
+const MAX_CLAIMS_PER_SENTENCE: usize = 64;
+
+/// How far (bytes) to look for the quote mark closing a quote around a claim.
+const QUOTE_REACH: usize = 4000;
+
+/// Where quotes are: paragraph breaks and, for each sentence, whether it starts inside
+/// quote marks. Built in one pass over the text.
+struct QuoteMap {
+    /// Byte offsets of paragraph breaks ("\n\n"), in order.
+    breaks: Vec<usize>,
+    /// Per sentence: inside a quote at its first token.
+    inside: Vec<bool>,
+}
+
+impl QuoteMap {
+    fn new(text: &str, v: &events::View<'_>) -> QuoteMap {
+        let mut breaks = Vec::new();
+        let mut inside = Vec::with_capacity(v.sents.len());
+        let starts: Vec<usize> = v
+            .sents
+            .iter()
+            .filter_map(|&(a, _)| v.toks.get(a).map(|t| t.start))
+            .collect();
+        let mut next_sent = 0usize;
+        let (mut open, mut straight) = (0i64, 0u64);
+        let mut prev_nl = false;
+        for (b, ch) in text.char_indices() {
+            while starts.get(next_sent).is_some_and(|&s| s <= b) {
+                inside.push(open > 0 || straight % 2 == 1);
+                next_sent += 1;
+            }
+            match ch {
+                '\n' if prev_nl => {
+                    breaks.push(b);
+                    open = 0;
+                    straight = 0;
+                }
+                '“' => open += 1,
+                '”' => open = (open - 1).max(0),
+                '"' => straight += 1,
+                _ => {}
+            }
+            prev_nl = ch == '\n';
+        }
+        while inside.len() < v.sents.len() {
+            inside.push(open > 0 || straight % 2 == 1);
+        }
+        QuoteMap { breaks, inside }
+    }
+
+    /// Byte range of the paragraph holding `byte`.
+    fn paragraph(&self, byte: usize, len: usize) -> (usize, usize) {
+        let k = self.breaks.partition_point(|&b| b < byte);
+        let start = k
+            .checked_sub(1)
+            .and_then(|k| self.breaks.get(k))
+            .map_or(0, |&b| b + 1);
+        let end = self.breaks.get(k).copied().unwrap_or(len);
+        (start, end)
+    }
+}
+
+/// Statement speakers in text order: (trigger start, trigger end, speaker), for binary search.
+struct Speakers {
+    list: Vec<(usize, usize, Arg)>,
+}
+
+impl Speakers {
+    fn new(so_far: &Facts) -> Speakers {
+        let mut list: Vec<(usize, usize, Arg)> = so_far
+            .events
+            .iter()
+            .filter(|e| e.kind == EventType::Statement && e.modality.is_none())
+            .filter_map(|e| {
+                let a = e.arguments.iter().find(|a| a.role == EventRole::Agent)?;
+                Some((
+                    e.trigger.start,
+                    e.trigger.end,
+                    Arg {
+                        start: a.start,
+                        end: a.end,
+                        text: a.text.clone(),
+                    },
+                ))
+            })
+            .collect();
+        list.sort_by_key(|x| x.0);
+        Speakers { list }
+    }
+
+    /// The first speaker whose trigger lies in `[from, to)` (code points).
+    fn first_in(&self, from: usize, to: usize) -> Option<&Arg> {
+        let k = self.list.partition_point(|x| x.0 < from);
+        self.list.get(k).filter(|x| x.1 <= to).map(|x| &x.2)
+    }
+
+    /// The last speaker whose trigger lies in `[from, to)` (code points).
+    fn last_in(&self, from: usize, to: usize) -> Option<&Arg> {
+        let k = self.list.partition_point(|x| x.1 <= to);
+        k.checked_sub(1)
+            .and_then(|k| self.list.get(k))
+            .filter(|x| x.0 >= from)
+            .map(|x| &x.2)
+    }
 }
 
 fn arg(c: &Ctx<'_, '_>, a: usize, b: usize) -> Option<Arg> {
@@ -390,10 +500,17 @@ struct Partial {
     qualifier: Option<String>,
 }
 
-fn sentence(c: &Ctx<'_, '_>, so_far: &Facts, out: &mut Vec<Claim>) {
+fn sentence(
+    c: &Ctx<'_, '_>,
+    so_far: &Facts,
+    speakers: &Speakers,
+    quotes: &QuoteMap,
+    inside: bool,
+    out: &mut Vec<Claim>,
+) {
     let mut found: Vec<Partial> = Vec::new();
     let mut i = c.sa;
-    while i < c.sb {
+    while i < c.sb && found.len() < MAX_CLAIMS_PER_SENTENCE {
         let Some(tok) = c.t.get(i) else { break };
         let startable = tok.low.starts_with(|ch: char| ch.is_ascii_digit())
             || events::is(
@@ -422,7 +539,7 @@ fn sentence(c: &Ctx<'_, '_>, so_far: &Facts, out: &mut Vec<Claim>) {
     if found.is_empty() {
         return;
     }
-    let sentence_src = source(c, so_far);
+    let sentence_src = source(c, speakers);
     for p in found {
         let (Some(clause), Some(quantity)) = (
             arg(c, p.clause.0, p.clause.1),
@@ -430,7 +547,8 @@ fn sentence(c: &Ctx<'_, '_>, so_far: &Facts, out: &mut Vec<Claim>) {
         ) else {
             continue;
         };
-        let src = quote_source(c, so_far, quantity.start).or_else(|| sentence_src.clone());
+        let src = quote_source(c, so_far, speakers, quotes, inside, quantity.start)
+            .or_else(|| sentence_src.clone());
         let time = time_near(c, p.quantity);
         let subject = p.subject.and_then(|(a, b)| arg(c, a, b));
         let confidence = 0.55
@@ -563,7 +681,9 @@ fn claim_at(c: &Ctx<'_, '_>, i: usize, num: &Num, found: &[Partial]) -> Option<P
         }
         if e > k
             && (w.ends_with("ed") || w.ends_with("ing"))
-            && (!c.np_word(e + 1) || events::is_number(c.low(e + 1)) || is(c.low(e + 1), events::DETS))
+            && (!c.np_word(e + 1)
+                || events::is_number(c.low(e + 1))
+                || is(c.low(e + 1), events::DETS))
         {
             break;
         }
@@ -843,7 +963,7 @@ fn time_near(c: &Ctx<'_, '_>, q: (usize, usize)) -> Option<dossier_core::TimeMen
 
 /// The source of a claim outside quotes: "according to X", else the speaker of a
 /// statement in the sentence ("officials say", "X said").
-fn source(c: &Ctx<'_, '_>, so_far: &Facts) -> Option<Arg> {
+fn source(c: &Ctx<'_, '_>, speakers: &Speakers) -> Option<Arg> {
     for k in c.sa..c.sb {
         if c.low(k) == "according" && c.next(k) == "to" {
             if let Some((a, b)) = events::object(c, k + 2) {
@@ -854,76 +974,58 @@ fn source(c: &Ctx<'_, '_>, so_far: &Facts) -> Option<Arg> {
     let s0 = c.t.get(c.sa)?.start;
     let s1 = c.t.get(c.sb.checked_sub(1)?)?.end;
     let (cs, ce) = (c.input.map.to_char(s0), c.input.map.to_char(s1));
-    so_far
-        .events
-        .iter()
-        .filter(|e| e.kind == EventType::Statement && cs <= e.trigger.start && e.trigger.end <= ce)
-        .filter(|e| e.modality.is_none())
-        .find_map(|e| {
-            e.arguments
-                .iter()
-                .find(|a| a.role == EventRole::Agent)
-                .map(|a| Arg {
-                    start: a.start,
-                    end: a.end,
-                    text: a.text.clone(),
-                })
-        })
+    speakers.first_in(cs, ce).cloned()
 }
 
 /// The speaker when the claim sits inside a quote: a quote found by the quotes extractor,
-/// else (light fallback) the nearest statement after the closing quote mark in the same
-/// paragraph.
-fn quote_source(c: &Ctx<'_, '_>, so_far: &Facts, at: usize) -> Option<Arg> {
-    if let Some(q) = so_far.quotes.iter().find(|q| q.start <= at && at < q.end) {
+/// else (light fallback) the first statement after the closing quote mark in the same
+/// paragraph, or the last one before the claim ("X said: “... 300 ...”").
+fn quote_source(
+    c: &Ctx<'_, '_>,
+    so_far: &Facts,
+    speakers: &Speakers,
+    quotes: &QuoteMap,
+    inside_at_start: bool,
+    at: usize,
+) -> Option<Arg> {
+    // Quotes come in text order; only the few starting just before `at` can hold it.
+    let k = so_far.quotes.partition_point(|q| q.start <= at);
+    if let Some(q) = so_far
+        .quotes
+        .get(k.saturating_sub(8)..k)
+        .and_then(|qs| qs.iter().rev().find(|q| at < q.end))
+    {
         return q.speaker_entity.clone().or_else(|| q.speaker.clone());
     }
     let text = c.input.text;
     let byte = c.input.map.to_byte(at);
-    let para_start = text.get(..byte)?.rfind("\n\n").map_or(0, |p| p + 2);
-    let para_end = text
-        .get(byte..)?
-        .find("\n\n")
-        .map_or(text.len(), |p| byte + p);
-    let before = text.get(para_start..byte)?;
+    let sent_start = c.t.get(c.sa)?.start;
+    // Quote state at the claim: the state at the sentence start, then the marks before it.
+    let before = text.get(sent_start..byte)?;
     let opens = before.matches('“').count();
     let closes = before.matches('”').count();
     let straight = before.matches('"').count();
-    let inside = opens > closes || straight % 2 == 1;
+    let inside = if inside_at_start {
+        !(closes > opens || straight % 2 == 1)
+    } else {
+        opens > closes || straight % 2 == 1
+    };
     if !inside {
         return None;
     }
-    // The closing mark after the claim, then the first statement after it in the paragraph.
-    let rest = text.get(byte..para_end)?;
-    let close = rest.find(['”', '"'])?;
-    let close_char = c.input.map.to_char(byte + close);
-    let para_end_char = c.input.map.to_char(para_end);
-    let para_start_char = c.input.map.to_char(para_start);
-    let agent = |e: &dossier_core::Event| {
-        e.arguments
-            .iter()
-            .find(|a| a.role == EventRole::Agent)
-            .map(|a| Arg {
-                start: a.start,
-                end: a.end,
-                text: a.text.clone(),
-            })
-    };
-    let statements = so_far
-        .events
-        .iter()
-        .filter(|e| e.kind == EventType::Statement);
-    statements
-        .clone()
-        .filter(|e| e.trigger.start > close_char && e.trigger.end <= para_end_char)
-        .find_map(agent)
-        .or_else(|| {
-            // '"...," he said' may come before: "X said: “... 300 ...”".
-            statements
-                .filter(|e| e.trigger.start >= para_start_char && e.trigger.end <= at)
-                .filter_map(agent)
-                .next_back()
-        })
+    let (para_start, para_end) = quotes.paragraph(byte, text.len());
+    let mut reach = (byte + QUOTE_REACH).min(para_end);
+    while !text.is_char_boundary(reach) {
+        reach -= 1;
+    }
+    let rest = text.get(byte..reach)?;
+    let after = rest.find(['”', '"']).and_then(|close| {
+        let close_char = c.input.map.to_char(byte + close);
+        speakers.first_in(close_char + 1, c.input.map.to_char(para_end))
+    });
+    after
+        .or_else(|| speakers.last_in(c.input.map.to_char(para_start), at))
+        .cloned()
 }
 
 // ---------------------------------------------------------------------------

@@ -20,6 +20,10 @@ const EXTRACTOR: &str = "events-rules/1";
 /// How far (tokens) argument searches look from a trigger.
 const WINDOW: usize = 14;
 
+/// Events kept per sentence: the binding steps compare events of a sentence pairwise, so
+/// this bounds the work on hostile input (a "sentence" of ten thousand "attacks").
+const MAX_EVENTS_PER_SENTENCE: usize = 64;
+
 // ---------------------------------------------------------------------------
 // Token view shared with the claims extractor.
 
@@ -921,7 +925,7 @@ fn sentence(input: &FactInput<'_>, t: &[Tok<'_>], sa: usize, sb: usize, out: &mu
     let lex = lexicon();
     let mut found: Vec<Found> = Vec::new();
     let mut i = sa;
-    while i < sb {
+    while i < sb && found.len() < MAX_EVENTS_PER_SENTENCE {
         let Some(tok) = t.get(i) else { break };
         let Some(&entry) = lex.get(tok.low.as_ref()) else {
             i += 1;
