@@ -416,7 +416,6 @@ const PLACE_PREPS: &[&str] = &[
     "around",
     "across",
     "throughout",
-    "off",
 ];
 
 pub(crate) fn is(w: &str, set: &[&str]) -> bool {
@@ -1227,6 +1226,16 @@ fn trigger(c: &Ctx<'_, '_>, i: usize, e: Entry) -> Option<Found> {
                 kind = EventType::Kidnapping;
             }
         }
+        "capture" if verbal && person_around(c, i, passive) => {
+            // A person captured is arrested (or taken); only places are captured.
+            kind = EventType::Arrest;
+        }
+        "storm" => {
+            // "stormed the embassy"; not "stormed into the lead", "storm through the course".
+            if !verbal || !(is(next, DETS) || c.cap(i + 1)) {
+                return None;
+            }
+        }
         "execute" => {
             // "executed four hostages", "was executed"; not "an operation executed by".
             let person = if passive {
@@ -1273,6 +1282,28 @@ fn trigger(c: &Ctx<'_, '_>, i: usize, e: Entry) -> Option<Found> {
                 return None;
             }
             if !verbal && w != "meeting" && w != "meetings" {
+                return None;
+            }
+            // Sports fixtures: "athletics meeting", "in 12 meetings".
+            if !verbal
+                && (is(
+                    prev,
+                    &[
+                        "athletics",
+                        "prix",
+                        "race",
+                        "track",
+                        "swimming",
+                        "racing",
+                        "season",
+                        "league",
+                    ],
+                ) || is_number(prev)
+                    || is(
+                        prev,
+                        &["two", "three", "four", "five", "previous", "last", "recent"],
+                    ))
+            {
                 return None;
             }
             if is(
@@ -1867,10 +1898,37 @@ fn np_of(c: &Ctx<'_, '_>, np: (usize, usize)) -> (usize, usize) {
     while k > c.sa && is(c.low(k - 1), DETS) {
         k -= 1;
     }
-    // "fighters from Belgium have travelled", "officials in Paris said".
-    if k > c.sa && is(c.low(k - 1), &["of", "from", "in"]) {
-        if let Some(head) = np_left(c, k - 1) {
-            return head;
+    // "fighters from Belgium have travelled", "officials in Paris said", "a group of farmers
+    // in Huize county were arrested": hop back over a few prepositional phrases.
+    let mut np = np;
+    for _ in 0..4 {
+        if k <= c.sa || !is(c.low(k - 1), &["of", "from", "in"]) {
+            break;
+        }
+        let Some(head) = np_left(c, k - 1) else {
+            break;
+        };
+        // "thousands of people": the people are the phrase, not the number.
+        if is(
+            c.low(head.1 - 1),
+            &[
+                "tens",
+                "hundreds",
+                "thousands",
+                "millions",
+                "dozens",
+                "scores",
+                "number",
+                "lot",
+                "lots",
+            ],
+        ) {
+            break;
+        }
+        np = head;
+        k = head.0;
+        while k > c.sa && is(c.low(k - 1), DETS) {
+            k -= 1;
         }
     }
     np
@@ -2234,7 +2292,7 @@ fn clause_subject(c: &Ctx<'_, '_>, i: usize) -> Option<(usize, usize)> {
     while j > c.sa {
         j -= 1;
         let w = c.low(j);
-        let verbish = lexicon().get(w).is_some_and(|e| e.verb.is_some())
+        let verbish = (!c.cap(j) && lexicon().get(w).is_some_and(|e| e.verb.is_some()))
             || (w.ends_with("ed") && !c.cap(j))
             || is(w, &["went", "ripped", "blew", "exploded", "tore", "opened"]);
         if verbish && j > c.sa && !is(c.prev(j), DETS) {
@@ -2360,7 +2418,7 @@ fn attach_places_times(c: &Ctx<'_, '_>, found: &mut [Found]) {
             if let Some(p) = place_np(c, j + 1) {
                 if let Some(k) = owner_before(found, j) {
                     if let Some(f) = found.get_mut(k) {
-                        let within = j - f.b <= WINDOW;
+                        let within = j - f.b <= WINDOW && !relative_between(c, f.b, j);
                         let taken = f.args.iter().any(|a| a.1 < p.1 && p.0 < a.2);
                         if within
                             && !taken
@@ -2414,7 +2472,7 @@ fn attach_places_times(c: &Ctx<'_, '_>, found: &mut [Found]) {
                         // "said on Friday": only right after the verb.
                         (j <= f.b + 1).then_some(k)
                     } else {
-                        (j - f.b <= WINDOW).then_some(k)
+                        (j - f.b <= WINDOW && !relative_between(c, f.b, j)).then_some(k)
                     }
                 });
                 if let Some(k) = target {
@@ -2430,6 +2488,12 @@ fn attach_places_times(c: &Ctx<'_, '_>, found: &mut [Found]) {
         }
         j += 1;
     }
+}
+
+/// A relative clause starts between `a` and `b` ("overran Arbil, which has been held since
+/// 1994"): what follows it belongs to that clause, not to the trigger.
+fn relative_between(c: &Ctx<'_, '_>, a: usize, b: usize) -> bool {
+    (a..b).any(|k| is(c.low(k), &["which", "who", "whom", "whose", "where"]))
 }
 
 /// Trims a leading preposition a time expression may have swallowed.
@@ -2453,8 +2517,19 @@ fn link(c: &Ctx<'_, '_>, found: &mut [Found]) {
         let between: Vec<&str> = (p.b..q.a).map(|j| c.low(j)).collect();
         let participle = c.low(q.a).ends_with("ing") && c.prev(q.a) == "," && q.verbal;
         // Coordinated clauses ("were arrested and a third was shot"), not lists of nouns.
-        let joined =
-            p.verbal && q.verbal && between.iter().any(|w| matches!(*w, "and" | "when" | "as"));
+        // "and" (or "when", "as") joining the two clauses close to the second verb, with no
+        // "before"/"after" or comma after it.
+        let joined = p.verbal
+            && q.verbal
+            && between
+                .iter()
+                .rposition(|w| matches!(*w, "and" | "when" | "as"))
+                .is_some_and(|k| {
+                    between.len() - k <= 4
+                        && !between[k..]
+                            .iter()
+                            .any(|w| is(w, &["before", "after", ",", "then", "until"]))
+                });
         let subject_of = !p.verbal
             && q.verbal
             && !between.iter().any(|w| {
