@@ -1856,6 +1856,18 @@ pub(crate) fn subject(c: &Ctx<'_, '_>, i: usize) -> Option<(usize, usize)> {
     if j <= c.sa {
         return None;
     }
+    if is(c.low(j - 1), &["--", "—", "–"]) {
+        // "The Commission -- which has led the opposition -- said": the phrase before the dashes.
+        let lo = j.saturating_sub(30).max(c.sa);
+        let mut k = j - 1;
+        while k > lo {
+            k -= 1;
+            if is(c.low(k), &["--", "—", "–"]) {
+                return np_left(c, k);
+            }
+        }
+        return None;
+    }
     if c.low(j - 1) == "," {
         // "Amira Haddad, a spokeswoman for the ministry, said" and "The group's leader, Abu
         // Khalid al-Masri, was killed": of the phrase and its apposition, the name.
@@ -1950,7 +1962,7 @@ fn bind(c: &Ctx<'_, '_>, found: &mut [Found], k: usize) {
     if kind == EventType::Statement {
         if let Some(s) = subject(c, i) {
             args.push((Agent, s.0, s.1));
-        } else if c.prev(i) == "," || lemma == "say" {
+        } else if is(c.prev(i), &[",", "\"", "”", "''"]) || i == c.sa {
             // Inverted: '"...," said the minister'.
             if let Some(o) = object(c, after) {
                 args.push((Agent, o.0, o.1));
