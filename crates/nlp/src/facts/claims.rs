@@ -251,7 +251,8 @@ fn read_number(c: &Ctx<'_, '_>, i: usize) -> Option<Num> {
     if c.cap(j) && UNITS.iter().any(|(k, _)| *k == c.low(j + 1) && k.len() > 2) {
         j += 1;
     }
-    if let Some(&(_, u)) = UNITS.iter().find(|(k, _)| *k == c.low(j)) {
+    // Unit words are lower case ("six Euro ties" counts ties).
+    if let Some(&(_, u)) = UNITS.iter().find(|(k, _)| *k == c.low(j) && !c.cap(j)) {
         unit = Some(u);
         j += 1;
         if c.low(j - 1) == "per" {
@@ -494,6 +495,8 @@ struct Partial {
     clause: (usize, usize),
     subject: Option<(usize, usize)>,
     attribute: String,
+    /// The counted noun alone ("foreign fighters"), which an elided next claim inherits.
+    noun: String,
     quantity: (usize, usize),
     value: f64,
     unit: Option<&'static str>,
@@ -519,7 +522,10 @@ fn sentence(
             )
             || tok.low.contains('-')
             || SMALL.iter().any(|(k, _)| *k == tok.low.as_ref());
-        if !startable || tok.time.is_some() || in_name(c, i) {
+        // Tables ("Partick 3 0 2 1 1 2 2") and list numbers ("2. Venuste Niyongabo") are
+        // not statements.
+        let tabular = table_cell(c, i) || tok.low.ends_with('.');
+        if !startable || tok.time.is_some() || in_name(c, i) || tabular {
             i += 1;
             continue;
         }
@@ -570,6 +576,18 @@ fn sentence(
             extractor: EXTRACTOR.to_string(),
         });
     }
+}
+
+/// A number between numbers: a table row, not a sentence.
+fn table_cell(c: &Ctx<'_, '_>, i: usize) -> bool {
+    let num = |k: usize| {
+        c.t.get(k).is_some_and(|t| {
+            t.low.chars().any(|ch| ch.is_ascii_digit())
+                && t.low
+                    .starts_with(|ch: char| ch.is_ascii_digit() || matches!(ch, '.' | '+' | '-'))
+        })
+    };
+    num(i) && ((i > c.sa && num(i - 1)) || (i + 1 < c.sb && num(i + 1)))
 }
 
 /// Numbers inside names ("3rd Battalion", "Camp 5", "Resolution 2254") are not quantities.
@@ -692,6 +710,19 @@ fn claim_at(c: &Ctx<'_, '_>, i: usize, num: &Num, found: &[Partial]) -> Option<P
     if e > k {
         attr_range = Some((k, e));
     }
+    // What is counted is a common noun: "fighters", "Syrians", "U.S. Marines", not a name
+    // ("2. Michael Green") nor a number.
+    if let Some((a, b)) = attr_range {
+        let first_cap = c.cap(a);
+        let plural = c.low(b - 1).ends_with('s');
+        let numeric = (a..b).any(|x| {
+            c.low(x)
+                .starts_with(|ch: char| ch.is_ascii_digit() || ch == '.')
+        });
+        if numeric || (first_cap && !plural) {
+            return None;
+        }
+    }
     let mut attribute = attr_range.map(|(a, b)| words(c, a, b)).unwrap_or_default();
     if attribute
         .split(' ')
@@ -705,12 +736,7 @@ fn claim_at(c: &Ctx<'_, '_>, i: usize, num: &Num, found: &[Partial]) -> Option<P
     let mut inherited = None;
     if attribute.is_empty() {
         if let Some(prev) = found.last() {
-            attribute = prev
-                .attribute
-                .split(' ')
-                .take_while(|w| !is(w, &["returned", "killed", "arrested"]))
-                .collect::<Vec<_>>()
-                .join(" ");
+            attribute = prev.noun.clone();
             inherited = prev.subject;
         }
     }
@@ -723,14 +749,17 @@ fn claim_at(c: &Ctx<'_, '_>, i: usize, num: &Num, found: &[Partial]) -> Option<P
         }
     }
     let verb = verb_after(c, vpos).or_else(|| verb_before(c, qstart));
+    // Something counted: a noun here or one carried over from the previous claim.
+    let counted = !attribute.is_empty();
+    let noun = attribute.to_lowercase();
     if let Some(v) = verb {
         if !attribute.is_empty() {
             attribute.push(' ');
         }
         attribute.push_str(&v);
     }
-    if attribute.is_empty() && num.unit.is_none() {
-        // A bare number with nothing counted is no claim.
+    if !counted && num.unit.is_none() {
+        // A bare number with nothing counted ("walked two") is no claim.
         return None;
     }
     // Subject: the possessor before the quantity ("the Netherlands' approximately 300").
@@ -753,6 +782,7 @@ fn claim_at(c: &Ctx<'_, '_>, i: usize, num: &Num, found: &[Partial]) -> Option<P
         clause: clause_of(c, i),
         subject,
         attribute: attribute.to_lowercase(),
+        noun,
         quantity,
         value,
         unit: num.unit,
@@ -1293,6 +1323,9 @@ mod tests {
             "She served two years in prison.",
             "One of the attackers was known to police.",
             "Resolution 2254 was adopted unanimously.",
+            "Partick 3 0 2 1 1 2 2",
+            "2. Venuste Niyongabo ( Burundi ) 3:51.01",
+            "Benes walked three and struck out two.",
         ] {
             let cs = claims(t);
             assert!(cs.is_empty(), "{t:?} gave {cs:#?}");
