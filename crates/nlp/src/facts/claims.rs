@@ -1290,6 +1290,26 @@ mod tests {
     }
 
     #[test]
+    fn quote_over_two_sentences_takes_the_later_speaker() {
+        let cs = claims(
+            "Officials gave no figures.\n\n“About 200 recruits came through this camp. Most of them went to Libya,” Lena Okafor told reporters.",
+        );
+        assert_eq!(cs.len(), 1, "{cs:#?}");
+        assert_eq!(cs[0].value, 200.0);
+        assert_eq!(
+            cs[0].source.as_ref().map(|s| s.text.as_str()),
+            Some("Lena Okafor")
+        );
+    }
+
+    #[test]
+    fn claim_outside_quotes_is_the_documents() {
+        let c = one("Some 70 families returned to the village after the fighting.");
+        assert!(c.source.is_none(), "{c:#?}");
+        assert_eq!(c.attribute, "families returned");
+    }
+
+    #[test]
     fn possessive_subject_and_verb_before() {
         let c = one("Belgium's police arrested nearly 90 suspects last year.");
         assert_eq!(c.value, 90.0);
