@@ -1,63 +1,44 @@
-//! Prints the entities, times, events and claims found in each line of stdin
-//! (one text per line), for eyeballing the fact extractors.
+//! Prints the entities, roles and quotes found in each document of a JSON Lines
+//! file (`{"id","text"}` per line), for reading the extractors' output by eye.
 //!
-//! usage: facts_dump [--schema re3d|conll] [--published YYYY-MM-DD] < texts.txt
+//! usage: facts_dump FILE.jsonl [ID]
 
 use dossier_core::Schema;
 use dossier_nlp::{DocContext, Pipeline};
-use std::io::BufRead;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let get = |name: &str| {
-        args.iter()
-            .position(|a| a == name)
-            .and_then(|i| args.get(i + 1))
-            .cloned()
-    };
-    let schema: Schema = get("--schema").unwrap_or_else(|| "re3d".into()).parse()?;
-    let published = get("--published");
+    let path = args.first().ok_or("usage: facts_dump FILE.jsonl [ID]")?;
+    let only = args.get(1);
     let p = Pipeline::load_default()?;
-    let ctx = DocContext {
-        published: published.as_deref(),
-    };
-    for line in std::io::stdin().lock().lines() {
-        let line = line?;
-        if line.trim().is_empty() {
+    for line in std::fs::read_to_string(path)?.lines() {
+        let v: serde_json::Value = serde_json::from_str(line)?;
+        let id = v.get("id").and_then(|x| x.as_str()).unwrap_or("");
+        if only.is_some_and(|o| o != id) {
             continue;
         }
-        let x = p.extract(&line, &ctx, schema);
-        println!("# {line}");
+        let text = v.get("text").and_then(|x| x.as_str()).unwrap_or("");
+        let x = p.extract(text, &DocContext::default(), Schema::Re3d);
+        println!("=== {id}");
         for e in &x.entities {
-            println!("  ent {:?} {:?} [{},{})", e.label, e.text, e.start, e.end);
+            print!("[{}:{}] ", e.label.as_str(), e.text);
         }
-        for t in &x.facts.times {
-            println!("  time {:?} {} [{},{})", t.text, t.value, t.start, t.end);
+        println!();
+        for r in &x.facts.roles {
+            println!("ROLE {}", serde_json::to_string(r)?);
         }
-        for e in &x.facts.events {
-            let args: Vec<String> = e
-                .arguments
-                .iter()
-                .map(|a| format!("{:?}={:?}", a.role, a.text))
-                .collect();
+        for q in &x.facts.quotes {
+            let a = |a: &Option<dossier_core::Arg>| {
+                a.as_ref().map_or("-".to_string(), |a| a.text.clone())
+            };
             println!(
-                "  event {} {:?} {} {}",
-                e.kind.as_str(),
-                e.trigger.text,
-                e.modality.as_deref().unwrap_or("-"),
-                args.join(" ")
-            );
-        }
-        for c in &x.facts.claims {
-            println!(
-                "  claim subj={:?} attr={:?} value={} unit={:?} qual={:?} src={:?} time={:?}",
-                c.subject.as_ref().map(|s| s.text.as_str()),
-                c.attribute,
-                c.value,
-                c.unit,
-                c.qualifier,
-                c.source.as_ref().map(|s| s.text.as_str()),
-                c.time.as_ref().map(|t| t.value.as_str())
+                "QUOTE {:?} [{}] speaker={} entity={} role={} cue={}",
+                q.kind,
+                q.text.chars().take(50).collect::<String>(),
+                a(&q.speaker),
+                a(&q.speaker_entity),
+                a(&q.speaker_role),
+                a(&q.cue)
             );
         }
     }
