@@ -1555,6 +1555,15 @@ pub fn sentence_lookup(store: &mut dyn Store) {
         store.sentence("0000000000", 0),
         Err(StoreError::NoSuchDocument(_))
     ));
+    // NUL and U+FFFF before the sentence (PostgreSQL escapes them).
+    let mut odd = doc("odd.txt", None, None, "a\0b\u{FFFF}. Second \u{FFFF} \0 one.");
+    mention(&mut odd, "Second", 0, EntityLabel::Person, "Second");
+    store.put_batch(std::slice::from_ref(&odd)).unwrap();
+    let s = store
+        .sentence(odd.document.id.as_str(), span_of(&odd.document.text, "one", 0).start)
+        .unwrap()
+        .unwrap();
+    assert_eq!(s.text, "Second \u{FFFF} \0 one.");
 }
 
 fn neighbour_set(ns: &[Neighbour]) -> Vec<(String, String, Direction, usize, usize)> {
