@@ -188,6 +188,31 @@ pub(crate) fn insert_edges(conn: &Connection, batch: &EdgeBatch) -> Result<()> {
     Ok(())
 }
 
+/// `got`, SQLite's substr of document `seq`'s text over `[start, end)`, or
+/// the slice taken in Rust when substr came back short: SQLite's text
+/// functions stop at a NUL, which documents may contain.
+fn checked_slice(
+    conn: &Connection,
+    seq: i64,
+    start: usize,
+    end: usize,
+    got: String,
+) -> Result<String> {
+    if got.chars().count() == end.saturating_sub(start) {
+        return Ok(got);
+    }
+    let text: String = conn
+        .prepare_cached("SELECT text FROM contents WHERE seq = ?1")
+        .map_err(backend)?
+        .query_row([seq], |r| r.get(0))
+        .map_err(backend)?;
+    Ok(text
+        .chars()
+        .skip(start)
+        .take(end.saturating_sub(start))
+        .collect())
+}
+
 /// The sentence of document `seq` containing `pos`, with its text.
 pub(crate) fn sentence_in(conn: &Connection, seq: i64, pos: usize) -> Result<Option<Sentence>> {
     let mut stmt = conn
@@ -198,14 +223,22 @@ pub(crate) fn sentence_in(conn: &Connection, seq: i64, pos: usize) -> Result<Opt
              ORDER BY s.char_start DESC LIMIT 1",
         )
         .map_err(backend)?;
-    stmt.query_row(params![seq, to_i64(pos)], |r| {
-        Ok(Sentence {
-            span: CharSpan::new(to_usize(r.get(0)?), to_usize(r.get(1)?)),
-            text: r.get(2)?,
+    let found = stmt
+        .query_row(params![seq, to_i64(pos)], |r| {
+            Ok(Sentence {
+                span: CharSpan::new(to_usize(r.get(0)?), to_usize(r.get(1)?)),
+                text: r.get(2)?,
+            })
         })
-    })
-    .optional()
-    .map_err(backend)
+        .optional()
+        .map_err(backend)?;
+    match found {
+        Some(s) => Ok(Some(Sentence {
+            text: checked_slice(conn, seq, s.span.start, s.span.end, s.text)?,
+            span: s.span,
+        })),
+        None => Ok(None),
+    }
 }
 
 /// Stored facts selected by `condition` (over `facts f` and `documents d`),
@@ -398,7 +431,7 @@ pub(crate) fn evidence(
     let mut stmt = conn
         .prepare_cached(
             "SELECT d.id, d.title, d.published, v.char_start, v.char_end, \
-             substr(c.text, v.char_start + 1, v.char_end - v.char_start), v.kind, v.src, v.dst \
+             substr(c.text, v.char_start + 1, v.char_end - v.char_start), v.kind, v.src, v.dst, v.doc \
              FROM edge_evidence v JOIN documents d ON d.seq = v.doc JOIN contents c ON c.seq = v.doc \
              WHERE ((v.src = ?1 AND v.dst = ?2) OR (v.src = ?2 AND v.dst = ?1)) \
              AND (?3 IS NULL OR v.kind = ?3) \
@@ -419,12 +452,15 @@ pub(crate) fn evidence(
                     dst: r.get(8)?,
                 },
                 r.get::<_, i64>(6)?,
+                r.get::<_, i64>(9)?,
             ))
         })
+        .map_err(backend)?
+        .collect::<rusqlite::Result<Vec<_>>>()
         .map_err(backend)?;
     let mut out = Vec::new();
-    for row in rows {
-        let (mut ev, kind) = row.map_err(backend)?;
+    for (mut ev, kind, seq) in rows {
+        ev.sentence = checked_slice(conn, seq, ev.span.start, ev.span.end, ev.sentence)?;
         ev.kind = names.get(&kind).map(|k| k.to_string()).unwrap_or_default();
         out.push(ev);
     }
