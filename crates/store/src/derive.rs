@@ -510,6 +510,33 @@ impl EdgeBatch {
     }
 }
 
+/// The neighbours query over `union` (rows `x`: other, kind, dir, sentences,
+/// docs, first_seen, last_seen). Without a label filter the page is cut from
+/// the edges alone and only its entities are joined: a hub's thousands of
+/// edges are sorted without a lookup each.
+pub(crate) fn neighbours_sql(
+    union: &str,
+    where_sql: &str,
+    needs_entity: bool,
+    limit: &str,
+    offset: &str,
+) -> String {
+    const COLS: &str = "e.id, e.name, e.label, e.mention_count, e.doc_count, \
+                        x.kind, x.dir, x.sentences, x.docs, x.first_seen, x.last_seen";
+    const ORDER: &str = "x.sentences DESC, x.docs DESC, x.other, x.kind";
+    if needs_entity {
+        format!(
+            "SELECT {COLS} FROM ({union}) x JOIN entities e ON e.id = x.other {where_sql} \
+             ORDER BY {ORDER} LIMIT {limit} OFFSET {offset}"
+        )
+    } else {
+        format!(
+            "SELECT {COLS} FROM (SELECT * FROM ({union}) x {where_sql} ORDER BY {ORDER} \
+             LIMIT {limit} OFFSET {offset}) x JOIN entities e ON e.id = x.other ORDER BY {ORDER}"
+        )
+    }
+}
+
 /// Whether an edge kind passes a neighbours filter (see `EdgeFilter::kinds`).
 pub(crate) fn kind_matches(filter: &[String], kind: &str) -> bool {
     filter.is_empty()

@@ -370,18 +370,13 @@ pub(crate) fn neighbours(
         format!("WHERE {}", conditions.join(" AND "))
     };
     let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p.as_ref()).collect();
+    let union = "SELECT dst AS other, kind, 0 AS dir, sentences, docs, first_seen, last_seen FROM edges WHERE src = $1 \
+         UNION ALL \
+         SELECT src, kind, 1, sentences, docs, first_seen, last_seen FROM edges WHERE dst = $1";
+    let sql = crate::derive::neighbours_sql(union, &where_sql, filter.label.is_some(), &format!("${}", n + 1), &format!("${}", n + 2));
     let rows = c
         .query(
-            &format!(
-                "SELECT {ENTITY_COLUMNS}, x.kind, x.dir, x.sentences, x.docs, x.first_seen, x.last_seen FROM (\
-                 SELECT dst AS other, kind, 0 AS dir, sentences, docs, first_seen, last_seen FROM edges WHERE src = $1 \
-                 UNION ALL \
-                 SELECT src, kind, 1, sentences, docs, first_seen, last_seen FROM edges WHERE dst = $1) x \
-                 JOIN entities e ON e.id = x.other {where_sql} \
-                 ORDER BY x.sentences DESC, x.docs DESC, e.id, x.kind LIMIT ${} OFFSET ${}",
-                n + 1,
-                n + 2
-            ),
+            sql.as_str(),
             &refs,
         )
         .map_err(backend)?;
