@@ -65,12 +65,17 @@ pub(crate) struct MentionIndex {
 
 impl MentionIndex {
     pub fn new(doc: &AnalysedDocument, entity_ids: &[i64]) -> MentionIndex {
-        let mut mentions: Vec<(usize, usize, i64)> = doc
-            .mentions
-            .iter()
-            .zip(entity_ids)
-            .map(|(m, id)| (m.mention.start, m.mention.end, *id))
-            .collect();
+        Self::from_spans(
+            doc.mentions
+                .iter()
+                .zip(entity_ids)
+                .map(|(m, id)| (m.mention.start, m.mention.end, *id))
+                .collect(),
+        )
+    }
+
+    /// From stored (start, end, entity) triples.
+    pub fn from_spans(mut mentions: Vec<(usize, usize, i64)>) -> MentionIndex {
         mentions.sort_unstable();
         MentionIndex { mentions }
     }
@@ -327,11 +332,11 @@ fn sentence_at(sentences: &[CharSpan], pos: usize) -> Option<CharSpan> {
 /// for the rules), each with the sentence that supports it. Repeats are kept;
 /// [`EdgeBatch`] counts distinct sentences.
 pub(crate) fn derive_edges(
-    doc: &AnalysedDocument,
+    sentences: &[CharSpan],
     index: &MentionIndex,
     rows: &[FactRow],
 ) -> Vec<DerivedEdge> {
-    let mut sentences = doc.sentences.clone();
+    let mut sentences = sentences.to_vec();
     sentences.sort_unstable_by_key(|s| (s.start, s.end));
     let cite = |pos: usize, fallback: CharSpan| sentence_at(&sentences, pos).unwrap_or(fallback);
     let mut out = Vec::new();
@@ -625,7 +630,7 @@ mod tests {
         }
         let ids: Vec<i64> = (1..=30).collect();
         let idx = MentionIndex::new(&d, &ids);
-        let edges = derive_edges(&d, &idx, &[]);
+        let edges = derive_edges(&d.sentences, &idx, &[]);
         let cap = COMENTION_ENTITY_CAP;
         assert_eq!(edges.len(), cap * (cap - 1) / 2);
         assert!(edges.iter().all(|e| e.src < e.dst && e.dst <= cap as i64));

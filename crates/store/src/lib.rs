@@ -30,6 +30,7 @@ mod postgres_query;
 mod postgres_schema;
 pub mod snippet;
 pub mod sqlite;
+mod sqlite_decisions;
 mod sqlite_facts;
 mod sqlite_query;
 mod sqlite_schema;

@@ -553,7 +553,7 @@ impl Store for PostgresStore {
             edges.add(
                 *seq,
                 a.document.published.as_deref(),
-                derive_edges(a, &index, &rows),
+                derive_edges(&a.sentences, &index, &rows),
             );
             fact_docs.push((*seq, rows));
         }
