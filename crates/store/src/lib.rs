@@ -23,6 +23,8 @@ mod derive;
 #[cfg(feature = "postgres")]
 pub mod postgres;
 #[cfg(feature = "postgres")]
+mod postgres_decisions;
+#[cfg(feature = "postgres")]
 mod postgres_facts;
 #[cfg(feature = "postgres")]
 mod postgres_query;

@@ -8,6 +8,7 @@
 //! weighted ten times body words.
 
 use crate::derive::{derive_edges, fact_rows, EdgeBatch, MentionIndex};
+use crate::postgres_decisions;
 use crate::postgres_facts::{self, doc_summary, entity_row, resolve_seq, DOC_SUMMARY_COLUMNS, ENTITY_COLUMNS};
 use crate::postgres_query::{to_tsquery, to_tsvector};
 use crate::postgres_schema::{backend, latest, migrate, stored_version, MIGRATIONS, WRITE_LOCK};
@@ -461,6 +462,8 @@ impl Store for PostgresStore {
                  doc_count = entities.doc_count + EXCLUDED.doc_count RETURNING id",
             )
             .map_err(backend)?;
+        let redirects = postgres_decisions::redirects(&mut tx)?;
+        let mut redirected: std::collections::BTreeSet<i64> = std::collections::BTreeSet::new();
         let mut name_keys: Vec<String> = Vec::new();
         let mut name_ids: Vec<i64> = Vec::new();
         for k in &entity_order {
@@ -480,7 +483,17 @@ impl Store for PostgresStore {
                     ],
                 )
                 .map_err(backend)?;
-            e.id = get(&row, 0)?;
+            let id: i64 = get(&row, 0)?;
+            // A merged-away entity's mentions go to the survivor (replay of
+            // analyst merges); both are recounted below.
+            e.id = match redirects.get(&id) {
+                Some(&into) => {
+                    redirected.insert(id);
+                    redirected.insert(into);
+                    into
+                }
+                None => id,
+            };
             name_keys.push(key);
             name_ids.push(e.id);
             for n in std::mem::take(&mut e.names) {
@@ -539,6 +552,8 @@ impl Store for PostgresStore {
             )
             .map_err(backend)?;
         }
+
+        postgres_decisions::recount(&mut tx, &redirected)?;
 
         // Facts and the evidence graph, from the mentions' entities.
         let mut fact_docs = Vec::with_capacity(stored.len());
@@ -647,11 +662,13 @@ impl Store for PostgresStore {
         let rows = match label {
             Some(l) => client.query(
                 "SELECT id, name, label, mention_count, doc_count FROM entities WHERE label = $1 \
+                 AND id NOT IN (SELECT entity FROM entity_redirects) \
                  ORDER BY mention_count DESC, id LIMIT $2 OFFSET $3",
                 &[&l.as_str(), &limit, &offset],
             ),
             None => client.query(
                 "SELECT id, name, label, mention_count, doc_count FROM entities \
+                 WHERE id NOT IN (SELECT entity FROM entity_redirects) \
                  ORDER BY mention_count DESC, id LIMIT $1 OFFSET $2",
                 &[&limit, &offset],
             ),
@@ -943,12 +960,18 @@ impl Store for PostgresStore {
         Ok(out)
     }
 
-    fn add_decision(&mut self, _decision: &Decision) -> Result<StoredDecision> {
-        Err(StoreError::Backend("add_decision: not implemented yet".into()))
+    fn add_decision(&mut self, decision: &Decision) -> Result<StoredDecision> {
+        let mut client = self.client()?;
+        let mut tx = client.transaction().map_err(backend)?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])
+            .map_err(backend)?;
+        let stored = postgres_decisions::apply(&mut tx, decision)?;
+        tx.commit().map_err(backend)?;
+        Ok(stored)
     }
 
     fn decisions(&self) -> Result<Vec<StoredDecision>> {
-        Err(StoreError::Backend("decisions: not implemented yet".into()))
+        postgres_decisions::list(&mut *self.client()?)
     }
 
     fn stats(&self) -> Result<Stats> {
