@@ -163,10 +163,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         n_edges as f64 / import
     );
     store.optimize()?;
-    println!(
-        "database: {:.1} MiB",
-        size_of(&path) as f64 / 1_048_576.0
-    );
+    println!("database: {:.1} MiB", size_of(&path) as f64 / 1_048_576.0);
 
     let filter = EdgeFilter::default();
     let page = Page {
@@ -218,7 +215,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         hub_times.push(t.elapsed());
         degrees.push(
             store
-                .neighbours(id, &filter, Page { limit: usize::MAX >> 1, offset: 0 })?
+                .neighbours(
+                    id,
+                    &filter,
+                    Page {
+                        limit: usize::MAX >> 1,
+                        offset: 0,
+                    },
+                )?
                 .len(),
         );
     }

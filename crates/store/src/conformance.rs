@@ -1492,7 +1492,10 @@ pub fn facts_round_trip_with_links(store: &mut dyn Store) {
     assert_eq!(role.entity("country"), Some(dutch));
     assert_eq!(role.links.len(), 2);
     let sentence = role.sentence.as_ref().unwrap();
-    assert!(sentence.text.starts_with("Dick Schoof, the Dutch"), "{sentence:?}");
+    assert!(
+        sentence.text.starts_with("Dick Schoof, the Dutch"),
+        "{sentence:?}"
+    );
     assert!(sentence.text.ends_with("on Monday."), "{sentence:?}");
     // "in The Hague" is linked to the mention inside it.
     let meeting = &facts[3];
@@ -1521,9 +1524,15 @@ pub fn facts_round_trip_with_links(store: &mut dyn Store) {
         .unwrap();
     assert_eq!(claims.len(), 1);
     assert_eq!(claims[0].entity("subject"), Some(netherlands));
-    assert_eq!(claims[0].links[0].span, span_of(FACTS_TEXT, "the Netherlands", 0));
+    assert_eq!(
+        claims[0].links[0].span,
+        span_of(FACTS_TEXT, "the Netherlands", 0)
+    );
     // Re-storing the document changes nothing.
-    assert_eq!(store.put_batch(std::slice::from_ref(&a)).unwrap().skipped, 1);
+    assert_eq!(
+        store.put_batch(std::slice::from_ref(&a)).unwrap().skipped,
+        1
+    );
     assert_eq!(
         store.entity_facts(schoof, None, big_page()).unwrap().len(),
         4
@@ -1557,11 +1566,19 @@ pub fn sentence_lookup(store: &mut dyn Store) {
         Err(StoreError::NoSuchDocument(_))
     ));
     // NUL and U+FFFF before the sentence (PostgreSQL escapes them).
-    let mut odd = doc("odd.txt", None, None, "a\0b\u{FFFF}. Second \u{FFFF} \0 one.");
+    let mut odd = doc(
+        "odd.txt",
+        None,
+        None,
+        "a\0b\u{FFFF}. Second \u{FFFF} \0 one.",
+    );
     mention(&mut odd, "Second", 0, EntityLabel::Person, "Second");
     store.put_batch(std::slice::from_ref(&odd)).unwrap();
     let s = store
-        .sentence(odd.document.id.as_str(), span_of(&odd.document.text, "one", 0).start)
+        .sentence(
+            odd.document.id.as_str(),
+            span_of(&odd.document.text, "one", 0).start,
+        )
         .unwrap()
         .unwrap();
     assert_eq!(s.text, "Second \u{FFFF} \0 one.");
@@ -1610,7 +1627,6 @@ pub fn evidence_graph_from_facts(store: &mut dyn Store) {
             (s("The Hague"), s("comention"), Both, 1, 1),
         ],
         "the meeting has no agent: participants pairwise only, no edge to its place"
-        
     );
     // Directed relation, seen from its target.
     let from_hague = store.neighbours(hague, &all_edges(), big_page()).unwrap();
@@ -1751,7 +1767,12 @@ pub fn evidence_graph_from_facts(store: &mut dyn Store) {
         .unwrap();
     assert!(edges.contains(&(is.min(raqqa), is.max(raqqa), s("comention"), 3)));
     assert!(edges.contains(&(is, raqqa, s("event:Attack"), 1)));
-    assert!(edges.contains(&(schoof.min(rutte), schoof.max(rutte), s("relation:CommWith"), 1)));
+    assert!(edges.contains(&(
+        schoof.min(rutte),
+        schoof.max(rutte),
+        s("relation:CommWith"),
+        1
+    )));
     assert!(edges
         .iter()
         .filter(|e| e.2 == "comention")
@@ -1783,7 +1804,10 @@ pub fn entity_profile_and_lookup(store: &mut dyn Store) {
     store.put_batch(&[facts_doc()]).unwrap();
     store.put_batch(&[facts_doc_later()]).unwrap();
     let schoof = entity_named(store, "schoof");
-    assert_eq!(store.find_entities("DICK  schoof", None).unwrap()[0].id, schoof);
+    assert_eq!(
+        store.find_entities("DICK  schoof", None).unwrap()[0].id,
+        schoof
+    );
     assert_eq!(
         store
             .find_entities("Dick Schoof", Some(EntityLabel::Person))
@@ -1817,7 +1841,10 @@ pub fn entity_profile_and_lookup(store: &mut dyn Store) {
     assert_eq!(p.documents[0].title.as_deref(), Some("Schoof on Raqqa"));
     assert_eq!(p.first_seen.as_deref(), Some("2017-10-17T09:30:00Z"));
     assert_eq!(p.roles.len(), 1);
-    assert_eq!(p.roles[0].fact.title.text, "national counterterrorism coordinator");
+    assert_eq!(
+        p.roles[0].fact.title.text,
+        "national counterterrorism coordinator"
+    );
     assert_eq!(p.quotes_by.len(), 1);
     assert!(p.quotes_about.is_empty());
     assert_eq!(p.relations.len(), 1);
@@ -1828,10 +1855,20 @@ pub fn entity_profile_and_lookup(store: &mut dyn Store) {
     let raqqa = entity_named(store, "Raqqa");
     let p = store.entity(raqqa, Page::default()).unwrap();
     assert_eq!(p.documents.len(), 2);
-    assert_eq!(p.documents[0].title.as_deref(), Some("Raqqa falls"), "newest first");
+    assert_eq!(
+        p.documents[0].title.as_deref(),
+        Some("Raqqa falls"),
+        "newest first"
+    );
     assert_eq!(p.first_seen.as_deref(), Some("2017-10-17T09:30:00Z"));
     assert_eq!(p.last_seen.as_deref(), Some("2018-03-01"));
-    assert_eq!(p.aliases, vec![Alias { text: "Raqqa".into(), count: 3 }]);
+    assert_eq!(
+        p.aliases,
+        vec![Alias {
+            text: "Raqqa".into(),
+            count: 3
+        }]
+    );
     assert_eq!(p.quotes_about.len(), 1, "mentioned inside Schoof's quote");
     assert_eq!(p.quotes_about[0].entity("speaker"), Some(schoof));
     assert!(p.quotes_by.is_empty());
@@ -1944,12 +1981,7 @@ pub fn bulk_import_and_stream(store: &mut dyn Store) {
         .bulk_import_graph(
             &["comention", "relation:MemberOf"],
             &entities,
-            &[
-                e(1, 0, 0, 2),
-                e(0, 1, 0, 3),
-                e(2, 1, 1, 1),
-                e(2, 2, 1, 5),
-            ],
+            &[e(1, 0, 0, 2), e(0, 1, 0, 3), e(2, 1, 1, 1), e(2, 2, 1, 5)],
         )
         .unwrap();
     assert_eq!(out.entity_ids.len(), 3);
@@ -2023,7 +2055,10 @@ pub fn decisions_merge_split_rename_replay(store: &mut dyn Store) {
     let d = entity_named(store, "Dik Schoof");
     let raqqa = entity_named(store, "Raqqa");
     assert_ne!(schoof, d);
-    assert_eq!(edge_between(store, schoof, raqqa, "comention"), Some((1, 1)));
+    assert_eq!(
+        edge_between(store, schoof, raqqa, "comention"),
+        Some((1, 1))
+    );
 
     // Not-same blocks a later merge of the pair.
     store
@@ -2067,7 +2102,10 @@ pub fn decisions_merge_split_rename_replay(store: &mut dyn Store) {
         .unwrap()
         .iter()
         .all(|e| e.id != d));
-    assert_eq!(edge_between(store, schoof, raqqa, "comention"), Some((2, 2)));
+    assert_eq!(
+        edge_between(store, schoof, raqqa, "comention"),
+        Some((2, 2))
+    );
     assert_eq!(edge_between(store, schoof, raqqa, "quote"), Some((2, 2)));
     assert!(store
         .neighbours(d, &all_edges(), big_page())
@@ -2078,9 +2116,14 @@ pub fn decisions_merge_split_rename_replay(store: &mut dyn Store) {
         .unwrap();
     assert_eq!(quotes.len(), 2, "the merged entity's quote is linked anew");
     assert!(store.entity_facts(d, None, big_page()).unwrap().is_empty());
-    let ev = store.evidence(schoof, raqqa, Some("comention"), 10).unwrap();
+    let ev = store
+        .evidence(schoof, raqqa, Some("comention"), 10)
+        .unwrap();
     assert_eq!(ev.len(), 2);
-    assert_eq!(ev[0].sentence, "Dik Schoof said \u{201c}Raqqa is calm\u{201d} today.");
+    assert_eq!(
+        ev[0].sentence,
+        "Dik Schoof said \u{201c}Raqqa is calm\u{201d} today."
+    );
 
     // Replay: a new document naming the merged-away entity goes to the survivor.
     let mut e = doc(
@@ -2097,7 +2140,10 @@ pub fn decisions_merge_split_rename_replay(store: &mut dyn Store) {
     let s = store.entity_summary(schoof).unwrap().unwrap();
     assert_eq!((s.mentions, s.documents), (4, 3));
     let rutte = entity_named(store, "Mark Rutte");
-    assert_eq!(edge_between(store, schoof, rutte, "comention"), Some((2, 2)));
+    assert_eq!(
+        edge_between(store, schoof, rutte, "comention"),
+        Some((2, 2))
+    );
 
     // Split the mention of document c off again, under a new name.
     let span = span_of(&c.document.text, "Dik Schoof", 0);
@@ -2113,7 +2159,10 @@ pub fn decisions_merge_split_rename_replay(store: &mut dyn Store) {
     let s = store.entity_summary(dirk).unwrap().unwrap();
     assert_eq!((s.mentions, s.documents), (1, 1));
     assert_eq!(edge_between(store, dirk, raqqa, "quote"), Some((1, 1)));
-    assert_eq!(edge_between(store, schoof, raqqa, "comention"), Some((1, 1)));
+    assert_eq!(
+        edge_between(store, schoof, raqqa, "comention"),
+        Some((1, 1))
+    );
     assert_eq!(
         store
             .entity_facts(dirk, Some(FactKind::Quote), big_page())

@@ -648,12 +648,7 @@ mod tests {
         let got = prepare_import(
             &["comention", "relation:MemberOf"],
             &ids,
-            &[
-                e(0, 1, 0, 2),
-                e(1, 0, 0, 3),
-                e(0, 1, 1, 1),
-                e(2, 2, 1, 9),
-            ],
+            &[e(0, 1, 0, 2), e(1, 0, 0, 3), e(0, 1, 1, 1), e(2, 2, 1, 9)],
         )
         .unwrap();
         assert_eq!(got, vec![(5, 10, 0, 5), (10, 5, 1, 1)]);
@@ -672,12 +667,18 @@ mod tests {
 
     #[test]
     fn dates_and_kind_filters() {
-        assert_eq!(edge_date(Some("2017-10-17T08:00:00Z")).as_deref(), Some("2017-10-17"));
+        assert_eq!(
+            edge_date(Some("2017-10-17T08:00:00Z")).as_deref(),
+            Some("2017-10-17")
+        );
         assert_eq!(edge_date(Some("2017")).as_deref(), Some("2017"));
         assert_eq!(edge_date(Some("yesterday")), None);
         assert!(kind_matches(&[], "role"));
         assert!(kind_matches(&["relation".into()], "relation:MemberOf"));
-        assert!(!kind_matches(&["relation:AlliesOf".into()], "relation:MemberOf"));
+        assert!(!kind_matches(
+            &["relation:AlliesOf".into()],
+            "relation:MemberOf"
+        ));
         assert!(!kind_matches(&["rel".into()], "relation:MemberOf"));
     }
 }

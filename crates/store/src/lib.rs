@@ -684,22 +684,23 @@ pub trait Store: Send {
             limit: PROFILE_FACTS,
             offset: 0,
         };
-        let roles = derive::typed(self.entity_facts(id, Some(FactKind::Role), facts)?, |f| {
-            match f {
+        let roles = derive::typed(
+            self.entity_facts(id, Some(FactKind::Role), facts)?,
+            |f| match f {
                 AnyFact::Role(r) => Some(r),
                 _ => None,
-            }
-        });
-        let quotes_by: Vec<StoredQuote> =
-            derive::typed(self.entity_facts(id, Some(FactKind::Quote), facts)?, |f| {
-                match f {
-                    AnyFact::Quote(q) => Some(q),
-                    _ => None,
-                }
-            })
-            .into_iter()
-            .filter(|q| q.entity("speaker_entity").or(q.entity("speaker")) == Some(id))
-            .collect();
+            },
+        );
+        let quotes_by: Vec<StoredQuote> = derive::typed(
+            self.entity_facts(id, Some(FactKind::Quote), facts)?,
+            |f| match f {
+                AnyFact::Quote(q) => Some(q),
+                _ => None,
+            },
+        )
+        .into_iter()
+        .filter(|q| q.entity("speaker_entity").or(q.entity("speaker")) == Some(id))
+        .collect();
         let relations = derive::typed(
             self.entity_facts(id, Some(FactKind::Relation), facts)?,
             |f| match f {
@@ -707,12 +708,13 @@ pub trait Store: Send {
                 _ => None,
             },
         );
-        let events = derive::typed(self.entity_facts(id, Some(FactKind::Event), facts)?, |f| {
-            match f {
+        let events = derive::typed(
+            self.entity_facts(id, Some(FactKind::Event), facts)?,
+            |f| match f {
                 AnyFact::Event(e) => Some(e),
                 _ => None,
-            }
-        });
+            },
+        );
         let claims = self.claims(&ClaimFilter {
             subject: Some(id),
             page: facts,
@@ -754,8 +756,7 @@ pub trait Store: Send {
     /// Sentences supporting edges between `a` and `b` (either direction), of one
     /// kind or all, newest document first (undated last), then by document and
     /// position; at most `limit`.
-    fn evidence(&self, a: i64, b: i64, kind: Option<&str>, limit: usize)
-        -> Result<Vec<Evidence>>;
+    fn evidence(&self, a: i64, b: i64, kind: Option<&str>, limit: usize) -> Result<Vec<Evidence>>;
 
     /// Calls `f` once per aggregated edge, in no particular order, streaming
     /// (memory does not grow with the number of edges).

@@ -9,7 +9,9 @@
 
 use crate::derive::{derive_edges, fact_rows, EdgeBatch, MentionIndex};
 use crate::postgres_decisions;
-use crate::postgres_facts::{self, doc_summary, entity_row, resolve_seq, DOC_SUMMARY_COLUMNS, ENTITY_COLUMNS};
+use crate::postgres_facts::{
+    self, doc_summary, entity_row, resolve_seq, DOC_SUMMARY_COLUMNS, ENTITY_COLUMNS,
+};
 use crate::postgres_query::{to_tsquery, to_tsvector};
 use crate::postgres_schema::{backend, latest, migrate, stored_version, MIGRATIONS, WRITE_LOCK};
 use crate::snippet::Highlighter;
@@ -899,7 +901,10 @@ impl Store for PostgresStore {
             Some(d) => Some(resolve_seq(&mut tx, d)?),
             None => None,
         };
-        let attribute = filter.attribute.as_ref().map(|a| enc(&a.to_lowercase()).into_owned());
+        let attribute = filter
+            .attribute
+            .as_ref()
+            .map(|a| enc(&a.to_lowercase()).into_owned());
         let out = postgres_facts::fact_query(
             &mut tx,
             "f.kind = 'claim' \
@@ -924,13 +929,7 @@ impl Store for PostgresStore {
         Ok(out)
     }
 
-    fn evidence(
-        &self,
-        a: i64,
-        b: i64,
-        kind: Option<&str>,
-        limit: usize,
-    ) -> Result<Vec<Evidence>> {
+    fn evidence(&self, a: i64, b: i64, kind: Option<&str>, limit: usize) -> Result<Vec<Evidence>> {
         let mut client = self.client()?;
         let mut tx = snapshot(&mut client)?;
         let out = postgres_facts::evidence(&mut tx, a, b, kind, limit)?;

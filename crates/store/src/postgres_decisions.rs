@@ -208,6 +208,8 @@ fn rederive<C: GenericClient>(
     let mut touched = remove_evidence(c, &old)?;
     change(c)?;
     let (facts, new) = derive_docs(c, docs)?;
+    // Column vectors for unnest().
+    #[allow(clippy::type_complexity)]
     let mut cols: (Vec<i64>, Vec<i64>, Vec<String>, Vec<i64>, Vec<i64>) = Default::default();
     let mut entity: Vec<Option<i64>> = Vec::new();
     let ids: Vec<i64> = facts.iter().map(|f| f.0).collect();
@@ -300,11 +302,8 @@ pub(crate) fn apply<C: GenericClient>(c: &mut C, decision: &Decision) -> Result<
             }
             let docs = docs_of(c, from)?;
             let moved: i64 = get(
-                &c.query_one(
-                    "SELECT count(*) FROM mentions WHERE entity = $1",
-                    &[&from],
-                )
-                .map_err(backend)?,
+                &c.query_one("SELECT count(*) FROM mentions WHERE entity = $1", &[&from])
+                    .map_err(backend)?,
                 0,
             )?;
             rederive(c, &docs, |c| {

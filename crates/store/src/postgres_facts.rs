@@ -77,11 +77,15 @@ pub(crate) fn insert_facts(tx: &mut Transaction<'_>, docs: &[(i64, Vec<FactRow>)
             .map_err(backend)?,
         0,
     )?;
+    // Column vectors for unnest().
+    #[allow(clippy::type_complexity)]
     let mut f: (Vec<i64>, Vec<i64>, Vec<&str>, Vec<i64>, Vec<i64>, Vec<i64>) = Default::default();
     let mut f_sub: Vec<Option<String>> = Vec::new();
     let mut f_ext: Vec<String> = Vec::new();
     let mut f_conf: Vec<f64> = Vec::new();
     let mut f_body: Vec<String> = Vec::new();
+    // Column vectors for unnest().
+    #[allow(clippy::type_complexity)]
     let mut a: (Vec<i64>, Vec<i64>, Vec<String>, Vec<i64>, Vec<i64>) = Default::default();
     let mut a_entity: Vec<Option<i64>> = Vec::new();
     for (seq, rows) in docs {
@@ -159,9 +163,13 @@ pub(crate) fn insert_edges(tx: &mut Transaction<'_>, batch: &EdgeBatch) -> Resul
     }
     let names: Vec<String> = batch.kinds().into_iter().map(str::to_string).collect();
     let kinds = kind_ids(tx, &names)?;
+    // Column vectors for unnest().
+    #[allow(clippy::type_complexity)]
     let mut e: (Vec<i64>, Vec<i64>, Vec<i64>, Vec<i64>, Vec<i64>) = Default::default();
     let mut e_first: Vec<Option<String>> = Vec::new();
     let mut e_last: Vec<Option<String>> = Vec::new();
+    // Column vectors for unnest().
+    #[allow(clippy::type_complexity)]
     let mut v: (Vec<i64>, Vec<i64>, Vec<i64>, Vec<i64>, Vec<i64>, Vec<i64>) = Default::default();
     for key in &batch.order {
         let (Some(agg), Some(&kind)) = (batch.edges.get(key), kinds.get(&key.2)) else {
@@ -373,13 +381,14 @@ pub(crate) fn neighbours(
     let union = "SELECT dst AS other, kind, 0 AS dir, sentences, docs, first_seen, last_seen FROM edges WHERE src = $1 \
          UNION ALL \
          SELECT src, kind, 1, sentences, docs, first_seen, last_seen FROM edges WHERE dst = $1";
-    let sql = crate::derive::neighbours_sql(union, &where_sql, filter.label.is_some(), &format!("${}", n + 1), &format!("${}", n + 2));
-    let rows = c
-        .query(
-            sql.as_str(),
-            &refs,
-        )
-        .map_err(backend)?;
+    let sql = crate::derive::neighbours_sql(
+        union,
+        &where_sql,
+        filter.label.is_some(),
+        &format!("${}", n + 1),
+        &format!("${}", n + 2),
+    );
+    let rows = c.query(sql.as_str(), &refs).map_err(backend)?;
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         let kind_id: i64 = get(&r, 5)?;
@@ -502,7 +511,8 @@ pub(crate) fn bulk_import(
         let sink = tx
             .copy_in("COPY import_entities (idx, label, name, key) FROM STDIN BINARY")
             .map_err(backend)?;
-        let mut w = BinaryCopyInWriter::new(sink, &[Type::INT8, Type::TEXT, Type::TEXT, Type::TEXT]);
+        let mut w =
+            BinaryCopyInWriter::new(sink, &[Type::INT8, Type::TEXT, Type::TEXT, Type::TEXT]);
         for (i, (name, label)) in entities.iter().enumerate() {
             let key = entity_key(name);
             let key = if key.is_empty() { "?".to_string() } else { key };

@@ -1,10 +1,10 @@
 //! SQLite backend: one file, WAL journal, FTS5 full-text index.
 
-use crate::snippet::Highlighter;
-use crate::sqlite_query::to_fts;
 use crate::derive::{derive_edges, fact_rows, EdgeBatch, MentionIndex};
+use crate::snippet::Highlighter;
 use crate::sqlite_decisions;
 use crate::sqlite_facts::{self, doc_summary, entity_row, DOC_SUMMARY_COLUMNS, ENTITY_COLUMNS};
+use crate::sqlite_query::to_fts;
 use crate::sqlite_schema::{backend, latest, migrate, open_error, MIGRATIONS};
 use crate::*;
 use dossier_core::Format;
@@ -418,7 +418,11 @@ impl RowInserter {
         }
     }
 
-    pub(crate) fn push<const N: usize>(&mut self, conn: &Connection, row: [Value; N]) -> Result<()> {
+    pub(crate) fn push<const N: usize>(
+        &mut self,
+        conn: &Connection,
+        row: [Value; N],
+    ) -> Result<()> {
         debug_assert_eq!(N, self.columns);
         self.pending.extend(row);
         if self.pending.len() >= self.columns * ROWS_PER_INSERT {
@@ -1133,8 +1137,7 @@ impl Store for SqliteStore {
     ) -> Result<Vec<StoredFact<AnyFact>>> {
         let snapshot = self.conn.unchecked_transaction().map_err(backend)?;
         let mut params = vec![Value::Integer(entity)];
-        let mut cond =
-            "f.id IN (SELECT a.fact FROM fact_args a WHERE a.entity = ?1)".to_string();
+        let mut cond = "f.id IN (SELECT a.fact FROM fact_args a WHERE a.entity = ?1)".to_string();
         if let Some(k) = kind {
             params.push(Value::Text(k.as_str().into()));
             cond.push_str(" AND f.kind = ?2");
@@ -1194,13 +1197,7 @@ impl Store for SqliteStore {
         Ok(out)
     }
 
-    fn evidence(
-        &self,
-        a: i64,
-        b: i64,
-        kind: Option<&str>,
-        limit: usize,
-    ) -> Result<Vec<Evidence>> {
+    fn evidence(&self, a: i64, b: i64, kind: Option<&str>, limit: usize) -> Result<Vec<Evidence>> {
         let snapshot = self.conn.unchecked_transaction().map_err(backend)?;
         let out = sqlite_facts::evidence(&self.conn, a, b, kind, limit)?;
         snapshot.finish().map_err(backend)?;

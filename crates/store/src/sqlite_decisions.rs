@@ -74,9 +74,11 @@ fn derive_docs(
             .collect::<rusqlite::Result<_>>()
             .map_err(backend)?;
         let published: Option<String> = conn
-            .query_row("SELECT published FROM documents WHERE seq = ?1", [seq], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT published FROM documents WHERE seq = ?1",
+                [seq],
+                |r| r.get(0),
+            )
             .map_err(backend)?;
         let ids: Vec<i64> = stored.iter().map(|s| s.0).collect();
         let facts = derive::collect_facts(stored.into_iter().map(|s| (s.1, s.2)).collect())?;

@@ -43,10 +43,7 @@ pub(crate) fn entity_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<EntitySummar
 }
 
 /// Writes a batch's facts (ids from `next_id` on) and their argument links.
-pub(crate) fn insert_facts(
-    conn: &Connection,
-    docs: &[(i64, Vec<FactRow>)],
-) -> Result<()> {
+pub(crate) fn insert_facts(conn: &Connection, docs: &[(i64, Vec<FactRow>)]) -> Result<()> {
     let mut next_id: i64 = conn
         .query_row("SELECT coalesce(max(id), 0) + 1 FROM facts", [], |r| {
             r.get(0)
@@ -260,7 +257,16 @@ pub(crate) fn fact_query(
     params.push(Value::Integer(to_i64(page.limit)));
     params.push(Value::Integer(to_i64(page.offset)));
     #[allow(clippy::type_complexity)]
-    let rows: Vec<(i64, i64, String, String, i64, String, Option<String>, Option<String>)> = conn
+    let rows: Vec<(
+        i64,
+        i64,
+        String,
+        String,
+        i64,
+        String,
+        Option<String>,
+        Option<String>,
+    )> = conn
         .prepare_cached(&sql)
         .map_err(backend)?
         .query_map(rusqlite::params_from_iter(params), |r| {
@@ -368,7 +374,13 @@ pub(crate) fn neighbours(
     let union = "SELECT dst AS other, kind, 0 AS dir, sentences, docs, first_seen, last_seen FROM edges WHERE src = ?1 \
          UNION ALL \
          SELECT src, kind, 1, sentences, docs, first_seen, last_seen FROM edges WHERE dst = ?1";
-    let sql = crate::derive::neighbours_sql(union, &where_sql, filter.label.is_some(), &format!("?{}", n + 1), &format!("?{}", n + 2));
+    let sql = crate::derive::neighbours_sql(
+        union,
+        &where_sql,
+        filter.label.is_some(),
+        &format!("?{}", n + 1),
+        &format!("?{}", n + 2),
+    );
     let mut stmt = conn.prepare_cached(&sql).map_err(backend)?;
     let rows = stmt
         .query_map(rusqlite::params_from_iter(params), |r| {
@@ -534,8 +546,13 @@ pub(crate) fn import_edges(
         .map_err(backend)?;
     for &(src, dst, kind, weight) in edges {
         let k = kind_id.get(usize::from(kind)).copied().unwrap_or(0);
-        ins.execute(params![src, dst, k, i64::try_from(weight).unwrap_or(i64::MAX)])
-            .map_err(backend)?;
+        ins.execute(params![
+            src,
+            dst,
+            k,
+            i64::try_from(weight).unwrap_or(i64::MAX)
+        ])
+        .map_err(backend)?;
     }
     Ok(())
 }

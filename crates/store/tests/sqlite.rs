@@ -497,7 +497,10 @@ fn a_version_1_database_migrates_to_facts_and_graph() {
         store.schema_version().unwrap(),
         dossier_store::sqlite::latest_schema_version()
     );
-    assert_eq!(store.document(old.document.id.as_str()).unwrap().document, old.document);
+    assert_eq!(
+        store.document(old.document.id.as_str()).unwrap().document,
+        old.document
+    );
     assert!(store.facts(old.document.id.as_str()).unwrap().is_empty());
     let new = facts_doc();
     store.put_batch(std::slice::from_ref(&new)).unwrap();
