@@ -36,7 +36,7 @@ macro_rules! conformance_suite {
                 hostile_text_round_trips, facts_round_trip_with_links, sentence_lookup,
                 evidence_graph_from_facts, comention_is_capped_per_sentence, entity_profile_and_lookup,
                 claims_by_subject_attribute_and_doc, bulk_import_and_stream,
-                decisions_merge_split_rename_replay);
+                decisions_merge_split_rename_replay, many_facts_in_one_batch);
         }
     };
     (@tests $make:block; $($test:ident),* $(,)?) => {
@@ -2206,4 +2206,74 @@ pub fn decisions_merge_split_rename_replay(store: &mut dyn Store) {
         .into_iter()
         .collect();
     assert_eq!(ops, vec!["not-same", "merge", "split", "rename"]);
+}
+
+pub fn many_facts_in_one_batch(store: &mut dyn Store) {
+    // More rows than one multi-row INSERT holds, over several documents.
+    let docs: Vec<AnalysedDocument> = (0..3)
+        .map(|i| {
+            let mut a = doc(
+                &format!("many/{i}.txt"),
+                None,
+                None,
+                &format!("Alpha Group met Beta Group {i} times."),
+            );
+            mention(
+                &mut a,
+                "Alpha Group",
+                0,
+                EntityLabel::Organisation,
+                "Alpha Group",
+            );
+            mention(
+                &mut a,
+                "Beta Group",
+                0,
+                EntityLabel::Organisation,
+                "Beta Group",
+            );
+            for n in 0..50 {
+                a.facts.relations.push(dossier_core::Relation {
+                    kind: format!("Kind{}", n % 7),
+                    source: arg(&a, "Alpha Group", 0),
+                    target: arg(&a, "Beta Group", 0),
+                    trigger: None,
+                    confidence: 0.5,
+                    extractor: "test/1".into(),
+                });
+            }
+            a
+        })
+        .collect();
+    store.put_batch(&docs).unwrap();
+    for d in &docs {
+        assert_eq!(store.facts(d.document.id.as_str()).unwrap(), d.facts);
+    }
+    let alpha = entity_named(store, "Alpha Group");
+    let beta = entity_named(store, "Beta Group");
+    let rel = store
+        .entity_facts(
+            beta,
+            Some(FactKind::Relation),
+            Page {
+                limit: 1000,
+                offset: 0,
+            },
+        )
+        .unwrap();
+    assert_eq!(rel.len(), 150);
+    assert!(rel.iter().all(|r| r.entity("source") == Some(alpha)));
+    // 7 relation kinds, 3 sentences each (one per document).
+    let ns = store
+        .neighbours(
+            alpha,
+            &EdgeFilter {
+                kinds: vec!["relation".into()],
+                ..EdgeFilter::default()
+            },
+            big_page(),
+        )
+        .unwrap();
+    assert_eq!(ns.len(), 7);
+    assert!(ns.iter().all(|n| (n.sentences, n.documents) == (3, 3)));
 }

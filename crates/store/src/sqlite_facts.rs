@@ -57,14 +57,14 @@ pub(crate) fn insert_facts(conn: &Connection, docs: &[(i64, Vec<FactRow>)]) -> R
         "INSERT INTO fact_args(fact, pos, role, char_start, char_end, entity)",
         6,
     );
+    // Facts first, all of them: an argument row may only follow its fact.
+    let first_id = next_id;
     for (seq, rows) in docs {
         for row in rows {
-            let id = next_id;
-            next_id += 1;
             facts.push(
                 conn,
                 [
-                    Value::Integer(id),
+                    Value::Integer(next_id),
                     Value::Integer(*seq),
                     Value::Text(row.kind.as_str().to_string()),
                     Value::Integer(to_i64(row.ord)),
@@ -76,22 +76,27 @@ pub(crate) fn insert_facts(conn: &Connection, docs: &[(i64, Vec<FactRow>)]) -> R
                     Value::Text(row.body.clone()),
                 ],
             )?;
-            for (pos, l) in row.args.iter().enumerate() {
-                args.push(
-                    conn,
-                    [
-                        Value::Integer(id),
-                        Value::Integer(to_i64(pos)),
-                        Value::Text(l.role.clone()),
-                        Value::Integer(to_i64(l.span.start)),
-                        Value::Integer(to_i64(l.span.end)),
-                        l.entity.map_or(Value::Null, Value::Integer),
-                    ],
-                )?;
-            }
+            next_id += 1;
         }
     }
     facts.flush(conn)?;
+    let mut id = first_id;
+    for row in docs.iter().flat_map(|(_, rows)| rows) {
+        for (pos, l) in row.args.iter().enumerate() {
+            args.push(
+                conn,
+                [
+                    Value::Integer(id),
+                    Value::Integer(to_i64(pos)),
+                    Value::Text(l.role.clone()),
+                    Value::Integer(to_i64(l.span.start)),
+                    Value::Integer(to_i64(l.span.end)),
+                    l.entity.map_or(Value::Null, Value::Integer),
+                ],
+            )?;
+        }
+        id += 1;
+    }
     args.flush(conn)?;
     Ok(())
 }
