@@ -61,6 +61,10 @@ pub struct ClaimsArgs {
     /// Only claims with this attribute ("foreign fighters").
     #[arg(long)]
     attribute: Option<String>,
+    /// Show only contradictions: claims about the same subject and attribute from
+    /// different documents whose values disagree beyond their qualifiers.
+    #[arg(long)]
+    conflicts: bool,
     #[arg(long, default_value_t = 50)]
     limit: usize,
     #[arg(long, default_value_t = 0)]
@@ -207,7 +211,7 @@ pub fn claims(db: &str, args: ClaimsArgs) -> anyhow::Result<ExitCode> {
         ),
         None => None,
     };
-    let list = store.claims(&ClaimFilter {
+    let filter = ClaimFilter {
         subject,
         attribute: args.attribute.clone(),
         doc: None,
@@ -215,12 +219,38 @@ pub fn claims(db: &str, args: ClaimsArgs) -> anyhow::Result<ExitCode> {
             limit: args.limit,
             offset: args.offset,
         },
-    })?;
+    };
+    if args.conflicts {
+        let found = analysis::claim_conflicts(store.as_ref(), &filter)?;
+        if args.json {
+            print_json(&found)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        if found.is_empty() {
+            println!("no conflicting claims");
+        }
+        for c in &found {
+            let subject = c.a.fact.subject.as_ref().map_or("?", |s| s.text.as_str());
+            println!("{subject} — {}:", c.a.fact.attribute);
+            for x in [&c.a, &c.b] {
+                claim_line(x);
+            }
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let list = store.claims(&filter)?;
     if args.json {
         print_json(&list)?;
         return Ok(ExitCode::SUCCESS);
     }
     for c in &list {
+        claim_line(c);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn claim_line(c: &dossier_store::StoredClaim) {
+    {
         let f = &c.fact;
         println!(
             "{}: {} = {}{}{}  — {} {}",
@@ -240,5 +270,4 @@ pub fn claims(db: &str, args: ClaimsArgs) -> anyhow::Result<ExitCode> {
             println!("    “{}”", truncate(&one_line(&s.text), 200));
         }
     }
-    Ok(ExitCode::SUCCESS)
 }

@@ -320,3 +320,80 @@ mod tests {
         );
     }
 }
+
+/// Two claims about the same subject and attribute whose values cannot both
+/// be true (beyond what their qualifiers allow), from different documents.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClaimConflict {
+    /// The subject entity, when the subject was linked to one.
+    pub subject: Option<i64>,
+    /// The normalised attribute ("foreign fighter returned").
+    pub attribute: String,
+    pub a: dossier_store::StoredClaim,
+    pub b: dossier_store::StoredClaim,
+}
+
+/// Claims that contradict each other, among those `filter` selects (its page
+/// is ignored: all matching claims are compared). Claims are grouped by subject
+/// (the linked entity, else the subject text) and normalised attribute; each
+/// pair from different documents whose values conflict is reported once.
+pub fn claim_conflicts(
+    store: &dyn Store,
+    filter: &dossier_store::ClaimFilter,
+) -> Result<Vec<ClaimConflict>> {
+    use dossier_nlp::facts::claims::{claim_key, values_conflict};
+    let mut groups: HashMap<(Option<i64>, String), Vec<dossier_store::StoredClaim>> =
+        HashMap::new();
+    let mut f = filter.clone();
+    f.page = Page {
+        limit: 1_000,
+        offset: 0,
+    };
+    loop {
+        let batch = store.claims(&f)?;
+        if batch.is_empty() {
+            break;
+        }
+        f.page.offset += batch.len();
+        for c in batch {
+            let subject = c.entity("subject");
+            // A number without a subject ("three countries") contradicts nothing.
+            if subject.is_none() && c.fact.subject.is_none() {
+                continue;
+            }
+            let subject_text = match subject {
+                Some(_) => String::new(),
+                None => c
+                    .fact
+                    .subject
+                    .as_ref()
+                    .map_or(String::new(), |s| s.text.clone()),
+            };
+            let key = claim_key(&subject_text, &c.fact.attribute);
+            groups.entry((subject, key)).or_default().push(c);
+        }
+    }
+    let mut out = Vec::new();
+    for ((subject, key), claims) in groups {
+        for (i, a) in claims.iter().enumerate() {
+            for b in claims.iter().skip(i + 1) {
+                if a.doc != b.doc && values_conflict(&a.fact, &b.fact) {
+                    out.push(ClaimConflict {
+                        subject,
+                        attribute: key.clone(),
+                        a: a.clone(),
+                        b: b.clone(),
+                    });
+                }
+            }
+        }
+    }
+    out.sort_by(|x, y| {
+        (&x.attribute, &x.a.published, &x.b.published).cmp(&(
+            &y.attribute,
+            &y.a.published,
+            &y.b.published,
+        ))
+    });
+    Ok(out)
+}
