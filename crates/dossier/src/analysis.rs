@@ -260,7 +260,15 @@ pub fn connect(
     per_edge: usize,
 ) -> Result<ConnectAnswer> {
     let mut ctx = QueryCtx::new(g);
-    let connection = g.connect(&mut ctx, members, opts)?;
+    let mut connection = g.connect(&mut ctx, members, opts)?;
+    // What links more of the set comes first (an entity tied to all four attacks
+    // before one tied to three), then the graph's specificity score.
+    connection.shared.sort_by(|a, b| {
+        b.members
+            .len()
+            .cmp(&a.members.len())
+            .then(b.score.total_cmp(&a.score))
+    });
     let mut evidence = Vec::new();
     for shared in connection.shared.iter().take(evidence_for) {
         for e in shared.links.iter().flat_map(|l| &l.edges) {
