@@ -1,0 +1,280 @@
+//! The resolution contract behind `dossier resolve`: JSON Lines documents in
+//! (`{"id", "text", "published"?, "mentions"?: [{"start", "end"}]}`), one line out per
+//! document (`{"id", "mentions": [{"start", "end", "label", "entity"}]}`) with entity ids
+//! consistent across the whole stream. Code point offsets.
+//!
+//! Given mentions are resolved exactly as given; their labels come from the input
+//! (`"label"` or `"type"`, when it names a known label), the form of the mention
+//! (pronoun, "the company"), the overlapping entity of dossier's own extraction, or the
+//! gazetteer. Without mentions, dossier's extraction supplies them.
+
+use crate::chains::{form_of, nominal_kind, pronoun_kind, simple_sentences, Form, MentionInput};
+use crate::normalize::Kind;
+use crate::resolver::Resolver;
+use dossier_core::{EntityLabel, EntityMention, Schema};
+use dossier_nlp::gazetteer::{GazCategory, Gazetteer};
+use dossier_nlp::{DocContext, Pipeline};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+#[derive(Deserialize)]
+struct InputLine {
+    id: Value,
+    text: String,
+    #[serde(default)]
+    published: Option<String>,
+    #[serde(default)]
+    mentions: Option<Vec<InputMention>>,
+}
+
+#[derive(Deserialize)]
+struct InputMention {
+    start: usize,
+    end: usize,
+    #[serde(default)]
+    label: Option<String>,
+    #[serde(default, rename = "type")]
+    kind: Option<String>,
+}
+
+/// Labels dossier extracts that are not entities to resolve (values, not things).
+fn resolvable(label: EntityLabel) -> bool {
+    !matches!(
+        label.to_re3d(),
+        EntityLabel::Temporal | EntityLabel::Quantity | EntityLabel::Money | EntityLabel::Frequency
+    )
+}
+
+/// Resolves a stream of documents; one per input line, in order.
+pub struct StreamResolver<'p> {
+    pipeline: Option<&'p Pipeline>,
+    resolver: Resolver,
+}
+
+impl<'p> StreamResolver<'p> {
+    /// With a pipeline, mentions are labelled from (or, when absent, supplied by)
+    /// dossier's extraction; without one, by their form and the gazetteer only.
+    pub fn new(pipeline: Option<&'p Pipeline>) -> Self {
+        StreamResolver {
+            pipeline,
+            resolver: Resolver::new(),
+        }
+    }
+
+    pub fn resolver(&self) -> &Resolver {
+        &self.resolver
+    }
+
+    pub fn resolver_mut(&mut self) -> &mut Resolver {
+        &mut self.resolver
+    }
+
+    /// One output object for one input line; never fails: problems become
+    /// `{"id", "error"}` and the stream goes on.
+    pub fn process_line(&mut self, line: &[u8]) -> Value {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let parsed: Result<InputLine, String> = std::str::from_utf8(line)
+            .map_err(|e| format!("line is not valid UTF-8: {e}"))
+            .and_then(|s| {
+                serde_json::from_str(s).map_err(|e| {
+                    format!("not a JSON object with \"id\", \"text\" and optional \"mentions\": {e}")
+                })
+            });
+        let input = match parsed {
+            Ok(i) => i,
+            Err(error) => {
+                let id = serde_json::from_slice::<Value>(line)
+                    .ok()
+                    .and_then(|v| v.get("id").cloned())
+                    .unwrap_or(Value::Null);
+                return json!({"id": id, "error": error});
+            }
+        };
+        match self.process(&input) {
+            Ok(v) => v,
+            Err(error) => json!({"id": input.id, "error": error}),
+        }
+    }
+
+    fn process(&mut self, input: &InputLine) -> Result<Value, String> {
+        let text = input.text.as_str();
+        let n_chars = text.chars().count();
+        if let Some(ms) = &input.mentions {
+            for (k, m) in ms.iter().enumerate() {
+                if m.start >= m.end || m.end > n_chars {
+                    return Err(format!(
+                        "mention {k}: span [{}, {}) is empty or outside the text ({n_chars} code points)",
+                        m.start, m.end
+                    ));
+                }
+            }
+        }
+        let published = input
+            .published
+            .as_deref()
+            .filter(|p| p.len() >= 10)
+            .and_then(|p| p.get(..10));
+        let (extracted, sentences) = match self.pipeline {
+            Some(p) => {
+                let x = p.extract(text, &DocContext { published }, Schema::Re3d);
+                let sentences = if x.sentences.is_empty() {
+                    simple_sentences(text)
+                } else {
+                    x.sentences
+                };
+                (x.entities, sentences)
+            }
+            None => (Vec::new(), simple_sentences(text)),
+        };
+        // Code point → byte offset table for slicing mention texts.
+        let bytes: Vec<usize> = text
+            .char_indices()
+            .map(|(b, _)| b)
+            .chain(std::iter::once(text.len()))
+            .collect();
+        let slice = |s: usize, e: usize| -> String {
+            match (bytes.get(s), bytes.get(e)) {
+                (Some(&a), Some(&b)) => text.get(a..b).unwrap_or("").to_string(),
+                _ => String::new(),
+            }
+        };
+        let mentions: Vec<MentionInput> = match &input.mentions {
+            Some(ms) => ms
+                .iter()
+                .map(|m| {
+                    let t = slice(m.start, m.end);
+                    let given = m
+                        .label
+                        .as_deref()
+                        .or(m.kind.as_deref())
+                        .and_then(|l| l.parse::<EntityLabel>().ok())
+                        .map(|l| l.to_re3d());
+                    let label =
+                        given.unwrap_or_else(|| label_for(&t, m.start, m.end, &extracted));
+                    MentionInput {
+                        start: m.start,
+                        end: m.end,
+                        label,
+                        text: t,
+                    }
+                })
+                .collect(),
+            None => extracted
+                .iter()
+                .filter(|e| resolvable(e.label))
+                .map(|e| MentionInput {
+                    start: e.start,
+                    end: e.end,
+                    label: e.label,
+                    text: e.text.clone(),
+                })
+                .collect(),
+        };
+        let doc_key = match &input.id {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        let res = self
+            .resolver
+            .add_document(&doc_key, text, &sentences, &mentions);
+        let out: Vec<Value> = mentions
+            .iter()
+            .enumerate()
+            .map(|(i, m)| {
+                let e = res.mention_entity.get(i).copied().unwrap_or(0);
+                let label = res
+                    .chains
+                    .iter()
+                    .find(|c| c.mentions.contains(&i))
+                    .map(|c| c.label)
+                    .filter(|_| matches!(form_of(&m.text), Form::Pronoun))
+                    .unwrap_or(m.label);
+                json!({"start": m.start, "end": m.end, "label": label.as_str(), "entity": format!("E{e}")})
+            })
+            .collect();
+        Ok(json!({"id": input.id, "mentions": out}))
+    }
+}
+
+/// A label for a given mention span without one: pronoun and nominal forms first, then
+/// the extracted entity overlapping it most, then the gazetteer, then Organisation
+/// (in news, an unknown capitalised name is most often a company or body).
+fn label_for(text: &str, start: usize, end: usize, extracted: &[EntityMention]) -> EntityLabel {
+    let from_kind = |k: Kind| match k {
+        Kind::Person => Some(EntityLabel::Person),
+        Kind::Org => Some(EntityLabel::Organisation),
+        Kind::Place => Some(EntityLabel::Location),
+        Kind::Nationality => Some(EntityLabel::Nationality),
+        Kind::Other => None,
+    };
+    match form_of(text) {
+        Form::Pronoun => {
+            return pronoun_kind(text)
+                .and_then(from_kind)
+                .unwrap_or(EntityLabel::Organisation)
+        }
+        Form::Nominal => {
+            if let Some(l) = nominal_kind(text).and_then(from_kind) {
+                return l;
+            }
+        }
+        Form::Name => {}
+    }
+    let overlap = extracted
+        .iter()
+        .filter(|e| e.start < end && start < e.end && resolvable(e.label))
+        .max_by_key(|e| e.end.min(end) - e.start.max(start));
+    if let Some(e) = overlap {
+        return e.label.to_re3d();
+    }
+    let g = Gazetteer::global();
+    for (_, e) in g.lookup(text.trim()) {
+        match e.category {
+            GazCategory::Country | GazCategory::City | GazCategory::Region => {
+                return EntityLabel::Location
+            }
+            GazCategory::Nationality => return EntityLabel::Nationality,
+            GazCategory::ArmedGroup | GazCategory::Agency | GazCategory::Org => {
+                return EntityLabel::Organisation
+            }
+            GazCategory::Weapon => return EntityLabel::Weapon,
+            GazCategory::Platform => return EntityLabel::MilitaryPlatform,
+            GazCategory::Vehicle => return EntityLabel::Vehicle,
+            GazCategory::FirstName | GazCategory::Title => return EntityLabel::Person,
+        }
+    }
+    // A first word that is a known given name or title: a person.
+    if let Some(first) = text.split_whitespace().next() {
+        if g.lookup(first)
+            .iter()
+            .any(|(_, e)| matches!(e.category, GazCategory::FirstName | GazCategory::Title))
+        {
+            return EntityLabel::Person;
+        }
+    }
+    EntityLabel::Organisation
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn malformed_lines_give_errors_and_the_stream_goes_on() {
+        let mut s = StreamResolver::new(None);
+        let bad = s.process_line(b"{not json");
+        assert!(bad.get("error").is_some());
+        let bad = s.process_line(br#"{"id": 7, "text": "abc", "mentions": [{"start": 2, "end": 9}]}"#);
+        assert_eq!(bad.get("id"), Some(&json!(7)));
+        assert!(bad.get("error").is_some());
+        let bad = s.process_line(b"\xff\xfe");
+        assert!(bad.get("error").is_some());
+        let ok = s.process_line(
+            br#"{"id": "a", "text": "Mark Ruffalo met Kerry Ann. He left.", "mentions": [{"start": 0, "end": 12}, {"start": 28, "end": 30}]}"#,
+        );
+        let ms = ok.get("mentions").and_then(Value::as_array).expect("mentions");
+        assert_eq!(ms.len(), 2);
+        assert_eq!(ms[0]["entity"], ms[1]["entity"]);
+        assert_eq!(ms[1]["label"], "Person");
+    }
+}

@@ -1,0 +1,767 @@
+//! Cross-document resolution: an incremental [`Resolver`] that assigns each chain of
+//! each new document to an existing entity or a new one.
+//!
+//! Candidates come from a blocking index (exact keys, surnames, initials, name tokens),
+//! so the cost of a document grows with its own mentions, not with the base. Each
+//! candidate is scored by name (same key or known alias; compatible full names;
+//! surname or acronym only; fuzzy spelling) and, unless the name alone is decisive,
+//! must share context with the chain: co-mentioned entities, role words, rare words
+//! of the sentences. That is what keeps two Johnsons of two stories apart: a lone
+//! "Johnson" joins an entity only when the stories share something, and two full
+//! names with different given names never meet.
+//!
+//! Every assignment keeps its [`MergeReason`] (rule, scores, shared context) so a UI
+//! can answer "why are these the same?". Analyst decisions come in as plain
+//! [`Constraint`]s over mention references and are honoured whenever the mentions
+//! are seen, so replaying stored decisions before (re)feeding documents reproduces
+//! them.
+
+use crate::chains::{chain_document, Chain, MentionInput};
+use crate::normalize::{fold, initials, is_acronym, match_key, name_tokens, skeleton, Kind};
+use crate::aliases::AliasTable;
+use dossier_core::{CharSpan, EntityLabel};
+use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
+use std::hash::{Hash, Hasher};
+
+/// An entity id, dense from 0 in order of creation.
+pub type EntityId = u32;
+
+/// A mention by document id and code point span: how analyst decisions name mentions.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct MentionRef {
+    pub doc: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// An analyst decision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Constraint {
+    /// The two mentions name the same entity.
+    Same(MentionRef, MentionRef),
+    /// The two mentions never name the same entity.
+    NotSame(MentionRef, MentionRef),
+}
+
+/// The rule that put a chain into an existing entity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    /// Same normalised name (transliteration variants included).
+    SameName,
+    /// Names listed as aliases of one known entity (ISIL = Daesh).
+    KnownAlias,
+    /// Both resolved to the same gazetteer place.
+    SamePlace,
+    /// Full names with the same surname and compatible given names (initial,
+    /// spelling variant), confirmed by shared context.
+    CompatibleFullName,
+    /// Only a surname (or given name) in common, confirmed by shared context.
+    SurnameAndContext,
+    /// An acronym and a long name with those initials, confirmed by shared context.
+    AcronymAndContext,
+    /// Near-identical spelling, confirmed by shared context.
+    FuzzyName,
+    /// An analyst said so (`Constraint::Same`).
+    Analyst,
+}
+
+impl Rule {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rule::SameName => "same-name",
+            Rule::KnownAlias => "known-alias",
+            Rule::SamePlace => "same-place",
+            Rule::CompatibleFullName => "compatible-full-name",
+            Rule::SurnameAndContext => "surname-and-context",
+            Rule::AcronymAndContext => "acronym-and-context",
+            Rule::FuzzyName => "fuzzy-name",
+            Rule::Analyst => "analyst",
+        }
+    }
+}
+
+/// Why a chain joined an entity.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MergeReason {
+    pub rule: Rule,
+    /// Strength of the name evidence (1 = identical key).
+    pub name_score: f32,
+    /// Weighted shared context (see the module docs).
+    pub context_score: f32,
+    /// The shared context items ("co:org:islamic state", "role:mayor", "w:harbour").
+    pub shared_context: Vec<String>,
+    /// The entity's name the chain matched.
+    pub matched_name: String,
+}
+
+/// One assignment of a document chain to an entity.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Link {
+    pub doc: String,
+    /// The chain's best name (or its first mention's text for nominal-only chains).
+    pub name: String,
+    pub mentions: usize,
+    pub entity: EntityId,
+    /// `None` when the chain started the entity.
+    pub reason: Option<MergeReason>,
+}
+
+/// What the resolver knows about an entity.
+#[derive(Debug, Clone)]
+pub struct Entity {
+    pub kind: Kind,
+    pub label: EntityLabel,
+    /// Distinct names seen, first-seen first (at most [`MAX_NAMES`]).
+    pub names: Vec<String>,
+    pub docs: u32,
+    pub mentions: u32,
+    /// Gazetteer place key, for places.
+    pub place: Option<crate::places::Place>,
+    /// Person full names as (given, surname) skeletons.
+    fulls: Vec<(String, String)>,
+    /// Context item → count (at most [`MAX_CONTEXT`] items).
+    ctx: FxHashMap<u32, u32>,
+    /// Linkable: false for singleton entities of unresolved nominals and pronouns.
+    linkable: bool,
+}
+
+const MAX_NAMES: usize = 16;
+const MAX_FULLS: usize = 8;
+const MAX_CONTEXT: usize = 256;
+/// Blocks larger than this are too common to scan for weak matches (a surname shared
+/// by thousands of entities): exact keys still work, weak links are skipped.
+const MAX_BLOCK_SCAN: usize = 400;
+
+/// Context needed for each rule (see [`Resolver`] docs).
+const NEED_COMPATIBLE: f32 = 0.5;
+const NEED_SURNAME: f32 = 1.0;
+const NEED_ACRONYM: f32 = 1.0;
+const NEED_FUZZY: f32 = 0.5;
+const FUZZY_MIN: f64 = 0.93;
+
+/// Features of one chain, computed once.
+struct ChainFeatures {
+    kind: Kind,
+    strong: Vec<u64>,
+    strong_rule: Vec<Rule>,
+    /// Weak blocking keys (surname, initials, tokens).
+    weak: Vec<u64>,
+    fulls: Vec<(String, String)>,
+    /// Single-word person names (surname or given name alone), skeletons.
+    singles: Vec<String>,
+    /// Org acronyms (letters) and long-name initials.
+    acronyms: Vec<String>,
+    long_initials: Vec<String>,
+    /// Name keys for fuzzy comparison.
+    name_keys: Vec<String>,
+    ctx: Vec<u32>,
+}
+
+fn h(s: &str) -> u64 {
+    let mut x = FxHasher::default();
+    s.hash(&mut x);
+    x.finish()
+}
+
+/// The incremental cross-document resolver.
+#[derive(Default)]
+pub struct Resolver {
+    entities: Vec<Entity>,
+    /// Union-find parent, for analyst merges of existing entities.
+    parent: Vec<EntityId>,
+    strong_index: FxHashMap<u64, Vec<EntityId>>,
+    weak_index: FxHashMap<u64, Vec<EntityId>>,
+    /// Context item strings ↔ ids, and how many entities have each.
+    ctx_ids: FxHashMap<String, u32>,
+    ctx_names: Vec<String>,
+    ctx_df: Vec<u32>,
+    links: Vec<Link>,
+    links_of: Vec<Vec<u32>>,
+    /// Analyst constraints by mention.
+    same: FxHashMap<MentionRef, Vec<MentionRef>>,
+    not_same: FxHashMap<MentionRef, Vec<MentionRef>>,
+    /// Where constrained mentions went.
+    placed: FxHashMap<MentionRef, EntityId>,
+    linkable_count: u32,
+}
+
+/// The result for one document.
+#[derive(Debug, Clone)]
+pub struct DocResolution {
+    pub chains: Vec<Chain>,
+    /// Entity of each chain.
+    pub chain_entity: Vec<EntityId>,
+    /// Entity of each input mention.
+    pub mention_entity: Vec<EntityId>,
+}
+
+impl Resolver {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Number of entities created (merged ones included).
+    pub fn len(&self) -> usize {
+        self.entities.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entities.is_empty()
+    }
+
+    /// The representative of an entity (after analyst merges).
+    pub fn find(&self, mut id: EntityId) -> EntityId {
+        while let Some(&p) = self.parent.get(id as usize) {
+            if p == id {
+                break;
+            }
+            id = p;
+        }
+        id
+    }
+
+    pub fn entity(&self, id: EntityId) -> Option<&Entity> {
+        self.entities.get(self.find(id) as usize)
+    }
+
+    /// Every assignment into an entity (and entities merged into it), oldest first:
+    /// the "why are these the same?" answer.
+    pub fn explain(&self, id: EntityId) -> Vec<&Link> {
+        let root = self.find(id);
+        let mut out: Vec<&Link> = Vec::new();
+        for (e, links) in self.links_of.iter().enumerate() {
+            if self.find(e as EntityId) == root {
+                out.extend(links.iter().filter_map(|&l| self.links.get(l as usize)));
+            }
+        }
+        out
+    }
+
+    /// Adds an analyst decision. Decisions over mentions not yet seen apply when the
+    /// documents come; `Same` over two placed mentions merges their entities now.
+    /// A `NotSame` over two mentions already in one entity cannot split it here:
+    /// returns false, and the caller replays (feeds the documents again with the
+    /// decision given first).
+    pub fn add_constraint(&mut self, c: Constraint) -> bool {
+        match c {
+            Constraint::Same(a, b) => {
+                self.same.entry(a.clone()).or_default().push(b.clone());
+                self.same.entry(b.clone()).or_default().push(a.clone());
+                if let (Some(&ea), Some(&eb)) = (self.placed.get(&a), self.placed.get(&b)) {
+                    let (ra, rb) = (self.find(ea), self.find(eb));
+                    if ra != rb {
+                        let (keep, gone) = (ra.min(rb), ra.max(rb));
+                        if let Some(p) = self.parent.get_mut(gone as usize) {
+                            *p = keep;
+                        }
+                        let names: Vec<String> = self
+                            .entities
+                            .get(gone as usize)
+                            .map(|e| e.names.clone())
+                            .unwrap_or_default();
+                        if let Some(e) = self.entities.get_mut(keep as usize) {
+                            for n in names {
+                                if e.names.len() < MAX_NAMES && !e.names.contains(&n) {
+                                    e.names.push(n);
+                                }
+                            }
+                        }
+                    }
+                }
+                true
+            }
+            Constraint::NotSame(a, b) => {
+                self.not_same.entry(a.clone()).or_default().push(b.clone());
+                self.not_same.entry(b.clone()).or_default().push(a.clone());
+                match (self.placed.get(&a), self.placed.get(&b)) {
+                    (Some(&ea), Some(&eb)) => self.find(ea) != self.find(eb),
+                    _ => true,
+                }
+            }
+        }
+    }
+
+    /// Resolves one document: in-document chains ([`chain_document`]), then each chain
+    /// to an entity. `sentences` are code point spans (empty: one sentence).
+    pub fn add_document(
+        &mut self,
+        doc_id: &str,
+        text: &str,
+        sentences: &[CharSpan],
+        mentions: &[MentionInput],
+    ) -> DocResolution {
+        let (chains, chain_of) = chain_document(text, sentences, mentions);
+        let chain_entity = self.add_chains(doc_id, &chains, mentions);
+        let mention_entity = chain_of
+            .iter()
+            .map(|&c| chain_entity.get(c).copied().unwrap_or(0))
+            .collect();
+        DocResolution {
+            chains,
+            chain_entity,
+            mention_entity,
+        }
+    }
+
+    /// Assigns the chains of one document to entities; returns the entity of each chain.
+    pub fn add_chains(
+        &mut self,
+        doc_id: &str,
+        chains: &[Chain],
+        mentions: &[MentionInput],
+    ) -> Vec<EntityId> {
+        // Co-mention context: a key per linkable chain of this document.
+        let co_keys: Vec<Option<String>> = chains.iter().map(co_key).collect();
+        let mut feats: Vec<ChainFeatures> = Vec::with_capacity(chains.len());
+        for (ci, ch) in chains.iter().enumerate() {
+            let mut items: Vec<String> = Vec::new();
+            for (cj, k) in co_keys.iter().enumerate() {
+                if cj != ci {
+                    if let Some(k) = k {
+                        items.push(format!("co:{k}"));
+                    }
+                }
+            }
+            items.extend(ch.roles.iter().map(|r| format!("role:{r}")));
+            items.extend(ch.words.iter().map(|w| format!("w:{w}")));
+            let ctx = items.iter().map(|s| self.intern(s)).collect();
+            feats.push(features(ch, ctx));
+        }
+        let mut out = Vec::with_capacity(chains.len());
+        // Doc-level: two chains of one document are never one entity (the in-document
+        // step already decided they differ).
+        let mut used: FxHashSet<EntityId> = FxHashSet::default();
+        for (ci, ch) in chains.iter().enumerate() {
+            let refs: Vec<MentionRef> = ch
+                .mentions
+                .iter()
+                .filter_map(|&m| mentions.get(m))
+                .map(|m| MentionRef {
+                    doc: doc_id.to_string(),
+                    start: m.start,
+                    end: m.end,
+                })
+                .collect();
+            let Some(f) = feats.get(ci) else { continue };
+            let (entity, reason) = self.assign(ch, f, &refs, &used);
+            used.insert(self.find(entity));
+            self.absorb(entity, ch, f);
+            for r in refs {
+                if self.same.contains_key(&r) || self.not_same.contains_key(&r) {
+                    self.placed.insert(r, entity);
+                }
+            }
+            let name = ch
+                .names
+                .first()
+                .cloned()
+                .or_else(|| {
+                    ch.mentions
+                        .first()
+                        .and_then(|&m| mentions.get(m))
+                        .map(|m| m.text.clone())
+                })
+                .unwrap_or_default();
+            let li = self.links.len() as u32;
+            self.links.push(Link {
+                doc: doc_id.to_string(),
+                name,
+                mentions: ch.mentions.len(),
+                entity,
+                reason,
+            });
+            if let Some(v) = self.links_of.get_mut(entity as usize) {
+                v.push(li);
+            }
+            out.push(self.find(entity));
+        }
+        out
+    }
+
+    fn intern(&mut self, s: &str) -> u32 {
+        if let Some(&i) = self.ctx_ids.get(s) {
+            return i;
+        }
+        let i = self.ctx_names.len() as u32;
+        self.ctx_ids.insert(s.to_string(), i);
+        self.ctx_names.push(s.to_string());
+        self.ctx_df.push(0);
+        i
+    }
+
+    /// Weight of a shared context item: co-mentions and roles count fully, sentence
+    /// words a third; all scaled down when the item is common among entities.
+    fn weight(&self, item: u32) -> f32 {
+        let name = self.ctx_names.get(item as usize).map(String::as_str).unwrap_or("");
+        let base = if name.starts_with("w:") { 0.35 } else { 1.0 };
+        let df = self.ctx_df.get(item as usize).copied().unwrap_or(0) as f32;
+        let n = self.linkable_count as f32;
+        let idf = (((n + 1.0) / (df + 0.5)).ln() / 20f32.ln()).clamp(0.15, 1.0);
+        base * idf
+    }
+
+    fn context(&self, e: &Entity, f: &ChainFeatures) -> (f32, Vec<u32>) {
+        let mut score = 0.0;
+        let mut shared = Vec::new();
+        for &item in &f.ctx {
+            if e.ctx.contains_key(&item) {
+                score += self.weight(item);
+                shared.push(item);
+            }
+        }
+        (score, shared)
+    }
+
+    /// Chooses the entity of a chain: analyst constraints first, then the best
+    /// candidate that passes its rule's bar, else a new entity.
+    fn assign(
+        &mut self,
+        ch: &Chain,
+        f: &ChainFeatures,
+        refs: &[MentionRef],
+        used: &FxHashSet<EntityId>,
+    ) -> (EntityId, Option<MergeReason>) {
+        let mut forbidden: FxHashSet<EntityId> = used.clone();
+        for r in refs {
+            for p in self.not_same.get(r).into_iter().flatten() {
+                if let Some(&e) = self.placed.get(p) {
+                    forbidden.insert(self.find(e));
+                }
+            }
+        }
+        for r in refs {
+            for p in self.same.get(r).into_iter().flatten() {
+                if let Some(&e) = self.placed.get(p) {
+                    let e = self.find(e);
+                    if !forbidden.contains(&e) {
+                        return (
+                            e,
+                            Some(MergeReason {
+                                rule: Rule::Analyst,
+                                name_score: 0.0,
+                                context_score: 0.0,
+                                shared_context: Vec::new(),
+                                matched_name: self
+                                    .entity(e)
+                                    .and_then(|x| x.names.first().cloned())
+                                    .unwrap_or_default(),
+                            }),
+                        );
+                    }
+                }
+            }
+        }
+        if !ch.linkable {
+            return (self.new_entity(ch), None);
+        }
+        // (score, entity, reason)
+        let mut best: Option<(f32, EntityId, MergeReason)> = None;
+        let consider = |this: &Self, e: EntityId, rule: Rule, name_score: f32, need: f32, best: &mut Option<(f32, EntityId, MergeReason)>| {
+            let e = this.find(e);
+            if forbidden.contains(&e) {
+                return;
+            }
+            let Some(ent) = this.entities.get(e as usize) else { return };
+            if !ent.linkable || ent.kind != f.kind {
+                return;
+            }
+            let (ctx, shared) = this.context(ent, f);
+            if ctx < need {
+                return;
+            }
+            let total = name_score * 10.0 + ctx;
+            if best.as_ref().is_none_or(|b| total > b.0) {
+                *best = Some((
+                    total,
+                    e,
+                    MergeReason {
+                        rule,
+                        name_score,
+                        context_score: ctx,
+                        shared_context: shared
+                            .iter()
+                            .take(12)
+                            .filter_map(|&i| this.ctx_names.get(i as usize).cloned())
+                            .collect(),
+                        matched_name: ent.names.first().cloned().unwrap_or_default(),
+                    },
+                ));
+            }
+        };
+        // Strong keys: identical normalised name, known alias or gazetteer place.
+        for (k, rule) in f.strong.iter().zip(f.strong_rule.iter()) {
+            let cands: Vec<EntityId> = self.strong_index.get(k).cloned().unwrap_or_default();
+            for e in cands {
+                // Two full names with one key but a person's conflicting context are
+                // still one name: identical full names merge without context.
+                consider(self, e, *rule, 1.0, 0.0, &mut best);
+            }
+        }
+        if best.is_none() {
+            // Weak blocks: surnames, initials, name tokens.
+            let mut seen: FxHashSet<EntityId> = FxHashSet::default();
+            for k in &f.weak {
+                let Some(cands) = self.weak_index.get(k) else { continue };
+                if cands.len() > MAX_BLOCK_SCAN {
+                    continue;
+                }
+                let cands = cands.clone();
+                for e in cands {
+                    let e = self.find(e);
+                    if !seen.insert(e) {
+                        continue;
+                    }
+                    let Some(ent) = self.entities.get(e as usize) else { continue };
+                    if ent.kind != f.kind {
+                        continue;
+                    }
+                    if let Some((rule, score, need)) = weak_match(ent, f) {
+                        consider(self, e, rule, score, need, &mut best);
+                    }
+                }
+            }
+        }
+        match best {
+            Some((_, e, reason)) => (e, Some(reason)),
+            None => (self.new_entity(ch), None),
+        }
+    }
+
+    fn new_entity(&mut self, ch: &Chain) -> EntityId {
+        let id = self.entities.len() as EntityId;
+        self.entities.push(Entity {
+            kind: ch.kind,
+            label: ch.label,
+            names: Vec::new(),
+            docs: 0,
+            mentions: 0,
+            place: ch.place.clone(),
+            fulls: Vec::new(),
+            ctx: FxHashMap::default(),
+            linkable: ch.linkable,
+        });
+        self.parent.push(id);
+        self.links_of.push(Vec::new());
+        if ch.linkable {
+            self.linkable_count += 1;
+        }
+        id
+    }
+
+    /// Adds a chain's names, keys and context to its entity and the index.
+    fn absorb(&mut self, id: EntityId, ch: &Chain, f: &ChainFeatures) {
+        let id = self.find(id);
+        let Some(e) = self.entities.get_mut(id as usize) else { return };
+        e.docs += 1;
+        e.mentions += ch.mentions.len() as u32;
+        if !e.linkable {
+            return;
+        }
+        for n in &ch.names {
+            if e.names.len() < MAX_NAMES && !e.names.contains(n) {
+                e.names.push(n.clone());
+            }
+        }
+        for full in &f.fulls {
+            if e.fulls.len() < MAX_FULLS && !e.fulls.contains(full) {
+                e.fulls.push(full.clone());
+            }
+        }
+        let mut new_items = Vec::new();
+        for &item in &f.ctx {
+            if let Some(c) = e.ctx.get_mut(&item) {
+                *c += 1;
+            } else if e.ctx.len() < MAX_CONTEXT {
+                e.ctx.insert(item, 1);
+                new_items.push(item);
+            }
+        }
+        for item in new_items {
+            if let Some(df) = self.ctx_df.get_mut(item as usize) {
+                *df += 1;
+            }
+        }
+        for &k in &f.strong {
+            let v = self.strong_index.entry(k).or_default();
+            if !v.contains(&id) {
+                v.push(id);
+            }
+        }
+        for &k in &f.weak {
+            let v = self.weak_index.entry(k).or_default();
+            if v.last() != Some(&id) && !v.contains(&id) {
+                v.push(id);
+            }
+        }
+    }
+}
+
+/// The co-mention key of a chain (what other chains of the document see of it).
+fn co_key(ch: &Chain) -> Option<String> {
+    if !ch.linkable {
+        return None;
+    }
+    if let Some(p) = &ch.place {
+        return Some(format!("place:{}", p.key()));
+    }
+    let name = ch.names.first()?;
+    let k = match_key(ch.kind, name);
+    let k = AliasTable::global()
+        .lookup_key(ch.kind, &k)
+        .map(|e| match_key(ch.kind, &e.canonical))
+        .unwrap_or(k);
+    Some(format!("{}:{}", ch.kind.prefix(), k))
+}
+
+fn features(ch: &Chain, ctx: Vec<u32>) -> ChainFeatures {
+    let kind = ch.kind;
+    let mut f = ChainFeatures {
+        kind,
+        strong: Vec::new(),
+        strong_rule: Vec::new(),
+        weak: Vec::new(),
+        fulls: Vec::new(),
+        singles: Vec::new(),
+        acronyms: Vec::new(),
+        long_initials: Vec::new(),
+        name_keys: Vec::new(),
+        ctx,
+    };
+    if !ch.linkable {
+        return f;
+    }
+    let push_strong = |f: &mut ChainFeatures, k: String, rule: Rule| {
+        let hk = h(&k);
+        if !f.strong.contains(&hk) {
+            f.strong.push(hk);
+            f.strong_rule.push(rule);
+        }
+    };
+    if let Some(p) = &ch.place {
+        push_strong(&mut f, format!("place:{}", p.key()), Rule::SamePlace);
+        return f;
+    }
+    let aliases = AliasTable::global();
+    for name in &ch.names {
+        let key = match_key(kind, name);
+        if key.is_empty() {
+            continue;
+        }
+        match kind {
+            Kind::Person => {
+                let toks = name_tokens(kind, name);
+                if toks.len() >= 2 {
+                    push_strong(&mut f, format!("per:{key}"), Rule::SameName);
+                    let given = skeleton(toks.first().map(String::as_str).unwrap_or(""));
+                    let sur = skeleton(toks.last().map(String::as_str).unwrap_or(""));
+                    f.weak.push(h(&format!("sur:{sur}")));
+                    if !f.fulls.contains(&(given.clone(), sur.clone())) {
+                        f.fulls.push((given, sur));
+                    }
+                } else {
+                    f.weak.push(h(&format!("sur:{key}")));
+                    f.singles.push(key);
+                }
+            }
+            _ => {
+                if let Some(e) = aliases.lookup_key(kind, &key) {
+                    let canon = match_key(kind, &e.canonical);
+                    push_strong(&mut f, format!("{}:{canon}", kind.prefix()), Rule::KnownAlias);
+                }
+                push_strong(&mut f, format!("{}:{key}", kind.prefix()), Rule::SameName);
+                let letters = fold(name).replace(' ', "");
+                if is_acronym(name) {
+                    f.weak.push(h(&format!("ini:{letters}")));
+                    f.acronyms.push(letters);
+                } else {
+                    let ini = initials(name);
+                    if ini.chars().count() >= 2 {
+                        f.weak.push(h(&format!("ini:{ini}")));
+                        f.long_initials.push(ini);
+                    }
+                    for t in key.split(' ').filter(|t| t.len() >= 4) {
+                        f.weak.push(h(&format!("tok:{t}")));
+                    }
+                    f.name_keys.push(key);
+                }
+            }
+        }
+    }
+    f.weak.sort_unstable();
+    f.weak.dedup();
+    f
+}
+
+/// Given names compatible: equal skeletons, an initial of the other, or a close
+/// spelling (Jon / John).
+fn given_compatible(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    let (sa, sb) = (a.chars().count(), b.chars().count());
+    if sa == 1 || sb == 1 {
+        return a.chars().next() == b.chars().next();
+    }
+    strsim::jaro_winkler(a, b) >= 0.9
+}
+
+/// A weak name match between an entity and a chain: (rule, name score, context bar).
+fn weak_match(e: &Entity, f: &ChainFeatures) -> Option<(Rule, f32, f32)> {
+    match f.kind {
+        Kind::Person => {
+            let e_surnames: Vec<&str> = e.fulls.iter().map(|(_, s)| s.as_str()).collect();
+            // Full name against full name: same surname, given names must agree.
+            let mut any_full_pair = false;
+            for (g, s) in &f.fulls {
+                for (eg, es) in &e.fulls {
+                    if s == es {
+                        any_full_pair = true;
+                        if given_compatible(g, eg) {
+                            return Some((Rule::CompatibleFullName, 0.8, NEED_COMPATIBLE));
+                        }
+                    }
+                }
+            }
+            if any_full_pair {
+                // Same surname, different given names: different people.
+                return None;
+            }
+            // A lone surname (either side) against a surname.
+            let chain_surnames = f.fulls.iter().map(|(_, s)| s.as_str()).chain(f.singles.iter().map(String::as_str));
+            for s in chain_surnames {
+                let entity_has = e_surnames.contains(&s)
+                    || e.names.iter().any(|n| {
+                        let toks = name_tokens(Kind::Person, n);
+                        toks.len() == 1 && toks.first().map(|t| skeleton(t)) == Some(s.to_string())
+                    });
+                if entity_has {
+                    return Some((Rule::SurnameAndContext, 0.5, NEED_SURNAME));
+                }
+            }
+            None
+        }
+        _ => {
+            let e_keys: Vec<String> = e.names.iter().map(|n| match_key(f.kind, n)).collect();
+            // Acronym ↔ long name.
+            for a in &f.acronyms {
+                if e.names.iter().any(|n| !is_acronym(n) && &initials(n) == a) {
+                    return Some((Rule::AcronymAndContext, 0.6, NEED_ACRONYM));
+                }
+            }
+            for ini in &f.long_initials {
+                if e.names.iter().any(|n| is_acronym(n) && &fold(n).replace(' ', "") == ini) {
+                    return Some((Rule::AcronymAndContext, 0.6, NEED_ACRONYM));
+                }
+            }
+            // Near-identical spelling.
+            for k in &f.name_keys {
+                for ek in &e_keys {
+                    if k.len() >= 6 && strsim::jaro_winkler(k, ek) >= FUZZY_MIN {
+                        return Some((Rule::FuzzyName, 0.7, NEED_FUZZY));
+                    }
+                }
+            }
+            None
+        }
+    }
+}
