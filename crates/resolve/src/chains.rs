@@ -109,7 +109,8 @@ const ORG_NOUNS: &[&str] = &[
     "forces", "police", "army", "cell", "faction", "outfit", "corporation", "business",
     "giant", "retailer", "automaker", "insurer", "regulator", "charity", "committee",
     "commission", "alliance", "bureau", "office", "department", "unit", "team", "club",
-    "newspaper", "broadcaster", "channel", "website", "publisher", "coalition", "club",
+    "newspaper", "broadcaster", "channel", "website", "publisher", "coalition", "hospital",
+    "school", "university", "clinic", "brand", "startup", "conglomerate", "subsidiary",
 ];
 const PLACE_NOUNS: &[&str] = &[
     "city", "town", "village", "country", "capital", "region", "province", "state", "area",
@@ -214,7 +215,11 @@ fn split_title(name: &str) -> (Vec<String>, String) {
     let mut k = 0;
     while k + 1 < words.len() {
         let w = words.get(k).map(|w| fold(w)).unwrap_or_default();
-        if TITLES.contains(&w.as_str()) || w == "of" && k > 0 {
+        let lower_word = words
+            .get(k)
+            .and_then(|w| w.chars().next())
+            .is_some_and(char::is_lowercase);
+        if TITLES.contains(&w.as_str()) || lower_word || w == "of" && k > 0 {
             k += 1;
         } else {
             break;
@@ -402,7 +407,19 @@ pub fn chain_document(
             Form::Pronoun => {
                 let kind = pronoun_kind(&m.text);
                 let target = match kind {
-                    Some(Kind::Person) => person_antecedent(&b, earlier(), &sent, s_i),
+                    Some(Kind::Person) => {
+                        // An object pronoun does not take the subject of its own clause
+                        // ("Farouqi denies knowing him"): skip a person in the same
+                        // clause (no comma between).
+                        let object = matches!(m.text.trim().to_lowercase().as_str(), "him" | "her" | "them");
+                        let skip = |pm: &MentionInput| {
+                            object && {
+                                let gap = slice(pm.end, m.start);
+                                !gap.contains(',') && gap.chars().count() < 60
+                            }
+                        };
+                        person_antecedent(&b, earlier().filter(|(_, pm, _)| !skip(pm)), &sent, s_i)
+                    }
                     Some(Kind::Org) => earlier()
                         .take_while(|(j, _, _)| sent.get(*j).is_some_and(|&s| s + 1 >= s_i))
                         .find(|(_, _, c)| b.kind_of(*c) == Some(Kind::Org))
@@ -452,10 +469,28 @@ pub fn chain_document(
                 } else if INDEFINITE.contains(&first) || !DETERMINERS.contains(&first) {
                     None
                 } else {
-                    earlier()
-                        .take_while(|(j, _, _)| {
+                    let in_window = || {
+                        earlier().take_while(|(j, _, _)| {
                             sent.get(*j).is_some_and(|&s| s + NOMINAL_SENTENCES >= s_i)
                         })
+                    };
+                    // An antecedent whose name has the head noun ("the brigade" →
+                    // "Northern Crescent Brigade") beats a nearer one without it.
+                    let by_head = in_window()
+                        .find(|(_, _, c)| {
+                            b.chains.get(*c).is_some_and(|ch| {
+                                // Org and place blur ("St Agnes Hospital"): the head
+                                // noun decides.
+                                (ch.kind == kind
+                                    || matches!(ch.kind, Kind::Org | Kind::Place)
+                                        && matches!(kind, Kind::Org | Kind::Place))
+                                    && ch.linkable
+                                    && kind != Kind::Person
+                                    && ch.names.iter().any(|n| fold(n).split(' ').any(|w| w == head))
+                            })
+                        })
+                        .map(|(_, _, c)| (c, "nominal: earlier name with its head noun"));
+                    by_head.or_else(|| in_window()
                         .find(|(_, _, c)| {
                             let Some(ch) = b.chains.get(*c) else { return false };
                             if ch.kind != kind || !ch.linkable && ch.names.is_empty() {
@@ -474,7 +509,7 @@ pub fn chain_document(
                                 _ => true,
                             }
                         })
-                        .map(|(_, _, c)| (c, "nominal: nearest earlier entity of its kind"))
+                        .map(|(_, _, c)| (c, "nominal: nearest earlier entity of its kind")))
                 };
                 let c = match target {
                     Some((c, why)) => {
@@ -531,8 +566,36 @@ pub fn chain_document(
                             .filter(|q| q.chars().next().is_some_and(char::is_uppercase));
                         place = resolve_place_qualified(&name, qualifier, &country_ctx);
                     }
-                    _ => {
-                        if is_acronym(&name) {
+                    _ => {}
+                }
+                // Organisations, other names, and places the gazetteer does not know.
+                if kind != Kind::Person && place.is_none() {
+                    {
+                        // A short form of an earlier name: "Kestrel" after "Kestrel
+                        // Dynamics Inc." (its words start the longer name).
+                        if !is_acronym(&name) {
+                            let short = match_key(kind, &name);
+                            target = b
+                                .chains
+                                .iter()
+                                .enumerate()
+                                .rev()
+                                .find(|(_, ch)| {
+                                    ch.kind == kind
+                                        && ch.linkable
+                                        && ch.names.iter().any(|n| {
+                                            let long = match_key(kind, n);
+                                            long.len() > short.len()
+                                                && long.starts_with(&short)
+                                                && long.as_bytes().get(short.len()) == Some(&b' ')
+                                        })
+                                })
+                                .map(|(c, _)| c);
+                            if target.is_some() {
+                                why = "short form of an earlier name";
+                            }
+                        }
+                        if target.is_none() && is_acronym(&name) {
                             let ak = fold(&name);
                             if let Some(&c) = b.acronyms.get(&ak) {
                                 target = Some(c);
@@ -599,6 +662,26 @@ pub fn chain_document(
                 }
                 b.add_roles(c, titles);
                 if kind == Kind::Person {
+                    // "Anton Dreyer, Valdoria's interior minister, ...": the lower-case
+                    // words of an appositive right after the name are its roles.
+                    let after = slice(m.end, m.end + 80);
+                    if let Some(rest) = after.strip_prefix(", ") {
+                        let clause = rest.split([',', '.', ';', '(', '\n']).next().unwrap_or("");
+                        if clause.split_whitespace().count() <= 8 {
+                            let roles: Vec<String> = clause
+                                .split_whitespace()
+                                .filter(|w| w.chars().next().is_some_and(char::is_lowercase))
+                                .map(fold)
+                                .filter(|w| !DETERMINERS.contains(&w.as_str()) && w != "of")
+                                .collect();
+                            // Only when it reads as a description, not a clause ("said").
+                            if roles.iter().any(|w| PERSON_NOUNS.contains(&w.as_str())) {
+                                b.add_roles(c, roles);
+                            }
+                        }
+                    }
+                }
+                if kind == Kind::Person {
                     let words: Vec<&str> = canonical.split_whitespace().collect();
                     if words.len() >= 2 {
                         for w in words {
@@ -639,6 +722,8 @@ pub fn chain_document(
                             }
                             if w.len() >= 4
                                 && !STOPWORDS.contains(&w)
+                                // "Friday's" folds to "fridays".
+                                && !STOPWORDS.contains(&w.strip_suffix('s').unwrap_or(w))
                                 && !own.split(' ').any(|o| o == w)
                                 && !ch.words.iter().any(|x| x == w)
                                 && !w.chars().all(|c| c.is_ascii_digit())

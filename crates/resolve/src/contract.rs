@@ -9,6 +9,7 @@
 //! gazetteer. Without mentions, dossier's extraction supplies them.
 
 use crate::chains::{form_of, nominal_kind, pronoun_kind, simple_sentences, Form, MentionInput};
+use crate::aliases::AliasTable;
 use crate::normalize::Kind;
 use crate::resolver::Resolver;
 use dossier_core::{EntityLabel, EntityMention, Schema};
@@ -114,9 +115,17 @@ impl<'p> StreamResolver<'p> {
             .as_deref()
             .filter(|p| p.len() >= 10)
             .and_then(|p| p.get(..10));
+        // Given mentions are labelled by the CoNLL model (trained on news, it tells
+        // people from places better than the fine-grained re3d model); without given
+        // mentions, the re3d extraction supplies them with the product's labels.
+        let schema = if input.mentions.is_some() {
+            Schema::Conll
+        } else {
+            Schema::Re3d
+        };
         let (extracted, sentences) = match self.pipeline {
             Some(p) => {
-                let x = p.extract(text, &DocContext { published }, Schema::Re3d);
+                let x = p.extract(text, &DocContext { published }, schema);
                 let sentences = if x.sentences.is_empty() {
                     simple_sentences(text)
                 } else {
@@ -139,26 +148,47 @@ impl<'p> StreamResolver<'p> {
             }
         };
         let mentions: Vec<MentionInput> = match &input.mentions {
-            Some(ms) => ms
-                .iter()
-                .map(|m| {
-                    let t = slice(m.start, m.end);
-                    let given = m
-                        .label
-                        .as_deref()
-                        .or(m.kind.as_deref())
-                        .and_then(|l| l.parse::<EntityLabel>().ok())
-                        .map(|l| l.to_re3d());
-                    let label =
-                        given.unwrap_or_else(|| label_for(&t, m.start, m.end, &extracted));
-                    MentionInput {
+            Some(ms) => {
+                let texts: Vec<String> = ms.iter().map(|m| slice(m.start, m.end)).collect();
+                let labelled: Vec<(EntityLabel, Source)> = ms
+                    .iter()
+                    .zip(&texts)
+                    .map(|(m, t)| {
+                        let given = m
+                            .label
+                            .as_deref()
+                            .or(m.kind.as_deref())
+                            .and_then(|l| l.parse::<EntityLabel>().ok())
+                            .map(|l| l.to_re3d());
+                        match given {
+                            Some(l) => (l, Source::Given),
+                            None => label_for(t, m.start, m.end, &extracted),
+                        }
+                    })
+                    .collect();
+                let mut labels = harmonise(&texts, &labelled);
+                // A lone unknown name that is a known person's surname from earlier
+                // documents is most likely a person.
+                for ((l, (_, src)), t) in labels.iter_mut().zip(&labelled).zip(&texts) {
+                    if *src >= Source::Tagger
+                        && form_of(t) == Form::Name
+                        && !t.trim().contains(' ')
+                        && self.resolver.is_known_surname(crate::normalize::strip_possessive(t))
+                    {
+                        *l = EntityLabel::Person;
+                    }
+                }
+                ms.iter()
+                    .zip(texts)
+                    .zip(labels)
+                    .map(|((m, t), label)| MentionInput {
                         start: m.start,
                         end: m.end,
                         label,
                         text: t,
-                    }
-                })
-                .collect(),
+                    })
+                    .collect()
+            }
             None => extracted
                 .iter()
                 .filter(|e| resolvable(e.label))
@@ -196,10 +226,28 @@ impl<'p> StreamResolver<'p> {
     }
 }
 
-/// A label for a given mention span without one: pronoun and nominal forms first, then
-/// the extracted entity overlapping it most, then the gazetteer, then Organisation
-/// (in news, an unknown capitalised name is most often a company or body).
-fn label_for(text: &str, start: usize, end: usize, extracted: &[EntityMention]) -> EntityLabel {
+/// Where a guessed label came from, strongest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Source {
+    Given,
+    Form,
+    Alias,
+    Tagger,
+    Gazetteer,
+    Guess,
+}
+
+/// A label for a given mention span without one: pronoun and nominal forms first,
+/// then the shipped alias list (groups, agencies, countries, demonyms), a person's
+/// given name or title as first word, the extracted entity overlapping it most, the
+/// gazetteer, and finally Organisation (in news, an unknown capitalised name is most
+/// often a company or body).
+fn label_for(
+    text: &str,
+    start: usize,
+    end: usize,
+    extracted: &[EntityMention],
+) -> (EntityLabel, Source) {
     let from_kind = |k: Kind| match k {
         Kind::Person => Some(EntityLabel::Person),
         Kind::Org => Some(EntityLabel::Organisation),
@@ -209,50 +257,101 @@ fn label_for(text: &str, start: usize, end: usize, extracted: &[EntityMention]) 
     };
     match form_of(text) {
         Form::Pronoun => {
-            return pronoun_kind(text)
-                .and_then(from_kind)
-                .unwrap_or(EntityLabel::Organisation)
+            return (
+                pronoun_kind(text)
+                    .and_then(from_kind)
+                    .unwrap_or(EntityLabel::Organisation),
+                Source::Form,
+            )
         }
         Form::Nominal => {
             if let Some(l) = nominal_kind(text).and_then(from_kind) {
-                return l;
+                return (l, Source::Form);
             }
         }
         Form::Name => {}
+    }
+    let t = AliasTable::global();
+    if t.lookup(Kind::Org, text).is_some() {
+        return (EntityLabel::Organisation, Source::Alias);
+    }
+    if t.lookup(Kind::Place, text).is_some() {
+        return (EntityLabel::Location, Source::Alias);
+    }
+    if t.lookup(Kind::Nationality, text).is_some() {
+        return (EntityLabel::Nationality, Source::Alias);
+    }
+    let g = Gazetteer::global();
+    let words: Vec<&str> = text.split_whitespace().collect();
+    if words.len() >= 2 {
+        let first = words.first().copied().unwrap_or("");
+        let first = first.strip_prefix("the ").unwrap_or(first);
+        if g.lookup(first)
+            .iter()
+            .any(|(_, e)| matches!(e.category, GazCategory::FirstName | GazCategory::Title))
+        {
+            return (EntityLabel::Person, Source::Alias);
+        }
     }
     let overlap = extracted
         .iter()
         .filter(|e| e.start < end && start < e.end && resolvable(e.label))
         .max_by_key(|e| e.end.min(end) - e.start.max(start));
     if let Some(e) = overlap {
-        return e.label.to_re3d();
+        return (e.label.to_re3d(), Source::Tagger);
     }
-    let g = Gazetteer::global();
     for (_, e) in g.lookup(text.trim()) {
-        match e.category {
-            GazCategory::Country | GazCategory::City | GazCategory::Region => {
-                return EntityLabel::Location
-            }
-            GazCategory::Nationality => return EntityLabel::Nationality,
+        let l = match e.category {
+            GazCategory::Country | GazCategory::City | GazCategory::Region => EntityLabel::Location,
+            GazCategory::Nationality => EntityLabel::Nationality,
             GazCategory::ArmedGroup | GazCategory::Agency | GazCategory::Org => {
-                return EntityLabel::Organisation
+                EntityLabel::Organisation
             }
-            GazCategory::Weapon => return EntityLabel::Weapon,
-            GazCategory::Platform => return EntityLabel::MilitaryPlatform,
-            GazCategory::Vehicle => return EntityLabel::Vehicle,
-            GazCategory::FirstName | GazCategory::Title => return EntityLabel::Person,
+            GazCategory::Weapon => EntityLabel::Weapon,
+            GazCategory::Platform => EntityLabel::MilitaryPlatform,
+            GazCategory::Vehicle => EntityLabel::Vehicle,
+            GazCategory::FirstName | GazCategory::Title => EntityLabel::Person,
+        };
+        return (l, Source::Gazetteer);
+    }
+    (EntityLabel::Organisation, Source::Guess)
+}
+
+/// Makes a document's guessed labels agree: a lone word that is part of a person's
+/// full name in the document is that person's (the tagger often misses "Varga" after
+/// "Helena Varga"); names written alike take the label of their strongest source.
+fn harmonise(texts: &[String], labelled: &[(EntityLabel, Source)]) -> Vec<EntityLabel> {
+    use std::collections::HashMap;
+    let mut person_words: std::collections::HashSet<String> = Default::default();
+    let mut best: HashMap<String, (Source, EntityLabel)> = HashMap::new();
+    for (t, &(l, src)) in texts.iter().zip(labelled) {
+        if form_of(t) != Form::Name {
+            continue;
+        }
+        let k = crate::normalize::fold(crate::normalize::strip_possessive(t));
+        if l == EntityLabel::Person && k.contains(' ') {
+            person_words.extend(k.split(' ').map(String::from));
+        }
+        let e = best.entry(k).or_insert((src, l));
+        if src < e.0 {
+            *e = (src, l);
         }
     }
-    // A first word that is a known given name or title: a person.
-    if let Some(first) = text.split_whitespace().next() {
-        if g.lookup(first)
-            .iter()
-            .any(|(_, e)| matches!(e.category, GazCategory::FirstName | GazCategory::Title))
-        {
-            return EntityLabel::Person;
-        }
-    }
-    EntityLabel::Organisation
+    texts
+        .iter()
+        .zip(labelled)
+        .map(|(t, &(l, src))| {
+            if src <= Source::Form || form_of(t) != Form::Name {
+                return l;
+            }
+            let k = crate::normalize::fold(crate::normalize::strip_possessive(t));
+            let k = k.strip_prefix("the ").unwrap_or(&k).to_string();
+            if !k.contains(' ') && person_words.contains(&k) && src >= Source::Tagger {
+                return EntityLabel::Person;
+            }
+            best.get(&k).map(|b| b.1).unwrap_or(l)
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -61,6 +61,9 @@ pub enum Rule {
     AcronymAndContext,
     /// Near-identical spelling, confirmed by shared context.
     FuzzyName,
+    /// One name is a short form of the other (its first words), confirmed by shared
+    /// context.
+    ShortForm,
     /// An analyst said so (`Constraint::Same`).
     Analyst,
 }
@@ -75,6 +78,7 @@ impl Rule {
             Rule::SurnameAndContext => "surname-and-context",
             Rule::AcronymAndContext => "acronym-and-context",
             Rule::FuzzyName => "fuzzy-name",
+            Rule::ShortForm => "short-form",
             Rule::Analyst => "analyst",
         }
     }
@@ -137,6 +141,7 @@ const NEED_COMPATIBLE: f32 = 0.5;
 const NEED_SURNAME: f32 = 1.0;
 const NEED_ACRONYM: f32 = 1.0;
 const NEED_FUZZY: f32 = 0.5;
+const NEED_SHORT: f32 = 0.8;
 const FUZZY_MIN: f64 = 0.93;
 
 /// Features of one chain, computed once.
@@ -207,6 +212,24 @@ impl Resolver {
 
     pub fn is_empty(&self) -> bool {
         self.entities.is_empty()
+    }
+
+    /// True when some person entity has this word (a lone name) as surname: lets a
+    /// caller label "Varga" a person once "Helena Varga" is known.
+    pub fn is_known_surname(&self, word: &str) -> bool {
+        let k = match_key(Kind::Person, word);
+        if k.contains(' ') || k.is_empty() {
+            return false;
+        }
+        self.weak_index
+            .get(&h(&format!("sur:{k}")))
+            .is_some_and(|v| {
+                v.iter().any(|&e| {
+                    self.entities
+                        .get(e as usize)
+                        .is_some_and(|x| x.kind == Kind::Person && !x.fulls.is_empty())
+                })
+            })
     }
 
     /// The representative of an entity (after analyst merges).
@@ -311,15 +334,13 @@ impl Resolver {
         mentions: &[MentionInput],
     ) -> Vec<EntityId> {
         // Co-mention context: a key per linkable chain of this document.
-        let co_keys: Vec<Option<String>> = chains.iter().map(co_key).collect();
+        let co_keys: Vec<Vec<String>> = chains.iter().map(co_keys).collect();
         let mut feats: Vec<ChainFeatures> = Vec::with_capacity(chains.len());
         for (ci, ch) in chains.iter().enumerate() {
             let mut items: Vec<String> = Vec::new();
-            for (cj, k) in co_keys.iter().enumerate() {
+            for (cj, ks) in co_keys.iter().enumerate() {
                 if cj != ci {
-                    if let Some(k) = k {
-                        items.push(format!("co:{k}"));
-                    }
+                    items.extend(ks.iter().map(|k| format!("co:{k}")));
                 }
             }
             items.extend(ch.roles.iter().map(|r| format!("role:{r}")));
@@ -396,7 +417,7 @@ impl Resolver {
         let base = if name.starts_with("w:") { 0.35 } else { 1.0 };
         let df = self.ctx_df.get(item as usize).copied().unwrap_or(0) as f32;
         let n = self.linkable_count as f32;
-        let idf = (((n + 1.0) / (df + 0.5)).ln() / 20f32.ln()).clamp(0.15, 1.0);
+        let idf = (((n + 1.0) / (df + 0.5)).ln() / 10f32.ln()).clamp(0.15, 1.0);
         base * idf
     }
 
@@ -596,21 +617,29 @@ impl Resolver {
     }
 }
 
-/// The co-mention key of a chain (what other chains of the document see of it).
-fn co_key(ch: &Chain) -> Option<String> {
+/// The co-mention keys of a chain (what other chains of the document see of it): one
+/// per name, so "NCB" in one story and "Northern Crescent Brigade (NCB)" in another
+/// are seen as shared context.
+fn co_keys(ch: &Chain) -> Vec<String> {
     if !ch.linkable {
-        return None;
+        return Vec::new();
     }
     if let Some(p) = &ch.place {
-        return Some(format!("place:{}", p.key()));
+        return vec![format!("place:{}", p.key())];
     }
-    let name = ch.names.first()?;
-    let k = match_key(ch.kind, name);
-    let k = AliasTable::global()
-        .lookup_key(ch.kind, &k)
-        .map(|e| match_key(ch.kind, &e.canonical))
-        .unwrap_or(k);
-    Some(format!("{}:{}", ch.kind.prefix(), k))
+    let mut out: Vec<String> = Vec::new();
+    for name in ch.names.iter().take(4) {
+        let k = match_key(ch.kind, name);
+        let k = AliasTable::global()
+            .lookup_key(ch.kind, &k)
+            .map(|e| match_key(ch.kind, &e.canonical))
+            .unwrap_or(k);
+        let k = format!("{}:{}", ch.kind.prefix(), k);
+        if !out.contains(&k) {
+            out.push(k);
+        }
+    }
+    out
 }
 
 fn features(ch: &Chain, ctx: Vec<u32>) -> ChainFeatures {
@@ -751,6 +780,19 @@ fn weak_match(e: &Entity, f: &ChainFeatures) -> Option<(Rule, f32, f32)> {
             for ini in &f.long_initials {
                 if e.names.iter().any(|n| is_acronym(n) && &fold(n).replace(' ', "") == ini) {
                     return Some((Rule::AcronymAndContext, 0.6, NEED_ACRONYM));
+                }
+            }
+            // A short form: the words of one name start the other ("Kestrel" /
+            // "Kestrel Dynamics").
+            for k in &f.name_keys {
+                for ek in &e_keys {
+                    let (short, long) = if k.len() < ek.len() { (k, ek) } else { (ek, k) };
+                    if short.len() >= 4
+                        && long.starts_with(short.as_str())
+                        && long.as_bytes().get(short.len()) == Some(&b' ')
+                    {
+                        return Some((Rule::ShortForm, 0.6, NEED_SHORT));
+                    }
                 }
             }
             // Near-identical spelling.
