@@ -411,14 +411,14 @@ pub fn chain_document(
                         // An object pronoun does not take the subject of its own clause
                         // ("Farouqi denies knowing him"): skip a person in the same
                         // clause (no comma between).
-                        let object = matches!(m.text.trim().to_lowercase().as_str(), "him" | "her" | "them");
-                        let skip = |pm: &MentionInput| {
-                            object && {
+                        let object = matches!(m.text.trim().to_lowercase().as_str(), "him" | "them");
+                        let skip = |j: usize, pm: &MentionInput| {
+                            object && sent.get(j) == Some(&s_i) && {
                                 let gap = slice(pm.end, m.start);
                                 !gap.contains(',') && gap.chars().count() < 60
                             }
                         };
-                        person_antecedent(&b, earlier().filter(|(_, pm, _)| !skip(pm)), &sent, s_i)
+                        person_antecedent(&b, earlier().filter(|(j, pm, _)| !skip(*j, pm)), &sent, s_i)
                     }
                     Some(Kind::Org) => earlier()
                         .take_while(|(j, _, _)| sent.get(*j).is_some_and(|&s| s + 1 >= s_i))

@@ -185,8 +185,9 @@ pub struct Resolver {
     /// Analyst constraints by mention.
     same: FxHashMap<MentionRef, Vec<MentionRef>>,
     not_same: FxHashMap<MentionRef, Vec<MentionRef>>,
-    /// Where constrained mentions went.
-    placed: FxHashMap<MentionRef, EntityId>,
+    /// Where every mention went: document → (start, end, entity), so analyst
+    /// decisions can name any mention already seen.
+    placed: FxHashMap<String, Vec<(usize, usize, EntityId)>>,
     linkable_count: u32,
 }
 
@@ -232,6 +233,15 @@ impl Resolver {
             })
     }
 
+    /// The entity a mention was put in, if it has been seen.
+    pub fn entity_of(&self, m: &MentionRef) -> Option<EntityId> {
+        self.placed
+            .get(&m.doc)?
+            .iter()
+            .find(|(s, e, _)| *s == m.start && *e == m.end)
+            .map(|&(_, _, id)| self.find(id))
+    }
+
     /// The representative of an entity (after analyst merges).
     pub fn find(&self, mut id: EntityId) -> EntityId {
         while let Some(&p) = self.parent.get(id as usize) {
@@ -270,7 +280,7 @@ impl Resolver {
             Constraint::Same(a, b) => {
                 self.same.entry(a.clone()).or_default().push(b.clone());
                 self.same.entry(b.clone()).or_default().push(a.clone());
-                if let (Some(&ea), Some(&eb)) = (self.placed.get(&a), self.placed.get(&b)) {
+                if let (Some(ea), Some(eb)) = (self.entity_of(&a), self.entity_of(&b)) {
                     let (ra, rb) = (self.find(ea), self.find(eb));
                     if ra != rb {
                         let (keep, gone) = (ra.min(rb), ra.max(rb));
@@ -296,8 +306,8 @@ impl Resolver {
             Constraint::NotSame(a, b) => {
                 self.not_same.entry(a.clone()).or_default().push(b.clone());
                 self.not_same.entry(b.clone()).or_default().push(a.clone());
-                match (self.placed.get(&a), self.placed.get(&b)) {
-                    (Some(&ea), Some(&eb)) => self.find(ea) != self.find(eb),
+                match (self.entity_of(&a), self.entity_of(&b)) {
+                    (Some(ea), Some(eb)) => ea != eb,
                     _ => true,
                 }
             }
@@ -367,11 +377,8 @@ impl Resolver {
             let (entity, reason) = self.assign(ch, f, &refs, &used);
             used.insert(self.find(entity));
             self.absorb(entity, ch, f);
-            for r in refs {
-                if self.same.contains_key(&r) || self.not_same.contains_key(&r) {
-                    self.placed.insert(r, entity);
-                }
-            }
+            let slot = self.placed.entry(doc_id.to_string()).or_default();
+            slot.extend(refs.iter().map(|r| (r.start, r.end, entity)));
             let name = ch
                 .names
                 .first()
@@ -416,7 +423,9 @@ impl Resolver {
         let name = self.ctx_names.get(item as usize).map(String::as_str).unwrap_or("");
         let base = if name.starts_with("w:") { 0.35 } else { 1.0 };
         let df = self.ctx_df.get(item as usize).copied().unwrap_or(0) as f32;
-        let n = self.linkable_count as f32;
+        // A small base would make every item look common; judge rarity as if the base
+        // had at least a few hundred entities.
+        let n = (self.linkable_count as f32).max(300.0);
         let idf = (((n + 1.0) / (df + 0.5)).ln() / 10f32.ln()).clamp(0.15, 1.0);
         base * idf
     }
@@ -445,15 +454,14 @@ impl Resolver {
         let mut forbidden: FxHashSet<EntityId> = used.clone();
         for r in refs {
             for p in self.not_same.get(r).into_iter().flatten() {
-                if let Some(&e) = self.placed.get(p) {
-                    forbidden.insert(self.find(e));
+                if let Some(e) = self.entity_of(p) {
+                    forbidden.insert(e);
                 }
             }
         }
         for r in refs {
             for p in self.same.get(r).into_iter().flatten() {
-                if let Some(&e) = self.placed.get(p) {
-                    let e = self.find(e);
+                if let Some(e) = self.entity_of(p) {
                     if !forbidden.contains(&e) {
                         return (
                             e,
@@ -805,5 +813,140 @@ fn weak_match(e: &Entity, f: &ChainFeatures) -> Option<(Rule, f32, f32)> {
             }
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chains::simple_sentences;
+    use EntityLabel::{Location as L, Organisation as O, Person as P};
+
+    /// Mentions found in `text` in order of the given list.
+    fn doc(text: &str, spans: &[(&str, EntityLabel)]) -> Vec<MentionInput> {
+        let mut out = Vec::new();
+        let mut from = 0;
+        for (s, label) in spans {
+            let byte = text.get(from..).and_then(|t| t.find(s)).map(|b| b + from);
+            let Some(byte) = byte else { panic!("{s} not in text") };
+            let start = text.get(..byte).map(|p| p.chars().count()).unwrap_or(0);
+            out.push(MentionInput {
+                start,
+                end: start + s.chars().count(),
+                label: *label,
+                text: s.to_string(),
+            });
+            from = byte + s.len();
+        }
+        out
+    }
+
+    fn add(r: &mut Resolver, id: &str, text: &str, spans: &[(&str, EntityLabel)]) -> Vec<EntityId> {
+        let ms = doc(text, spans);
+        r.add_document(id, text, &simple_sentences(text), &ms).mention_entity
+    }
+
+    #[test]
+    fn lone_surname_needs_shared_context_to_join() {
+        let mut r = Resolver::new();
+        let a = add(
+            &mut r,
+            "a",
+            "Mark Johnson, the mayor of Eastport, closed the harbour.",
+            &[("Mark Johnson", P), ("Eastport", L)],
+        );
+        // Same surname, nothing shared: a new entity.
+        let b = add(
+            &mut r,
+            "b",
+            "Johnson, a carpenter from Lindale, won the lottery.",
+            &[("Johnson", P), ("Lindale", L)],
+        );
+        assert_ne!(a[0], b[0]);
+        // Same surname, shared place and role: the mayor.
+        let c = add(
+            &mut r,
+            "c",
+            "Mayor Johnson reopened the harbour in Eastport.",
+            &[("Mayor Johnson", P), ("Eastport", L)],
+        );
+        assert_eq!(c[0], a[0]);
+        let why = r.explain(a[0]);
+        let reason = why
+            .iter()
+            .find_map(|l| l.reason.as_ref())
+            .expect("the merge keeps its reason");
+        assert_eq!(reason.rule, Rule::SurnameAndContext);
+        assert!(reason.shared_context.iter().any(|s| s.contains("eastport")), "{reason:?}");
+    }
+
+    #[test]
+    fn different_given_names_never_merge() {
+        let mut r = Resolver::new();
+        let a = add(&mut r, "a", "Helena Varga visited Eastport.", &[("Helena Varga", P), ("Eastport", L)]);
+        let b = add(&mut r, "b", "Tomas Varga visited Eastport.", &[("Tomas Varga", P), ("Eastport", L)]);
+        assert_ne!(a[0], b[0]);
+        assert_eq!(a[1], b[1]);
+        // An initial agrees with a given name, given shared context.
+        let c = add(&mut r, "c", "H. Varga was seen in Eastport.", &[("H. Varga", P), ("Eastport", L)]);
+        assert_eq!(c[0], a[0]);
+    }
+
+    #[test]
+    fn analyst_constraints_are_honoured_when_replayed() {
+        let text_a = "Sami Haddad spoke in Beirut.";
+        let text_b = "Sami Haddad, a footballer, scored twice.";
+        let spans_a = [("Sami Haddad", P), ("Beirut", L)];
+        let spans_b = [("Sami Haddad", P)];
+        let mut r = Resolver::new();
+        let a = add(&mut r, "a", text_a, &spans_a);
+        let b = add(&mut r, "b", text_b, &spans_b);
+        assert_eq!(a[0], b[0], "same full name merges by default");
+        // The analyst says they differ: replay with the decision first.
+        let ma = MentionRef { doc: "a".into(), start: 0, end: 11 };
+        let mb = MentionRef { doc: "b".into(), start: 0, end: 11 };
+        assert!(!r.add_constraint(Constraint::NotSame(ma.clone(), mb.clone())), "needs replay");
+        let mut r = Resolver::new();
+        r.add_constraint(Constraint::NotSame(ma.clone(), mb.clone()));
+        let a = add(&mut r, "a", text_a, &spans_a);
+        let b = add(&mut r, "b", text_b, &spans_b);
+        assert_ne!(a[0], b[0]);
+        // And "same" joins what names alone would not.
+        let mut r = Resolver::new();
+        let mc = MentionRef { doc: "c".into(), start: 0, end: 3 };
+        r.add_constraint(Constraint::Same(mc, ma));
+        let a = add(&mut r, "a", text_a, &spans_a);
+        let c = add(&mut r, "c", "Abu Karim left Beirut.", &[("Abu", P), ("Beirut", L)]);
+        assert_eq!(c[0], a[0]);
+        let rules: Vec<Rule> = r
+            .explain(a[0])
+            .iter()
+            .filter_map(|l| l.reason.as_ref())
+            .map(|x| x.rule)
+            .collect();
+        assert_eq!(rules, vec![Rule::Analyst]);
+    }
+
+    #[test]
+    fn same_merge_of_placed_mentions_unites_entities() {
+        let mut r = Resolver::new();
+        let a = add(&mut r, "a", "Northwind Ltd grew.", &[("Northwind Ltd", O)]);
+        let b = add(&mut r, "b", "Southgate plc shrank.", &[("Southgate plc", O)]);
+        assert_ne!(a[0], b[0]);
+        let ma = MentionRef { doc: "a".into(), start: 0, end: 13 };
+        let mb = MentionRef { doc: "b".into(), start: 0, end: 13 };
+        // Both mentions were seen: the merge applies at once...
+        r.add_constraint(Constraint::Same(ma, mb));
+        assert_eq!(r.find(a[0]), r.find(b[0]));
+        assert_eq!(r.entity(b[0]).map(|e| e.names.len()), Some(2));
+        // ...and on replay.
+        let mut r2 = Resolver::new();
+        r2.add_constraint(Constraint::Same(
+            MentionRef { doc: "a".into(), start: 0, end: 13 },
+            MentionRef { doc: "b".into(), start: 0, end: 13 },
+        ));
+        let a = add(&mut r2, "a", "Northwind Ltd grew.", &[("Northwind Ltd", O)]);
+        let b = add(&mut r2, "b", "Southgate plc shrank.", &[("Southgate plc", O)]);
+        assert_eq!(r2.find(a[0]), r2.find(b[0]));
     }
 }
