@@ -138,7 +138,10 @@ impl AliasTable {
     /// "Netherlands").
     pub fn country_of_demonym(&self, name: &str) -> Option<(&str, &str)> {
         let e = self.lookup(Kind::Nationality, name)?;
-        let c = self.countries.get(&e.country).and_then(|&i| self.entries.get(i))?;
+        let c = self
+            .countries
+            .get(&e.country)
+            .and_then(|&i| self.entries.get(i))?;
         Some((e.country.as_str(), c.canonical.as_str()))
     }
 
@@ -183,7 +186,14 @@ mod tests {
     fn islamic_state_names_share_one_key() {
         let k = |s| entity_key(EntityLabel::Organisation, s);
         let is = k("Islamic State");
-        for v in ["IS", "ISIS", "ISIL", "Daesh", "the Islamic State's", "Islamic State of Iraq and the Levant"] {
+        for v in [
+            "IS",
+            "ISIS",
+            "ISIL",
+            "Daesh",
+            "the Islamic State's",
+            "Islamic State of Iraq and the Levant",
+        ] {
             assert_eq!(k(v), is, "{v}");
         }
         assert_eq!(k("al-Qaida"), k("Al Qaeda"));
@@ -197,7 +207,10 @@ mod tests {
     #[test]
     fn demonyms_map_to_countries() {
         let t = AliasTable::global();
-        assert_eq!(t.country_of_demonym("Dutch"), Some(("NL", "The Netherlands")));
+        assert_eq!(
+            t.country_of_demonym("Dutch"),
+            Some(("NL", "The Netherlands"))
+        );
         assert_eq!(
             entity_key(EntityLabel::Nationality, "Dutch"),
             entity_key(EntityLabel::Nationality, "Netherlander")
@@ -213,6 +226,9 @@ mod tests {
             .filter(|e| !e.sources.starts_with("gazetteer"))
             .collect();
         assert!(curated.len() >= 60);
-        assert!(curated.iter().all(|e| !e.sources.trim().is_empty()), "entry without sources");
+        assert!(
+            curated.iter().all(|e| !e.sources.trim().is_empty()),
+            "entry without sources"
+        );
     }
 }

@@ -77,9 +77,32 @@ const PERSON_PRONOUNS: &[&str] = &[
 const ORG_PRONOUNS: &[&str] = &["it", "its", "itself", "they", "them", "their", "themselves"];
 /// Pronouns with no reliable antecedent rule here (speaker-relative).
 const OTHER_PRONOUNS: &[&str] = &[
-    "i", "me", "my", "mine", "myself", "we", "us", "our", "ours", "ourselves", "you", "your",
-    "yours", "who", "whom", "whose", "which", "that", "this", "these", "those", "one",
-    "someone", "anyone", "everyone", "people",
+    "i",
+    "me",
+    "my",
+    "mine",
+    "myself",
+    "we",
+    "us",
+    "our",
+    "ours",
+    "ourselves",
+    "you",
+    "your",
+    "yours",
+    "who",
+    "whom",
+    "whose",
+    "which",
+    "that",
+    "this",
+    "these",
+    "those",
+    "one",
+    "someone",
+    "anyone",
+    "everyone",
+    "people",
 ];
 
 const DETERMINERS: &[&str] = &[
@@ -90,64 +113,396 @@ const INDEFINITE: &[&str] = &["a", "an", "another", "some"];
 
 /// Head nouns of nominals that name people, organisations and places.
 const PERSON_NOUNS: &[&str] = &[
-    "man", "woman", "boy", "girl", "person", "president", "minister", "spokesman",
-    "spokeswoman", "spokesperson", "chief", "executive", "ceo", "leader", "official",
-    "director", "commander", "founder", "chairman", "chairwoman", "mayor", "officer",
-    "suspect", "coordinator", "coach", "nurse", "doctor", "teacher", "judge", "prosecutor",
-    "lawyer", "analyst", "journalist", "reporter", "secretary", "ambassador", "envoy",
-    "general", "colonel", "sergeant", "captain", "detective", "inspector", "governor",
-    "senator", "cleric", "imam", "preacher", "bomber", "gunman", "attacker", "driver",
-    "father", "mother", "son", "daughter", "brother", "sister", "wife", "husband", "student",
-    "engineer", "businessman", "businesswoman", "recruiter", "militant", "fighter",
-    "commissioner", "chancellor", "king", "queen", "prince", "emir", "chair", "head",
-    "deputy", "owner", "banker", "researcher", "professor", "witness", "victim", "pilot",
+    "man",
+    "woman",
+    "boy",
+    "girl",
+    "person",
+    "president",
+    "minister",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "chief",
+    "executive",
+    "ceo",
+    "leader",
+    "official",
+    "director",
+    "commander",
+    "founder",
+    "chairman",
+    "chairwoman",
+    "mayor",
+    "officer",
+    "suspect",
+    "coordinator",
+    "coach",
+    "nurse",
+    "doctor",
+    "teacher",
+    "judge",
+    "prosecutor",
+    "lawyer",
+    "analyst",
+    "journalist",
+    "reporter",
+    "secretary",
+    "ambassador",
+    "envoy",
+    "general",
+    "colonel",
+    "sergeant",
+    "captain",
+    "detective",
+    "inspector",
+    "governor",
+    "senator",
+    "cleric",
+    "imam",
+    "preacher",
+    "bomber",
+    "gunman",
+    "attacker",
+    "driver",
+    "father",
+    "mother",
+    "son",
+    "daughter",
+    "brother",
+    "sister",
+    "wife",
+    "husband",
+    "student",
+    "engineer",
+    "businessman",
+    "businesswoman",
+    "recruiter",
+    "militant",
+    "fighter",
+    "commissioner",
+    "chancellor",
+    "king",
+    "queen",
+    "prince",
+    "emir",
+    "chair",
+    "head",
+    "deputy",
+    "owner",
+    "banker",
+    "researcher",
+    "professor",
+    "witness",
+    "victim",
+    "pilot",
 ];
 const ORG_NOUNS: &[&str] = &[
-    "company", "firm", "group", "organisation", "organization", "agency", "airline",
-    "carrier", "maker", "manufacturer", "bank", "party", "government", "ministry", "militia",
-    "brigade", "network", "movement", "union", "council", "court", "service", "force",
-    "forces", "police", "army", "cell", "faction", "outfit", "corporation", "business",
-    "giant", "retailer", "automaker", "insurer", "regulator", "charity", "committee",
-    "commission", "alliance", "bureau", "office", "department", "unit", "team", "club",
-    "newspaper", "broadcaster", "channel", "website", "publisher", "coalition", "hospital",
-    "school", "university", "clinic", "brand", "startup", "conglomerate", "subsidiary",
+    "company",
+    "firm",
+    "group",
+    "organisation",
+    "organization",
+    "agency",
+    "airline",
+    "carrier",
+    "maker",
+    "manufacturer",
+    "bank",
+    "party",
+    "government",
+    "ministry",
+    "militia",
+    "brigade",
+    "network",
+    "movement",
+    "union",
+    "council",
+    "court",
+    "service",
+    "force",
+    "forces",
+    "police",
+    "army",
+    "cell",
+    "faction",
+    "outfit",
+    "corporation",
+    "business",
+    "giant",
+    "retailer",
+    "automaker",
+    "insurer",
+    "regulator",
+    "charity",
+    "committee",
+    "commission",
+    "alliance",
+    "bureau",
+    "office",
+    "department",
+    "unit",
+    "team",
+    "club",
+    "newspaper",
+    "broadcaster",
+    "channel",
+    "website",
+    "publisher",
+    "coalition",
+    "hospital",
+    "school",
+    "university",
+    "clinic",
+    "brand",
+    "startup",
+    "conglomerate",
+    "subsidiary",
 ];
 const PLACE_NOUNS: &[&str] = &[
-    "city", "town", "village", "country", "capital", "region", "province", "state", "area",
-    "district", "island", "port", "border", "neighbourhood", "neighborhood", "suburb",
-    "nation", "kingdom", "republic",
+    "city",
+    "town",
+    "village",
+    "country",
+    "capital",
+    "region",
+    "province",
+    "state",
+    "area",
+    "district",
+    "island",
+    "port",
+    "border",
+    "neighbourhood",
+    "neighborhood",
+    "suburb",
+    "nation",
+    "kingdom",
+    "republic",
 ];
 
 /// Leading title words of person names, dropped from the name and kept as roles.
 const TITLES: &[&str] = &[
-    "president", "vice", "prime", "minister", "secretary", "general", "gen", "lt", "lieutenant",
-    "colonel", "col", "major", "maj", "captain", "capt", "sergeant", "sgt", "corporal", "cpl",
-    "private", "admiral", "adm", "commander", "cmdr", "marshal", "mr", "mrs", "ms", "miss",
-    "dr", "prof", "professor", "sir", "dame", "lord", "lady", "sen", "senator", "rep",
-    "representative", "gov", "governor", "mayor", "judge", "justice", "inspector",
-    "detective", "superintendent", "commissioner", "chief", "king", "queen", "prince",
-    "princess", "emir", "sheikh", "shaikh", "sultan", "imam", "mullah", "ayatollah", "grand",
-    "pope", "archbishop", "bishop", "rabbi", "father", "chancellor", "chairman", "director",
-    "coach", "officer", "agent", "deputy", "foreign", "defence", "defense", "interior",
-    "home", "finance", "attorney", "ambassador", "envoy", "spokesman", "spokeswoman", "brig",
-    "field", "air", "staff", "constable", "pfc", "ceo",
+    "president",
+    "vice",
+    "prime",
+    "minister",
+    "secretary",
+    "general",
+    "gen",
+    "lt",
+    "lieutenant",
+    "colonel",
+    "col",
+    "major",
+    "maj",
+    "captain",
+    "capt",
+    "sergeant",
+    "sgt",
+    "corporal",
+    "cpl",
+    "private",
+    "admiral",
+    "adm",
+    "commander",
+    "cmdr",
+    "marshal",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "dr",
+    "prof",
+    "professor",
+    "sir",
+    "dame",
+    "lord",
+    "lady",
+    "sen",
+    "senator",
+    "rep",
+    "representative",
+    "gov",
+    "governor",
+    "mayor",
+    "judge",
+    "justice",
+    "inspector",
+    "detective",
+    "superintendent",
+    "commissioner",
+    "chief",
+    "king",
+    "queen",
+    "prince",
+    "princess",
+    "emir",
+    "sheikh",
+    "shaikh",
+    "sultan",
+    "imam",
+    "mullah",
+    "ayatollah",
+    "grand",
+    "pope",
+    "archbishop",
+    "bishop",
+    "rabbi",
+    "father",
+    "chancellor",
+    "chairman",
+    "director",
+    "coach",
+    "officer",
+    "agent",
+    "deputy",
+    "foreign",
+    "defence",
+    "defense",
+    "interior",
+    "home",
+    "finance",
+    "attorney",
+    "ambassador",
+    "envoy",
+    "spokesman",
+    "spokeswoman",
+    "brig",
+    "field",
+    "air",
+    "staff",
+    "constable",
+    "pfc",
+    "ceo",
 ];
 
 /// Function words and reporting verbs that carry no context.
 const STOPWORDS: &[&str] = &[
-    "about", "above", "after", "again", "against", "also", "although", "among", "another",
-    "around", "because", "been", "before", "being", "below", "between", "both", "could",
-    "does", "doing", "down", "during", "each", "either", "even", "every", "from", "further",
-    "have", "having", "here", "into", "itself", "just", "last", "least", "less", "like",
-    "made", "make", "many", "more", "most", "much", "must", "near", "never", "next", "none",
-    "only", "other", "over", "said", "says", "same", "should", "since", "some", "still",
-    "such", "than", "that", "their", "them", "then", "there", "these", "they", "this",
-    "those", "though", "through", "told", "under", "until", "upon", "very", "were", "what",
-    "when", "where", "whether", "which", "while", "will", "with", "within", "without",
-    "would", "year", "years", "week", "weeks", "according", "added", "later", "earlier",
-    "tuesday", "monday", "wednesday", "thursday", "friday", "saturday", "sunday", "also",
-    "your", "yours", "ours", "himself", "herself", "went", "came", "take", "took", "know",
-    "known", "time", "times", "first", "second", "third", "today", "yesterday", "tomorrow",
+    "about",
+    "above",
+    "after",
+    "again",
+    "against",
+    "also",
+    "although",
+    "among",
+    "another",
+    "around",
+    "because",
+    "been",
+    "before",
+    "being",
+    "below",
+    "between",
+    "both",
+    "could",
+    "does",
+    "doing",
+    "down",
+    "during",
+    "each",
+    "either",
+    "even",
+    "every",
+    "from",
+    "further",
+    "have",
+    "having",
+    "here",
+    "into",
+    "itself",
+    "just",
+    "last",
+    "least",
+    "less",
+    "like",
+    "made",
+    "make",
+    "many",
+    "more",
+    "most",
+    "much",
+    "must",
+    "near",
+    "never",
+    "next",
+    "none",
+    "only",
+    "other",
+    "over",
+    "said",
+    "says",
+    "same",
+    "should",
+    "since",
+    "some",
+    "still",
+    "such",
+    "than",
+    "that",
+    "their",
+    "them",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "though",
+    "through",
+    "told",
+    "under",
+    "until",
+    "upon",
+    "very",
+    "were",
+    "what",
+    "when",
+    "where",
+    "whether",
+    "which",
+    "while",
+    "will",
+    "with",
+    "within",
+    "without",
+    "would",
+    "year",
+    "years",
+    "week",
+    "weeks",
+    "according",
+    "added",
+    "later",
+    "earlier",
+    "tuesday",
+    "monday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "also",
+    "your",
+    "yours",
+    "ours",
+    "himself",
+    "herself",
+    "went",
+    "came",
+    "take",
+    "took",
+    "know",
+    "known",
+    "time",
+    "times",
+    "first",
+    "second",
+    "third",
+    "today",
+    "yesterday",
+    "tomorrow",
 ];
 
 /// Content words kept per chain (context for linking across documents).
@@ -256,7 +611,9 @@ pub fn simple_sentences(text: &str) -> Vec<CharSpan> {
         let c = chars.get(i).copied().unwrap_or(' ');
         let next = chars.get(i + 1).copied().unwrap_or(' ');
         let after = chars.get(i + 2).copied().unwrap_or('A');
-        let brk = (matches!(c, '.' | '!' | '?') && next.is_whitespace() && (after.is_uppercase() || after == '"' || after == '“'))
+        let brk = (matches!(c, '.' | '!' | '?')
+            && next.is_whitespace()
+            && (after.is_uppercase() || after == '"' || after == '“'))
             || (c == '\n' && next == '\n');
         if brk {
             out.push(CharSpan::new(start, i + 1));
@@ -411,14 +768,20 @@ pub fn chain_document(
                         // An object pronoun does not take the subject of its own clause
                         // ("Farouqi denies knowing him"): skip a person in the same
                         // clause (no comma between).
-                        let object = matches!(m.text.trim().to_lowercase().as_str(), "him" | "them");
+                        let object =
+                            matches!(m.text.trim().to_lowercase().as_str(), "him" | "them");
                         let skip = |j: usize, pm: &MentionInput| {
                             object && sent.get(j) == Some(&s_i) && {
                                 let gap = slice(pm.end, m.start);
                                 !gap.contains(',') && gap.chars().count() < 60
                             }
                         };
-                        person_antecedent(&b, earlier().filter(|(j, pm, _)| !skip(*j, pm)), &sent, s_i)
+                        person_antecedent(
+                            &b,
+                            earlier().filter(|(j, pm, _)| !skip(*j, pm)),
+                            &sent,
+                            s_i,
+                        )
                     }
                     Some(Kind::Org) => earlier()
                         .take_while(|(j, _, _)| sent.get(*j).is_some_and(|&s| s + 1 >= s_i))
@@ -461,7 +824,8 @@ pub fn chain_document(
                     let gap = slice(pm.end, m.start);
                     let g = gap.trim();
                     (g == "," || g == "—" || g == "-" || g == "(")
-                        && b.kind_of(*c).is_some_and(|k| k == kind || nominal_kind(&m.text).is_none())
+                        && b.kind_of(*c)
+                            .is_some_and(|k| k == kind || nominal_kind(&m.text).is_none())
                 });
                 let target = if let Some((_, _, c)) = appositive {
                     b.add_roles(c, role_words.iter().cloned());
@@ -486,30 +850,37 @@ pub fn chain_document(
                                         && matches!(kind, Kind::Org | Kind::Place))
                                     && ch.linkable
                                     && kind != Kind::Person
-                                    && ch.names.iter().any(|n| fold(n).split(' ').any(|w| w == head))
+                                    && ch
+                                        .names
+                                        .iter()
+                                        .any(|n| fold(n).split(' ').any(|w| w == head))
                             })
                         })
                         .map(|(_, _, c)| (c, "nominal: earlier name with its head noun"));
-                    by_head.or_else(|| in_window()
-                        .find(|(_, _, c)| {
-                            let Some(ch) = b.chains.get(*c) else { return false };
-                            if ch.kind != kind || !ch.linkable && ch.names.is_empty() {
-                                return false;
-                            }
-                            match kind {
-                                // People only by a matching role word.
-                                Kind::Person => ch.roles.contains(&head),
-                                Kind::Place => match (head.as_str(), &ch.place) {
-                                    ("city" | "town" | "capital" | "village", Some(p)) => {
-                                        p.category == "City"
-                                    }
-                                    ("country" | "nation", Some(p)) => p.category == "Country",
+                    by_head.or_else(|| {
+                        in_window()
+                            .find(|(_, _, c)| {
+                                let Some(ch) = b.chains.get(*c) else {
+                                    return false;
+                                };
+                                if ch.kind != kind || !ch.linkable && ch.names.is_empty() {
+                                    return false;
+                                }
+                                match kind {
+                                    // People only by a matching role word.
+                                    Kind::Person => ch.roles.contains(&head),
+                                    Kind::Place => match (head.as_str(), &ch.place) {
+                                        ("city" | "town" | "capital" | "village", Some(p)) => {
+                                            p.category == "City"
+                                        }
+                                        ("country" | "nation", Some(p)) => p.category == "Country",
+                                        _ => true,
+                                    },
                                     _ => true,
-                                },
-                                _ => true,
-                            }
-                        })
-                        .map(|(_, _, c)| (c, "nominal: nearest earlier entity of its kind")))
+                                }
+                            })
+                            .map(|(_, _, c)| (c, "nominal: nearest earlier entity of its kind"))
+                    })
                 };
                 let c = match target {
                     Some((c, why)) => {
@@ -685,7 +1056,10 @@ pub fn chain_document(
                     let words: Vec<&str> = canonical.split_whitespace().collect();
                     if words.len() >= 2 {
                         for w in words {
-                            let parts = b.person_parts.entry(match_key(Kind::Person, w)).or_default();
+                            let parts = b
+                                .person_parts
+                                .entry(match_key(Kind::Person, w))
+                                .or_default();
                             if parts.last() != Some(&c) {
                                 parts.push(c);
                             }
@@ -703,7 +1077,10 @@ pub fn chain_document(
                     if is_acronym(inner) {
                         let letters: String = fold(inner).replace(' ', "");
                         let ini = initials(&canonical);
-                        if ini == letters || ini.starts_with(&letters) || letters.len() >= 2 && ini.contains(&letters) {
+                        if ini == letters
+                            || ini.starts_with(&letters)
+                            || letters.len() >= 2 && ini.contains(&letters)
+                        {
                             b.acronyms.insert(letters, c);
                         }
                     }
@@ -740,10 +1117,15 @@ pub fn chain_document(
         }
     }
     for ch in &mut b.chains {
-        ch.names.sort_by_key(|n| std::cmp::Reverse(n.chars().count()));
+        ch.names
+            .sort_by_key(|n| std::cmp::Reverse(n.chars().count()));
         // Mentions in document order (the loop visits them so; keep it explicit).
-        let mut pairs: Vec<(usize, &'static str)> =
-            ch.mentions.iter().copied().zip(ch.why.iter().copied()).collect();
+        let mut pairs: Vec<(usize, &'static str)> = ch
+            .mentions
+            .iter()
+            .copied()
+            .zip(ch.why.iter().copied())
+            .collect();
         pairs.sort_by_key(|(m, _)| mentions.get(*m).map(|x| x.start).unwrap_or(0));
         ch.mentions = pairs.iter().map(|p| p.0).collect();
         ch.why = pairs.iter().map(|p| p.1).collect();
@@ -796,7 +1178,9 @@ mod tests {
         let mut from = 0;
         for (s, label) in spans {
             let byte = text.get(from..).and_then(|t| t.find(s)).map(|b| b + from);
-            let Some(byte) = byte else { panic!("{s} not in text") };
+            let Some(byte) = byte else {
+                panic!("{s} not in text")
+            };
             let start = text.get(..byte).map(|p| p.chars().count()).unwrap_or(0);
             out.push(MentionInput {
                 start,
@@ -858,7 +1242,15 @@ mod tests {
     #[test]
     fn two_people_with_one_surname_in_a_document_stay_apart_when_named_fully() {
         let text = "Mark Johnson met Linda Johnson in Eastport. Mark Johnson later left.";
-        let ms = doc(text, &[("Mark Johnson", P), ("Linda Johnson", P), ("Eastport", L), ("Mark Johnson", P)]);
+        let ms = doc(
+            text,
+            &[
+                ("Mark Johnson", P),
+                ("Linda Johnson", P),
+                ("Eastport", L),
+                ("Mark Johnson", P),
+            ],
+        );
         let g = groups(text, &ms);
         assert_ne!(g[0], g[1]);
         assert_eq!(g[0], g[3]);

@@ -8,8 +8,8 @@
 //! (pronoun, "the company"), the overlapping entity of dossier's own extraction, or the
 //! gazetteer. Without mentions, dossier's extraction supplies them.
 
-use crate::chains::{form_of, nominal_kind, pronoun_kind, simple_sentences, Form, MentionInput};
 use crate::aliases::AliasTable;
+use crate::chains::{form_of, nominal_kind, pronoun_kind, simple_sentences, Form, MentionInput};
 use crate::normalize::Kind;
 use crate::resolver::Resolver;
 use dossier_core::{EntityLabel, EntityMention, Schema};
@@ -78,7 +78,9 @@ impl<'p> StreamResolver<'p> {
             .map_err(|e| format!("line is not valid UTF-8: {e}"))
             .and_then(|s| {
                 serde_json::from_str(s).map_err(|e| {
-                    format!("not a JSON object with \"id\", \"text\" and optional \"mentions\": {e}")
+                    format!(
+                        "not a JSON object with \"id\", \"text\" and optional \"mentions\": {e}"
+                    )
                 })
             });
         let input = match parsed {
@@ -115,23 +117,39 @@ impl<'p> StreamResolver<'p> {
             .as_deref()
             .filter(|p| p.len() >= 10)
             .and_then(|p| p.get(..10));
-        // Given mentions are labelled by the CoNLL model (trained on news, it tells
-        // people from places better than the fine-grained re3d model); without given
-        // mentions, the re3d extraction supplies them with the product's labels.
-        let schema = if input.mentions.is_some() {
-            Schema::Conll
-        } else {
-            Schema::Re3d
-        };
+        // The CoNLL model (trained on news) tells people, organisations and places
+        // apart better than the fine-grained re3d model; the re3d model adds what CoNLL
+        // has no label for (weapons, vehicles, nationalities...) where CoNLL found nothing.
         let (extracted, sentences) = match self.pipeline {
             Some(p) => {
-                let x = p.extract(text, &DocContext { published }, schema);
+                let ctx = DocContext { published };
+                let x = p.extract(text, &ctx, Schema::Conll);
+                let mut ents: Vec<EntityMention> = x
+                    .entities
+                    .into_iter()
+                    .filter(|e| e.label != EntityLabel::Misc)
+                    .map(|mut e| {
+                        e.label = e.label.to_re3d();
+                        e
+                    })
+                    .collect();
+                let re3d = p.extract(text, &ctx, Schema::Re3d);
+                for e in re3d.entities {
+                    let basic = matches!(
+                        e.label,
+                        EntityLabel::Person | EntityLabel::Organisation | EntityLabel::Location
+                    );
+                    if !basic && !ents.iter().any(|c| c.start < e.end && e.start < c.end) {
+                        ents.push(e);
+                    }
+                }
+                ents.sort_by_key(|e| (e.start, e.end));
                 let sentences = if x.sentences.is_empty() {
                     simple_sentences(text)
                 } else {
                     x.sentences
                 };
-                (x.entities, sentences)
+                (ents, sentences)
             }
             None => (Vec::new(), simple_sentences(text)),
         };
@@ -173,7 +191,9 @@ impl<'p> StreamResolver<'p> {
                     if *src >= Source::Tagger
                         && form_of(t) == Form::Name
                         && !t.trim().contains(' ')
-                        && self.resolver.is_known_surname(crate::normalize::strip_possessive(t))
+                        && self
+                            .resolver
+                            .is_known_surname(crate::normalize::strip_possessive(t))
                     {
                         *l = EntityLabel::Person;
                     }
@@ -300,7 +320,7 @@ fn label_for(
     if let Some(e) = overlap {
         return (e.label.to_re3d(), Source::Tagger);
     }
-    for (_, e) in g.lookup(text.trim()) {
+    if let Some((_, e)) = g.lookup(text.trim()).first() {
         let l = match e.category {
             GazCategory::Country | GazCategory::City | GazCategory::Region => EntityLabel::Location,
             GazCategory::Nationality => EntityLabel::Nationality,
@@ -363,7 +383,8 @@ mod tests {
         let mut s = StreamResolver::new(None);
         let bad = s.process_line(b"{not json");
         assert!(bad.get("error").is_some());
-        let bad = s.process_line(br#"{"id": 7, "text": "abc", "mentions": [{"start": 2, "end": 9}]}"#);
+        let bad =
+            s.process_line(br#"{"id": 7, "text": "abc", "mentions": [{"start": 2, "end": 9}]}"#);
         assert_eq!(bad.get("id"), Some(&json!(7)));
         assert!(bad.get("error").is_some());
         let bad = s.process_line(b"\xff\xfe");
@@ -371,7 +392,10 @@ mod tests {
         let ok = s.process_line(
             br#"{"id": "a", "text": "Mark Ruffalo met Kerry Ann. He left.", "mentions": [{"start": 0, "end": 12}, {"start": 28, "end": 30}]}"#,
         );
-        let ms = ok.get("mentions").and_then(Value::as_array).expect("mentions");
+        let ms = ok
+            .get("mentions")
+            .and_then(Value::as_array)
+            .expect("mentions");
         assert_eq!(ms.len(), 2);
         assert_eq!(ms[0]["entity"], ms[1]["entity"]);
         assert_eq!(ms[1]["label"], "Person");

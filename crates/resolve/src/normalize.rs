@@ -159,9 +159,11 @@ pub fn name_tokens(kind: Kind, name: &str) -> Vec<String> {
     // Remember whether the article was hyphenated ("al-Baghdadi") before folding
     // turns hyphens into spaces.
     let lower = name.to_lowercase();
-    let hyphenated_al = ["al-", "el-", "ad-", "ar-", "as-", "ash-", "an-", "az-", "at-"]
-        .iter()
-        .any(|p| lower.starts_with(p) || lower.contains(&format!(" {p}")));
+    let hyphenated_al = [
+        "al-", "el-", "ad-", "ar-", "as-", "ash-", "an-", "az-", "at-",
+    ]
+    .iter()
+    .any(|p| lower.starts_with(p) || lower.contains(&format!(" {p}")));
     let folded = fold(name);
     let toks: Vec<&str> = folded.split(' ').filter(|t| !t.is_empty()).collect();
     let mut out = Vec::with_capacity(toks.len());
@@ -197,8 +199,7 @@ const SKELETON_MIN_LEN: usize = 5;
 /// Muhammad / Mohammed / Mohamed → "mahamad"; Qaida / Qaeda → "qada";
 /// Hezbollah / Hizballah / Hizbullah → "hazbalah". Short tokens are returned as is.
 pub fn skeleton(token: &str) -> String {
-    if token.chars().count() < SKELETON_MIN_LEN || !token.chars().all(|c| c.is_ascii_alphabetic())
-    {
+    if token.chars().count() < SKELETON_MIN_LEN || !token.chars().all(|c| c.is_ascii_alphabetic()) {
         return token.to_string();
     }
     let t = token.replace("ph", "f");
@@ -251,7 +252,7 @@ pub fn initials(name: &str) -> String {
             continue;
         };
         if c.is_uppercase() {
-            out.extend(fold(&c.to_string()).chars());
+            out.push_str(&fold(&c.to_string()));
         }
     }
     out
@@ -285,13 +286,19 @@ mod tests {
         assert_ne!(p("Johnson"), p("Jansen"));
         // A leading unhyphenated "Al" of a person is a given name.
         assert_ne!(p("Al Gore"), p("Gore"));
-        assert_ne!(match_key(Kind::Org, "Islamic Jihad"), match_key(Kind::Org, "Islamic State"));
+        assert_ne!(
+            match_key(Kind::Org, "Islamic Jihad"),
+            match_key(Kind::Org, "Islamic State")
+        );
     }
 
     #[test]
     fn fold_handles_punctuation_and_marks() {
         assert_eq!(fold("U.S. Army"), "us army");
-        assert_eq!(fold("  Kurdistan Workers’ Party "), "kurdistan workers party");
+        assert_eq!(
+            fold("  Kurdistan Workers’ Party "),
+            "kurdistan workers party"
+        );
         assert_eq!(fold("Yekîneyên Parastina Gel"), "yekineyen parastina gel");
         assert_eq!(fold("AT&T"), "at and t");
         assert_eq!(fold("---"), "");

@@ -113,12 +113,25 @@ fn candidates<'g>(g: &'g Gazetteer, name: &str) -> Vec<(u32, &'g GazEntry)> {
         .strip_prefix("the ")
         .or_else(|| name.strip_prefix("The "))
         .unwrap_or(name);
-    let place = |c: GazCategory| matches!(c, GazCategory::Country | GazCategory::City | GazCategory::Region);
-    let mut out: Vec<_> = g.lookup(name).into_iter().filter(|(_, e)| place(e.category)).collect();
+    let place = |c: GazCategory| {
+        matches!(
+            c,
+            GazCategory::Country | GazCategory::City | GazCategory::Region
+        )
+    };
+    let mut out: Vec<_> = g
+        .lookup(name)
+        .into_iter()
+        .filter(|(_, e)| place(e.category))
+        .collect();
     if out.is_empty() {
         let folded = fold(name);
         if folded != name.to_lowercase() {
-            out = g.lookup(&folded).into_iter().filter(|(_, e)| place(e.category)).collect();
+            out = g
+                .lookup(&folded)
+                .into_iter()
+                .filter(|(_, e)| place(e.category))
+                .collect();
         }
     }
     out
@@ -169,7 +182,11 @@ pub fn resolve_place_qualified(
         let score = prior + 4.0 * share + if qual { 20.0 } else { 0.0 };
         if best.as_ref().is_none_or(|b| score > b.0) {
             let reason = if qual {
-                format!("qualifier {:?} names {}", qualifier.unwrap_or(""), e.country)
+                format!(
+                    "qualifier {:?} names {}",
+                    qualifier.unwrap_or(""),
+                    e.country
+                )
             } else if share > 0.0 {
                 format!(
                     "document country share {:.0}% for {}; prior {:.1}",

@@ -16,9 +16,9 @@
 //! are seen, so replaying stored decisions before (re)feeding documents reproduces
 //! them.
 
+use crate::aliases::AliasTable;
 use crate::chains::{chain_document, Chain, MentionInput};
 use crate::normalize::{fold, initials, is_acronym, match_key, name_tokens, skeleton, Kind};
-use crate::aliases::AliasTable;
 use dossier_core::{CharSpan, EntityLabel};
 use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 use std::hash::{Hash, Hasher};
@@ -420,7 +420,11 @@ impl Resolver {
     /// Weight of a shared context item: co-mentions and roles count fully, sentence
     /// words a third; all scaled down when the item is common among entities.
     fn weight(&self, item: u32) -> f32 {
-        let name = self.ctx_names.get(item as usize).map(String::as_str).unwrap_or("");
+        let name = self
+            .ctx_names
+            .get(item as usize)
+            .map(String::as_str)
+            .unwrap_or("");
         let base = if name.starts_with("w:") { 0.35 } else { 1.0 };
         let df = self.ctx_df.get(item as usize).copied().unwrap_or(0) as f32;
         // A small base would make every item look common; judge rarity as if the base
@@ -485,12 +489,19 @@ impl Resolver {
         }
         // (score, entity, reason)
         let mut best: Option<(f32, EntityId, MergeReason)> = None;
-        let consider = |this: &Self, e: EntityId, rule: Rule, name_score: f32, need: f32, best: &mut Option<(f32, EntityId, MergeReason)>| {
+        let consider = |this: &Self,
+                        e: EntityId,
+                        rule: Rule,
+                        name_score: f32,
+                        need: f32,
+                        best: &mut Option<(f32, EntityId, MergeReason)>| {
             let e = this.find(e);
             if forbidden.contains(&e) {
                 return;
             }
-            let Some(ent) = this.entities.get(e as usize) else { return };
+            let Some(ent) = this.entities.get(e as usize) else {
+                return;
+            };
             if !ent.linkable || ent.kind != f.kind {
                 return;
             }
@@ -530,7 +541,9 @@ impl Resolver {
             // Weak blocks: surnames, initials, name tokens.
             let mut seen: FxHashSet<EntityId> = FxHashSet::default();
             for k in &f.weak {
-                let Some(cands) = self.weak_index.get(k) else { continue };
+                let Some(cands) = self.weak_index.get(k) else {
+                    continue;
+                };
                 if cands.len() > MAX_BLOCK_SCAN {
                     continue;
                 }
@@ -540,7 +553,9 @@ impl Resolver {
                     if !seen.insert(e) {
                         continue;
                     }
-                    let Some(ent) = self.entities.get(e as usize) else { continue };
+                    let Some(ent) = self.entities.get(e as usize) else {
+                        continue;
+                    };
                     if ent.kind != f.kind {
                         continue;
                     }
@@ -580,7 +595,9 @@ impl Resolver {
     /// Adds a chain's names, keys and context to its entity and the index.
     fn absorb(&mut self, id: EntityId, ch: &Chain, f: &ChainFeatures) {
         let id = self.find(id);
-        let Some(e) = self.entities.get_mut(id as usize) else { return };
+        let Some(e) = self.entities.get_mut(id as usize) else {
+            return;
+        };
         e.docs += 1;
         e.mentions += ch.mentions.len() as u32;
         if !e.linkable {
@@ -703,7 +720,11 @@ fn features(ch: &Chain, ctx: Vec<u32>) -> ChainFeatures {
             _ => {
                 if let Some(e) = aliases.lookup_key(kind, &key) {
                     let canon = match_key(kind, &e.canonical);
-                    push_strong(&mut f, format!("{}:{canon}", kind.prefix()), Rule::KnownAlias);
+                    push_strong(
+                        &mut f,
+                        format!("{}:{canon}", kind.prefix()),
+                        Rule::KnownAlias,
+                    );
                 }
                 push_strong(&mut f, format!("{}:{key}", kind.prefix()), Rule::SameName);
                 let letters = fold(name).replace(' ', "");
@@ -764,7 +785,11 @@ fn weak_match(e: &Entity, f: &ChainFeatures) -> Option<(Rule, f32, f32)> {
                 return None;
             }
             // A lone surname (either side) against a surname.
-            let chain_surnames = f.fulls.iter().map(|(_, s)| s.as_str()).chain(f.singles.iter().map(String::as_str));
+            let chain_surnames = f
+                .fulls
+                .iter()
+                .map(|(_, s)| s.as_str())
+                .chain(f.singles.iter().map(String::as_str));
             for s in chain_surnames {
                 let entity_has = e_surnames.contains(&s)
                     || e.names.iter().any(|n| {
@@ -786,7 +811,10 @@ fn weak_match(e: &Entity, f: &ChainFeatures) -> Option<(Rule, f32, f32)> {
                 }
             }
             for ini in &f.long_initials {
-                if e.names.iter().any(|n| is_acronym(n) && &fold(n).replace(' ', "") == ini) {
+                if e.names
+                    .iter()
+                    .any(|n| is_acronym(n) && &fold(n).replace(' ', "") == ini)
+                {
                     return Some((Rule::AcronymAndContext, 0.6, NEED_ACRONYM));
                 }
             }
@@ -828,7 +856,9 @@ mod tests {
         let mut from = 0;
         for (s, label) in spans {
             let byte = text.get(from..).and_then(|t| t.find(s)).map(|b| b + from);
-            let Some(byte) = byte else { panic!("{s} not in text") };
+            let Some(byte) = byte else {
+                panic!("{s} not in text")
+            };
             let start = text.get(..byte).map(|p| p.chars().count()).unwrap_or(0);
             out.push(MentionInput {
                 start,
@@ -843,7 +873,8 @@ mod tests {
 
     fn add(r: &mut Resolver, id: &str, text: &str, spans: &[(&str, EntityLabel)]) -> Vec<EntityId> {
         let ms = doc(text, spans);
-        r.add_document(id, text, &simple_sentences(text), &ms).mention_entity
+        r.add_document(id, text, &simple_sentences(text), &ms)
+            .mention_entity
     }
 
     #[test]
@@ -877,18 +908,36 @@ mod tests {
             .find_map(|l| l.reason.as_ref())
             .expect("the merge keeps its reason");
         assert_eq!(reason.rule, Rule::SurnameAndContext);
-        assert!(reason.shared_context.iter().any(|s| s.contains("eastport")), "{reason:?}");
+        assert!(
+            reason.shared_context.iter().any(|s| s.contains("eastport")),
+            "{reason:?}"
+        );
     }
 
     #[test]
     fn different_given_names_never_merge() {
         let mut r = Resolver::new();
-        let a = add(&mut r, "a", "Helena Varga visited Eastport.", &[("Helena Varga", P), ("Eastport", L)]);
-        let b = add(&mut r, "b", "Tomas Varga visited Eastport.", &[("Tomas Varga", P), ("Eastport", L)]);
+        let a = add(
+            &mut r,
+            "a",
+            "Helena Varga visited Eastport.",
+            &[("Helena Varga", P), ("Eastport", L)],
+        );
+        let b = add(
+            &mut r,
+            "b",
+            "Tomas Varga visited Eastport.",
+            &[("Tomas Varga", P), ("Eastport", L)],
+        );
         assert_ne!(a[0], b[0]);
         assert_eq!(a[1], b[1]);
         // An initial agrees with a given name, given shared context.
-        let c = add(&mut r, "c", "H. Varga was seen in Eastport.", &[("H. Varga", P), ("Eastport", L)]);
+        let c = add(
+            &mut r,
+            "c",
+            "H. Varga was seen in Eastport.",
+            &[("H. Varga", P), ("Eastport", L)],
+        );
         assert_eq!(c[0], a[0]);
     }
 
@@ -903,9 +952,20 @@ mod tests {
         let b = add(&mut r, "b", text_b, &spans_b);
         assert_eq!(a[0], b[0], "same full name merges by default");
         // The analyst says they differ: replay with the decision first.
-        let ma = MentionRef { doc: "a".into(), start: 0, end: 11 };
-        let mb = MentionRef { doc: "b".into(), start: 0, end: 11 };
-        assert!(!r.add_constraint(Constraint::NotSame(ma.clone(), mb.clone())), "needs replay");
+        let ma = MentionRef {
+            doc: "a".into(),
+            start: 0,
+            end: 11,
+        };
+        let mb = MentionRef {
+            doc: "b".into(),
+            start: 0,
+            end: 11,
+        };
+        assert!(
+            !r.add_constraint(Constraint::NotSame(ma.clone(), mb.clone())),
+            "needs replay"
+        );
         let mut r = Resolver::new();
         r.add_constraint(Constraint::NotSame(ma.clone(), mb.clone()));
         let a = add(&mut r, "a", text_a, &spans_a);
@@ -913,10 +973,19 @@ mod tests {
         assert_ne!(a[0], b[0]);
         // And "same" joins what names alone would not.
         let mut r = Resolver::new();
-        let mc = MentionRef { doc: "c".into(), start: 0, end: 3 };
+        let mc = MentionRef {
+            doc: "c".into(),
+            start: 0,
+            end: 3,
+        };
         r.add_constraint(Constraint::Same(mc, ma));
         let a = add(&mut r, "a", text_a, &spans_a);
-        let c = add(&mut r, "c", "Abu Karim left Beirut.", &[("Abu", P), ("Beirut", L)]);
+        let c = add(
+            &mut r,
+            "c",
+            "Abu Karim left Beirut.",
+            &[("Abu", P), ("Beirut", L)],
+        );
         assert_eq!(c[0], a[0]);
         let rules: Vec<Rule> = r
             .explain(a[0])
@@ -931,10 +1000,23 @@ mod tests {
     fn same_merge_of_placed_mentions_unites_entities() {
         let mut r = Resolver::new();
         let a = add(&mut r, "a", "Northwind Ltd grew.", &[("Northwind Ltd", O)]);
-        let b = add(&mut r, "b", "Southgate plc shrank.", &[("Southgate plc", O)]);
+        let b = add(
+            &mut r,
+            "b",
+            "Southgate plc shrank.",
+            &[("Southgate plc", O)],
+        );
         assert_ne!(a[0], b[0]);
-        let ma = MentionRef { doc: "a".into(), start: 0, end: 13 };
-        let mb = MentionRef { doc: "b".into(), start: 0, end: 13 };
+        let ma = MentionRef {
+            doc: "a".into(),
+            start: 0,
+            end: 13,
+        };
+        let mb = MentionRef {
+            doc: "b".into(),
+            start: 0,
+            end: 13,
+        };
         // Both mentions were seen: the merge applies at once...
         r.add_constraint(Constraint::Same(ma, mb));
         assert_eq!(r.find(a[0]), r.find(b[0]));
@@ -942,11 +1024,24 @@ mod tests {
         // ...and on replay.
         let mut r2 = Resolver::new();
         r2.add_constraint(Constraint::Same(
-            MentionRef { doc: "a".into(), start: 0, end: 13 },
-            MentionRef { doc: "b".into(), start: 0, end: 13 },
+            MentionRef {
+                doc: "a".into(),
+                start: 0,
+                end: 13,
+            },
+            MentionRef {
+                doc: "b".into(),
+                start: 0,
+                end: 13,
+            },
         ));
         let a = add(&mut r2, "a", "Northwind Ltd grew.", &[("Northwind Ltd", O)]);
-        let b = add(&mut r2, "b", "Southgate plc shrank.", &[("Southgate plc", O)]);
+        let b = add(
+            &mut r2,
+            "b",
+            "Southgate plc shrank.",
+            &[("Southgate plc", O)],
+        );
         assert_eq!(r2.find(a[0]), r2.find(b[0]));
     }
 }

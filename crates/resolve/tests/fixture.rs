@@ -81,9 +81,21 @@ fn b_cubed(docs: &[Value], pred: &HashMap<Key, String>) -> (f64, f64, f64) {
         *rsize.entry(r.as_str()).or_default() += 1.0;
     }
     let n = gold.len() as f64;
-    let p = cells.iter().map(|((_, r), c)| c * c / rsize[r]).sum::<f64>() / n;
-    let r = cells.iter().map(|((g, _), c)| c * c / gsize[g]).sum::<f64>() / n;
-    let f = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
+    let p = cells
+        .iter()
+        .map(|((_, r), c)| c * c / rsize[r])
+        .sum::<f64>()
+        / n;
+    let r = cells
+        .iter()
+        .map(|((g, _), c)| c * c / gsize[g])
+        .sum::<f64>()
+        / n;
+    let f = if p + r > 0.0 {
+        2.0 * p * r / (p + r)
+    } else {
+        0.0
+    };
     (p, r, f)
 }
 
@@ -92,22 +104,31 @@ fn fixture_b_cubed_f1_is_at_least_90() {
     let (docs, pred) = resolve_fixture();
     assert!(docs.len() >= 30, "the fixture has {} stories", docs.len());
     let (p, r, f) = b_cubed(&docs, &pred);
-    eprintln!("fixture B-cubed: P {:.2} R {:.2} F1 {:.2}", 100.0 * p, 100.0 * r, 100.0 * f);
+    eprintln!(
+        "fixture B-cubed: P {:.2} R {:.2} F1 {:.2}",
+        100.0 * p,
+        100.0 * r,
+        100.0 * f
+    );
     assert!(f >= 0.90, "B-cubed F1 {:.2} < 90", 100.0 * f);
     // Sanity of the scorer itself: the gold against itself is 100, singletons are not.
     let gold_as_pred: HashMap<Key, String> = docs
         .iter()
         .flat_map(|d| {
-            d["mentions"].as_array().into_iter().flatten().map(move |m| {
-                (
+            d["mentions"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(move |m| {
                     (
-                        d["id"].as_str().unwrap_or("").to_string(),
-                        m["start"].as_u64().unwrap_or(0),
-                        m["end"].as_u64().unwrap_or(0),
-                    ),
-                    m["chain"].to_string(),
-                )
-            })
+                        (
+                            d["id"].as_str().unwrap_or("").to_string(),
+                            m["start"].as_u64().unwrap_or(0),
+                            m["end"].as_u64().unwrap_or(0),
+                        ),
+                        m["chain"].to_string(),
+                    )
+                })
         })
         .collect();
     assert_eq!(b_cubed(&docs, &gold_as_pred).2, 1.0);
@@ -166,7 +187,10 @@ fn transliterations_aliases_and_acronyms_meet() {
     let farouqi = e("d09", "Muhammad al-Farouqi");
     assert_eq!(e("d10", "Mohammed Al Farouqi"), farouqi);
     assert_eq!(e("d11", "Mohamed Farouqi"), farouqi);
-    assert_eq!(e("d19", "Abu Tariq Al Rashidi"), e("d08", "Abu Tariq al-Rashidi"));
+    assert_eq!(
+        e("d19", "Abu Tariq Al Rashidi"),
+        e("d08", "Abu Tariq al-Rashidi")
+    );
     assert_ne!(e("d08", "Abu Tariq al-Rashidi"), farouqi);
     let is = e("d14", "ISIL");
     assert_eq!(e("d15", "Daesh"), is);
