@@ -505,6 +505,12 @@ const STOPWORDS: &[&str] = &[
     "tomorrow",
 ];
 
+fn stopwords() -> &'static std::collections::HashSet<&'static str> {
+    static S: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    S.get_or_init(|| STOPWORDS.iter().copied().collect())
+}
+
 /// Content words kept per chain (context for linking across documents).
 const MAX_WORDS: usize = 24;
 /// Sentences back that definite nominals and "he"/"she" search.
@@ -639,6 +645,8 @@ struct Builder {
     acronyms: HashMap<String, usize>,
     /// Person name part (match key of one word) → chains whose full name has it, in order.
     person_parts: HashMap<String, Vec<usize>>,
+    /// Per chain, (match key, initials) of each name.
+    name_keys: Vec<Vec<(String, String)>>,
 }
 
 impl Builder {
@@ -654,6 +662,7 @@ impl Builder {
             linkable,
             why: Vec::new(),
         });
+        self.name_keys.push(Vec::new());
         self.chains.len() - 1
     }
 
@@ -668,6 +677,16 @@ impl Builder {
         if let Some(ch) = self.chains.get_mut(c) {
             if !name.is_empty() && !ch.names.iter().any(|n| n == name) {
                 ch.names.push(name.to_string());
+                // Keys computed once here: the rules below compare against every
+                // earlier chain.
+                let ini = if name.split_whitespace().count() >= 2 {
+                    initials(name)
+                } else {
+                    String::new()
+                };
+                if let Some(k) = self.name_keys.get_mut(c) {
+                    k.push((match_key(ch.kind, name), ini));
+                }
             }
         }
     }
@@ -744,8 +763,10 @@ pub fn chain_document(
         by_key: HashMap::new(),
         acronyms: HashMap::new(),
         person_parts: HashMap::new(),
+        name_keys: Vec::new(),
     };
     let mut chain_of: Vec<Option<usize>> = vec![None; mentions.len()];
+    let mut sentence_words: HashMap<usize, Vec<String>> = HashMap::new();
 
     for (pos, &i) in order.iter().enumerate() {
         let Some(m) = mentions.get(i) else { continue };
@@ -949,13 +970,13 @@ pub fn chain_document(
                             target = b
                                 .chains
                                 .iter()
+                                .zip(&b.name_keys)
                                 .enumerate()
                                 .rev()
-                                .find(|(_, ch)| {
+                                .find(|(_, (ch, keys))| {
                                     ch.kind == kind
                                         && ch.linkable
-                                        && ch.names.iter().any(|n| {
-                                            let long = match_key(kind, n);
+                                        && keys.iter().any(|(long, _)| {
                                             long.len() > short.len()
                                                 && long.starts_with(&short)
                                                 && long.as_bytes().get(short.len()) == Some(&b' ')
@@ -973,17 +994,18 @@ pub fn chain_document(
                                 why = "acronym defined in the text";
                             } else if aliases.lookup(kind, &name).is_none() {
                                 // Undefined acronym: an earlier organisation with these initials.
+                                let letters = ak.replace(' ', "");
                                 target = b
                                     .chains
                                     .iter()
+                                    .zip(&b.name_keys)
                                     .enumerate()
                                     .rev()
-                                    .find(|(_, ch)| {
+                                    .find(|(_, (ch, keys))| {
                                         ch.kind == kind
-                                            && ch.names.iter().any(|n| {
-                                                n.split_whitespace().count() >= 2
-                                                    && initials(n) == ak.replace(' ', "")
-                                            })
+                                            && keys
+                                                .iter()
+                                                .any(|(_, ini)| !ini.is_empty() && *ini == letters)
                                     })
                                     .map(|(c, _)| c);
                                 if target.is_some() {
@@ -1090,22 +1112,29 @@ pub fn chain_document(
                 }
                 // Context words of the sentence.
                 if let Some(sp) = sentences.get(s_i) {
-                    let sentence = slice(sp.start, sp.end);
+                    // Content words of each sentence, computed once per sentence.
+                    let words = sentence_words.entry(s_i).or_insert_with(|| {
+                        let stop = stopwords();
+                        fold(&slice(sp.start, sp.end))
+                            .split(' ')
+                            .filter(|w| {
+                                w.len() >= 4
+                                    && !stop.contains(w)
+                                    // "Friday's" folds to "fridays".
+                                    && !stop.contains(w.strip_suffix('s').unwrap_or(w))
+                                    && !w.chars().all(|c| c.is_ascii_digit())
+                            })
+                            .map(String::from)
+                            .collect()
+                    });
                     let own = fold(&m.text);
                     if let Some(ch) = b.chains.get_mut(c) {
-                        for w in fold(&sentence).split(' ') {
+                        for w in words.iter() {
                             if ch.words.len() >= MAX_WORDS {
                                 break;
                             }
-                            if w.len() >= 4
-                                && !STOPWORDS.contains(&w)
-                                // "Friday's" folds to "fridays".
-                                && !STOPWORDS.contains(&w.strip_suffix('s').unwrap_or(w))
-                                && !own.split(' ').any(|o| o == w)
-                                && !ch.words.iter().any(|x| x == w)
-                                && !w.chars().all(|c| c.is_ascii_digit())
-                            {
-                                ch.words.push(w.to_string());
+                            if !own.split(' ').any(|o| o == w) && !ch.words.contains(w) {
+                                ch.words.push(w.clone());
                             }
                         }
                     }

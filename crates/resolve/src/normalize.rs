@@ -52,7 +52,13 @@ impl Kind {
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
-    for c in s.nfd() {
+    // ASCII has nothing to decompose: skip NFD (most names in English news).
+    let chars: Box<dyn Iterator<Item = char>> = if s.is_ascii() {
+        Box::new(s.chars())
+    } else {
+        Box::new(s.nfd())
+    };
+    for c in chars {
         if unicode_normalization::char::is_combining_mark(c) {
             continue;
         }
@@ -159,11 +165,13 @@ pub fn name_tokens(kind: Kind, name: &str) -> Vec<String> {
     // Remember whether the article was hyphenated ("al-Baghdadi") before folding
     // turns hyphens into spaces.
     let lower = name.to_lowercase();
-    let hyphenated_al = [
-        "al-", "el-", "ad-", "ar-", "as-", "ash-", "an-", "az-", "at-",
-    ]
-    .iter()
-    .any(|p| lower.starts_with(p) || lower.contains(&format!(" {p}")));
+    let hyphenated_al = lower.split_whitespace().any(|w| {
+        [
+            "al-", "el-", "ad-", "ar-", "as-", "ash-", "an-", "az-", "at-",
+        ]
+        .iter()
+        .any(|p| w.starts_with(p))
+    });
     let folded = fold(name);
     let toks: Vec<&str> = folded.split(' ').filter(|t| !t.is_empty()).collect();
     let mut out = Vec::with_capacity(toks.len());

@@ -127,6 +127,12 @@ pub struct Entity {
     ctx: FxHashMap<u32, u32>,
     /// Linkable: false for singleton entities of unresolved nominals and pronouns.
     linkable: bool,
+    /// Cached for weak matching (see [`ChainFeatures`]): lone person names, acronyms,
+    /// initials of long names, match keys of names.
+    singles: Vec<String>,
+    acronyms: Vec<String>,
+    long_initials: Vec<String>,
+    name_keys: Vec<String>,
 }
 
 const MAX_NAMES: usize = 16;
@@ -135,6 +141,9 @@ const MAX_CONTEXT: usize = 256;
 /// Blocks larger than this are too common to scan for weak matches (a surname shared
 /// by thousands of entities): exact keys still work, weak links are skipped.
 const MAX_BLOCK_SCAN: usize = 400;
+/// Name-token blocks ("dynamics") are scanned only when rare: they serve spelling
+/// variants and short forms, which need a distinctive word.
+const MAX_TOKEN_BLOCK_SCAN: usize = 50;
 
 /// Context needed for each rule (see [`Resolver`] docs).
 const NEED_COMPATIBLE: f32 = 0.5;
@@ -149,8 +158,9 @@ struct ChainFeatures {
     kind: Kind,
     strong: Vec<u64>,
     strong_rule: Vec<Rule>,
-    /// Weak blocking keys (surname, initials, tokens).
+    /// Weak blocking keys (surname, initials) and name-token keys.
     weak: Vec<u64>,
+    weak_tokens: Vec<u64>,
     fulls: Vec<(String, String)>,
     /// Single-word person names (surname or given name alone), skeletons.
     singles: Vec<String>,
@@ -344,18 +354,37 @@ impl Resolver {
         mentions: &[MentionInput],
     ) -> Vec<EntityId> {
         // Co-mention context: a key per linkable chain of this document.
-        let co_keys: Vec<Vec<String>> = chains.iter().map(co_keys).collect();
+        // Interned once per document; each chain sees the others'.
+        let co_ids: Vec<Vec<u32>> = chains
+            .iter()
+            .map(|ch| {
+                co_keys(ch)
+                    .iter()
+                    .map(|k| self.intern(&format!("co:{k}")))
+                    .collect()
+            })
+            .collect();
         let mut feats: Vec<ChainFeatures> = Vec::with_capacity(chains.len());
         for (ci, ch) in chains.iter().enumerate() {
-            let mut items: Vec<String> = Vec::new();
-            for (cj, ks) in co_keys.iter().enumerate() {
+            let mut ctx: Vec<u32> = Vec::new();
+            for (cj, ids) in co_ids.iter().enumerate() {
                 if cj != ci {
-                    items.extend(ks.iter().map(|k| format!("co:{k}")));
+                    ctx.extend(
+                        ids.iter()
+                            .filter(|i| !ctx.contains(i))
+                            .copied()
+                            .collect::<Vec<_>>(),
+                    );
                 }
             }
-            items.extend(ch.roles.iter().map(|r| format!("role:{r}")));
-            items.extend(ch.words.iter().map(|w| format!("w:{w}")));
-            let ctx = items.iter().map(|s| self.intern(s)).collect();
+            for r in &ch.roles {
+                ctx.push(self.intern(&format!("role:{r}")));
+            }
+            for w in &ch.words {
+                ctx.push(self.intern(&format!("w:{w}")));
+            }
+            ctx.sort_unstable();
+            ctx.dedup();
             feats.push(features(ch, ctx));
         }
         let mut out = Vec::with_capacity(chains.len());
@@ -539,18 +568,23 @@ impl Resolver {
         }
         if best.is_none() {
             // Weak blocks: surnames, initials, name tokens.
-            let mut seen: FxHashSet<EntityId> = FxHashSet::default();
-            for k in &f.weak {
+            let mut seen: FxHashSet<(EntityId, bool)> = FxHashSet::default();
+            let blocks = f.weak.iter().map(|k| (k, MAX_BLOCK_SCAN, false)).chain(
+                f.weak_tokens
+                    .iter()
+                    .map(|k| (k, MAX_TOKEN_BLOCK_SCAN, true)),
+            );
+            for (k, cap, by_token) in blocks {
                 let Some(cands) = self.weak_index.get(k) else {
                     continue;
                 };
-                if cands.len() > MAX_BLOCK_SCAN {
+                if cands.len() > cap {
                     continue;
                 }
                 let cands = cands.clone();
                 for e in cands {
                     let e = self.find(e);
-                    if !seen.insert(e) {
+                    if !seen.insert((e, by_token)) {
                         continue;
                     }
                     let Some(ent) = self.entities.get(e as usize) else {
@@ -559,7 +593,7 @@ impl Resolver {
                     if ent.kind != f.kind {
                         continue;
                     }
-                    if let Some((rule, score, need)) = weak_match(ent, f) {
+                    if let Some((rule, score, need)) = weak_match(ent, f, by_token) {
                         consider(self, e, rule, score, need, &mut best);
                     }
                 }
@@ -583,6 +617,10 @@ impl Resolver {
             fulls: Vec::new(),
             ctx: FxHashMap::default(),
             linkable: ch.linkable,
+            singles: Vec::new(),
+            acronyms: Vec::new(),
+            long_initials: Vec::new(),
+            name_keys: Vec::new(),
         });
         self.parent.push(id);
         self.links_of.push(Vec::new());
@@ -613,6 +651,18 @@ impl Resolver {
                 e.fulls.push(full.clone());
             }
         }
+        for (from, to) in [
+            (&f.singles, &mut e.singles),
+            (&f.acronyms, &mut e.acronyms),
+            (&f.long_initials, &mut e.long_initials),
+            (&f.name_keys, &mut e.name_keys),
+        ] {
+            for x in from {
+                if to.len() < MAX_NAMES && !to.contains(x) {
+                    to.push(x.clone());
+                }
+            }
+        }
         let mut new_items = Vec::new();
         for &item in &f.ctx {
             if let Some(c) = e.ctx.get_mut(&item) {
@@ -633,7 +683,7 @@ impl Resolver {
                 v.push(id);
             }
         }
-        for &k in &f.weak {
+        for &k in f.weak.iter().chain(&f.weak_tokens) {
             let v = self.weak_index.entry(k).or_default();
             if v.last() != Some(&id) && !v.contains(&id) {
                 v.push(id);
@@ -674,6 +724,7 @@ fn features(ch: &Chain, ctx: Vec<u32>) -> ChainFeatures {
         strong: Vec::new(),
         strong_rule: Vec::new(),
         weak: Vec::new(),
+        weak_tokens: Vec::new(),
         fulls: Vec::new(),
         singles: Vec::new(),
         acronyms: Vec::new(),
@@ -738,7 +789,7 @@ fn features(ch: &Chain, ctx: Vec<u32>) -> ChainFeatures {
                         f.long_initials.push(ini);
                     }
                     for t in key.split(' ').filter(|t| t.len() >= 4) {
-                        f.weak.push(h(&format!("tok:{t}")));
+                        f.weak_tokens.push(h(&format!("tok:{t}")));
                     }
                     f.name_keys.push(key);
                 }
@@ -747,6 +798,8 @@ fn features(ch: &Chain, ctx: Vec<u32>) -> ChainFeatures {
     }
     f.weak.sort_unstable();
     f.weak.dedup();
+    f.weak_tokens.sort_unstable();
+    f.weak_tokens.dedup();
     f
 }
 
@@ -757,17 +810,21 @@ fn given_compatible(a: &str, b: &str) -> bool {
         return true;
     }
     let (sa, sb) = (a.chars().count(), b.chars().count());
+    if a.chars().next() != b.chars().next() {
+        return false;
+    }
     if sa == 1 || sb == 1 {
-        return a.chars().next() == b.chars().next();
+        return true;
     }
     strsim::jaro_winkler(a, b) >= 0.9
 }
 
 /// A weak name match between an entity and a chain: (rule, name score, context bar).
-fn weak_match(e: &Entity, f: &ChainFeatures) -> Option<(Rule, f32, f32)> {
+/// `by_token`: the candidate came from a name-token block (spelling and short-form
+/// rules apply), else from a surname or initials block.
+fn weak_match(e: &Entity, f: &ChainFeatures, by_token: bool) -> Option<(Rule, f32, f32)> {
     match f.kind {
         Kind::Person => {
-            let e_surnames: Vec<&str> = e.fulls.iter().map(|(_, s)| s.as_str()).collect();
             // Full name against full name: same surname, given names must agree.
             let mut any_full_pair = false;
             for (g, s) in &f.fulls {
@@ -785,43 +842,29 @@ fn weak_match(e: &Entity, f: &ChainFeatures) -> Option<(Rule, f32, f32)> {
                 return None;
             }
             // A lone surname (either side) against a surname.
-            let chain_surnames = f
-                .fulls
-                .iter()
-                .map(|(_, s)| s.as_str())
-                .chain(f.singles.iter().map(String::as_str));
+            let chain_surnames = f.fulls.iter().map(|(_, s)| s).chain(f.singles.iter());
             for s in chain_surnames {
-                let entity_has = e_surnames.contains(&s)
-                    || e.names.iter().any(|n| {
-                        let toks = name_tokens(Kind::Person, n);
-                        toks.len() == 1 && toks.first().map(|t| skeleton(t)) == Some(s.to_string())
-                    });
-                if entity_has {
+                if e.fulls.iter().any(|(_, es)| es == s) || e.singles.contains(s) {
                     return Some((Rule::SurnameAndContext, 0.5, NEED_SURNAME));
                 }
             }
             None
         }
         _ => {
-            let e_keys: Vec<String> = e.names.iter().map(|n| match_key(f.kind, n)).collect();
+            let e_keys = &e.name_keys;
             // Acronym ↔ long name.
-            for a in &f.acronyms {
-                if e.names.iter().any(|n| !is_acronym(n) && &initials(n) == a) {
-                    return Some((Rule::AcronymAndContext, 0.6, NEED_ACRONYM));
-                }
+            if f.acronyms.iter().any(|a| e.long_initials.contains(a))
+                || f.long_initials.iter().any(|i| e.acronyms.contains(i))
+            {
+                return Some((Rule::AcronymAndContext, 0.6, NEED_ACRONYM));
             }
-            for ini in &f.long_initials {
-                if e.names
-                    .iter()
-                    .any(|n| is_acronym(n) && &fold(n).replace(' ', "") == ini)
-                {
-                    return Some((Rule::AcronymAndContext, 0.6, NEED_ACRONYM));
-                }
+            if !by_token {
+                return None;
             }
             // A short form: the words of one name start the other ("Kestrel" /
             // "Kestrel Dynamics").
             for k in &f.name_keys {
-                for ek in &e_keys {
+                for ek in e_keys {
                     let (short, long) = if k.len() < ek.len() { (k, ek) } else { (ek, k) };
                     if short.len() >= 4
                         && long.starts_with(short.as_str())
@@ -833,8 +876,13 @@ fn weak_match(e: &Entity, f: &ChainFeatures) -> Option<(Rule, f32, f32)> {
             }
             // Near-identical spelling.
             for k in &f.name_keys {
-                for ek in &e_keys {
-                    if k.len() >= 6 && strsim::jaro_winkler(k, ek) >= FUZZY_MIN {
+                for ek in e_keys {
+                    // Lengths far apart cannot reach the bar: skip the comparison.
+                    let (la, lb) = (k.len(), ek.len());
+                    if k.len() >= 6
+                        && la.abs_diff(lb) * 5 <= la.max(lb)
+                        && strsim::jaro_winkler(k, ek) >= FUZZY_MIN
+                    {
                         return Some((Rule::FuzzyName, 0.7, NEED_FUZZY));
                     }
                 }
