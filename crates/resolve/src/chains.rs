@@ -725,7 +725,15 @@ pub fn chain_document(
     let mut order: Vec<usize> = (0..mentions.len()).collect();
     order.sort_by_key(|&i| mentions.get(i).map(|m| (m.start, m.end)).unwrap_or((0, 0)));
 
-    let forms: Vec<Form> = mentions.iter().map(|m| form_of(&m.text)).collect();
+    let forms: Vec<Form> = mentions
+        .iter()
+        .map(|m| match form_of(&m.text) {
+            Form::Name if Kind::of(m.label) == Kind::Person && is_role_description(&m.text) => {
+                Form::Nominal
+            }
+            f => f,
+        })
+        .collect();
     let sent: Vec<usize> = mentions
         .iter()
         .map(|m| sentence_of(sentences, m.start))
@@ -1048,6 +1056,54 @@ pub fn chain_document(
                     }
                 };
                 b.join(c, i, why);
+                // "Minister for the Middle East Tobias Ellwood", "the UN High
+                // Commissioner, Rupert Colville": a role description right before a
+                // person's name, still unbound, is that person's.
+                if kind == Kind::Person && pos > 0 {
+                    let prev = order.get(pos - 1).copied();
+                    let prev_chain = prev.and_then(|j| chain_of.get(j).copied().flatten());
+                    if let (Some(j), Some(pc)) = (prev, prev_chain) {
+                        let gap = mentions
+                            .get(j)
+                            .map(|pm| slice(pm.end, m.start))
+                            .unwrap_or_default();
+                        let bindable = b.chains.get(pc).is_some_and(|ch| {
+                            ch.kind == Kind::Person && !ch.linkable && ch.mentions.len() == 1
+                        }) && pc != c
+                            && matches!(gap.trim(), "" | ",")
+                            && gap.chars().count() <= 2
+                            && forms.get(j) == Some(&Form::Nominal);
+                        if bindable {
+                            let (moved, roles) = match b.chains.get_mut(pc) {
+                                Some(ch) => (
+                                    std::mem::take(&mut ch.mentions),
+                                    std::mem::take(&mut ch.roles),
+                                ),
+                                None => (Vec::new(), Vec::new()),
+                            };
+                            if let Some(ch) = b.chains.get_mut(pc) {
+                                ch.why.clear();
+                            }
+                            let role_words: Vec<String> = mentions
+                                .get(j)
+                                .map(|pm| {
+                                    fold(&pm.text)
+                                        .split(' ')
+                                        .filter(|w| !DETERMINERS.contains(w) && w.len() > 2)
+                                        .map(String::from)
+                                        .collect()
+                                })
+                                .unwrap_or_default();
+                            for mm in moved {
+                                b.join(c, mm, "role description bound to the name after it");
+                                if let Some(slot) = chain_of.get_mut(mm) {
+                                    *slot = Some(c);
+                                }
+                            }
+                            b.add_roles(c, roles.into_iter().chain(role_words));
+                        }
+                    }
+                }
                 b.by_key.entry((kind, key)).or_insert(c);
                 // A chain reached through a surname keeps the full name it has.
                 if !(kind == Kind::Person && why.starts_with("surname or given name: the full")) {
@@ -1159,8 +1215,38 @@ pub fn chain_document(
         ch.mentions = pairs.iter().map(|p| p.0).collect();
         ch.why = pairs.iter().map(|p| p.1).collect();
     }
-    let chain_of = chain_of.into_iter().map(|c| c.unwrap_or(0)).collect();
-    (b.chains, chain_of)
+    // Chains emptied by binding role descriptions are dropped; indexes remapped.
+    let mut remap: Vec<usize> = Vec::with_capacity(b.chains.len());
+    let mut kept: Vec<Chain> = Vec::with_capacity(b.chains.len());
+    for ch in b.chains {
+        remap.push(kept.len());
+        if !ch.mentions.is_empty() {
+            kept.push(ch);
+        }
+    }
+    let chain_of = chain_of
+        .into_iter()
+        .map(|c| c.and_then(|c| remap.get(c).copied()).unwrap_or(0))
+        .collect();
+    (kept, chain_of)
+}
+
+/// A person mention that describes a role rather than naming someone: "U.S. Central
+/// Command commander", "Minister for the Middle East", "the Foreign Secretary".
+/// (re3d labels these Person.)
+pub fn is_role_description(text: &str) -> bool {
+    let folded = fold(strip_possessive(text));
+    let words: Vec<&str> = folded
+        .split(' ')
+        .filter(|w| !DETERMINERS.contains(w))
+        .collect();
+    let (Some(first), Some(last)) = (words.first(), words.last()) else {
+        return false;
+    };
+    let role = |w: &str| TITLES.contains(&w) || PERSON_NOUNS.contains(&w);
+    let last_role = role(last) && words.len() >= 2;
+    let first_title_of = TITLES.contains(first) && words.iter().any(|w| *w == "of" || *w == "for");
+    last_role || first_title_of
 }
 
 /// he/she: the nearest person earlier in the same sentence, else the subject (first
@@ -1313,6 +1399,35 @@ mod tests {
         let ms = doc(text, &[("The company", O), ("a spokesman", P)]);
         let (chains, _) = chain_document(text, &simple_sentences(text), &ms);
         assert!(chains.iter().all(|c| !c.linkable));
+    }
+
+    #[test]
+    fn role_descriptions_bind_to_the_name_they_introduce() {
+        let text = "Minister for the Middle East Tobias Ellwood visited Amman. \
+                    Gen. Joseph Votel, U.S. Central Command commander, praised the troops. \
+                    Ellwood thanked him.";
+        let ms = doc(
+            text,
+            &[
+                ("Minister for the Middle East", P),
+                ("Tobias Ellwood", P),
+                ("Amman", L),
+                ("Gen. Joseph Votel", P),
+                ("U.S. Central Command commander", P),
+                ("Ellwood", P),
+                ("him", P),
+            ],
+        );
+        let g = groups(text, &ms);
+        assert_eq!(g[0], g[1], "role before the name");
+        assert_eq!(g[3], g[4], "appositive role after the name");
+        assert_ne!(g[1], g[3]);
+        assert_eq!(g[5], g[1], "surname");
+        // "him" is not the subject of its own clause: the previous sentence's subject.
+        assert_eq!(g[6], g[3]);
+        assert!(is_role_description("the Foreign Secretary"));
+        assert!(!is_role_description("President Barack Obama"));
+        assert!(!is_role_description("Gen. Joseph Votel"));
     }
 
     #[test]

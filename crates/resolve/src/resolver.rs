@@ -21,21 +21,23 @@ use crate::chains::{chain_document, Chain, MentionInput};
 use crate::normalize::{fold, initials, is_acronym, match_key, name_tokens, skeleton, Kind};
 use dossier_core::{CharSpan, EntityLabel};
 use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
+use serde::{Deserialize, Serialize};
 use std::hash::{Hash, Hasher};
 
 /// An entity id, dense from 0 in order of creation.
 pub type EntityId = u32;
 
 /// A mention by document id and code point span: how analyst decisions name mentions.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct MentionRef {
     pub doc: String,
     pub start: usize,
     pub end: usize,
 }
 
-/// An analyst decision.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// An analyst decision. Serialised as `{"same": [A, B]}` / `{"not_same": [A, B]}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Constraint {
     /// The two mentions name the same entity.
     Same(MentionRef, MentionRef),
@@ -44,7 +46,8 @@ pub enum Constraint {
 }
 
 /// The rule that put a chain into an existing entity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Rule {
     /// Same normalised name (transliteration variants included).
     SameName,
@@ -85,7 +88,7 @@ impl Rule {
 }
 
 /// Why a chain joined an entity.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MergeReason {
     pub rule: Rule,
     /// Strength of the name evidence (1 = identical key).
@@ -99,7 +102,7 @@ pub struct MergeReason {
 }
 
 /// One assignment of a document chain to an entity.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Link {
     pub doc: String,
     /// The chain's best name (or its first mention's text for nominal-only chains).
@@ -1042,6 +1045,35 @@ mod tests {
             .map(|x| x.rule)
             .collect();
         assert_eq!(rules, vec![Rule::Analyst]);
+    }
+
+    #[test]
+    fn decisions_and_reasons_are_plain_json() {
+        let c = Constraint::NotSame(
+            MentionRef {
+                doc: "a".into(),
+                start: 0,
+                end: 4,
+            },
+            MentionRef {
+                doc: "b".into(),
+                start: 5,
+                end: 9,
+            },
+        );
+        let j = serde_json::to_string(&c).expect("serialises");
+        assert_eq!(
+            j,
+            r#"{"not_same":[{"doc":"a","start":0,"end":4},{"doc":"b","start":5,"end":9}]}"#
+        );
+        let back: Constraint = serde_json::from_str(&j).expect("parses");
+        assert_eq!(back, c);
+        assert_eq!(
+            serde_json::to_string(&Rule::SurnameAndContext)
+                .ok()
+                .as_deref(),
+            Some("\"surname-and-context\"")
+        );
     }
 
     #[test]
