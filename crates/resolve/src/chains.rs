@@ -254,6 +254,7 @@ const ORG_NOUNS: &[&str] = &[
     "school",
     "university",
     "clinic",
+    "paper",
     "brand",
     "startup",
     "conglomerate",
@@ -812,10 +813,19 @@ pub fn chain_document(
                             s_i,
                         )
                     }
-                    Some(Kind::Org) => earlier()
-                        .take_while(|(j, _, _)| sent.get(*j).is_some_and(|&s| s + 1 >= s_i))
-                        .find(|(_, _, c)| b.kind_of(*c) == Some(Kind::Org))
-                        .map(|(_, _, c)| c),
+                    Some(Kind::Org) => {
+                        // "it" may reach back one sentence; "they" is as often people
+                        // as a group, so only an organisation in its own sentence.
+                        let plural = matches!(
+                            m.text.trim().to_lowercase().as_str(),
+                            "they" | "them" | "their" | "themselves"
+                        );
+                        let back = if plural { 0 } else { 1 };
+                        earlier()
+                            .take_while(|(j, _, _)| sent.get(*j).is_some_and(|&s| s + back >= s_i))
+                            .find(|(_, _, c)| b.kind_of(*c) == Some(Kind::Org))
+                            .map(|(_, _, c)| c)
+                    }
                     _ => None,
                 };
                 let c = match target {
@@ -859,7 +869,12 @@ pub fn chain_document(
                 let target = if let Some((_, _, c)) = appositive {
                     b.add_roles(c, role_words.iter().cloned());
                     Some((c, "nominal: appositive to the name before it"))
-                } else if INDEFINITE.contains(&first) || !DETERMINERS.contains(&first) {
+                } else if INDEFINITE.contains(&first)
+                    || !DETERMINERS.contains(&first)
+                    // A head noun we cannot type ("the shares", "the deal") may name
+                    // anything: no guess, for precision.
+                    || nominal_kind(&m.text).is_none()
+                {
                     None
                 } else {
                     let in_window = || {
