@@ -38,6 +38,10 @@ struct InputMention {
     kind: Option<String>,
 }
 
+/// Mentions per document beyond which a document is refused (the in-document rules
+/// compare a mention with earlier chains: bounded work per document).
+pub const MAX_MENTIONS: usize = 20_000;
+
 /// Labels dossier extracts that are not entities to resolve (values, not things).
 fn resolvable(label: EntityLabel) -> bool {
     !matches!(
@@ -103,6 +107,12 @@ impl<'p> StreamResolver<'p> {
         let text = input.text.as_str();
         let n_chars = text.chars().count();
         if let Some(ms) = &input.mentions {
+            if ms.len() > MAX_MENTIONS {
+                return Err(format!(
+                    "{} mentions in one document; at most {MAX_MENTIONS} are resolved",
+                    ms.len()
+                ));
+            }
             for (k, m) in ms.iter().enumerate() {
                 if m.start >= m.end || m.end > n_chars {
                     return Err(format!(
@@ -220,6 +230,12 @@ impl<'p> StreamResolver<'p> {
                 })
                 .collect(),
         };
+        if mentions.len() > MAX_MENTIONS {
+            return Err(format!(
+                "{} mentions extracted; at most {MAX_MENTIONS} are resolved per document",
+                mentions.len()
+            ));
+        }
         let doc_key = match &input.id {
             Value::String(s) => s.clone(),
             other => other.to_string(),
@@ -389,6 +405,16 @@ mod tests {
         assert!(bad.get("error").is_some());
         let bad = s.process_line(b"\xff\xfe");
         assert!(bad.get("error").is_some());
+        let many: Vec<Value> = (0..MAX_MENTIONS + 1)
+            .map(|_| json!({"start": 0, "end": 1}))
+            .collect();
+        let line = json!({"id": "big", "text": "x", "mentions": many}).to_string();
+        assert!(s.process_line(line.as_bytes()).get("error").is_some());
+        // Overlapping and repeated spans are resolved, not refused.
+        let ok = s.process_line(
+            br#"{"id": "o", "text": "Kestrel Dynamics Inc. said so.", "mentions": [{"start": 0, "end": 21}, {"start": 0, "end": 7}, {"start": 0, "end": 7}]}"#,
+        );
+        assert_eq!(ok["mentions"].as_array().map(Vec::len), Some(3));
         let ok = s.process_line(
             br#"{"id": "a", "text": "Mark Ruffalo met Kerry Ann. He left.", "mentions": [{"start": 0, "end": 12}, {"start": 28, "end": 30}]}"#,
         );
