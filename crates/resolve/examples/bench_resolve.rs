@@ -10,7 +10,7 @@
 use dossier_core::EntityLabel;
 use dossier_nlp::gazetteer::{GazCategory, Gazetteer};
 use dossier_resolve::chains::{simple_sentences, MentionInput};
-use dossier_resolve::Resolver;
+use dossier_resolve::{DocInput, Resolver};
 use std::time::Instant;
 
 /// xorshift64*: deterministic, no dependency.
@@ -209,6 +209,9 @@ fn main() {
         (0..base_n + new_n).map(|_| story(&w, &mut rng)).collect();
     let sentences: Vec<_> = docs.iter().map(|(t, _)| simple_sentences(t)).collect();
     let mentions: usize = docs.iter().map(|d| d.1.len()).sum();
+    let ids: Vec<String> = (0..docs.len()).map(|i| format!("d{i}")).collect();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    println!("threads for the in-document step: {threads}");
     println!(
         "{} base + {} new documents, {:.1} mentions per document, {} mentions in all",
         base_n,
@@ -227,15 +230,38 @@ fn main() {
         let mut r = Resolver::new();
         let c0 = cpu_seconds();
         let t0 = Instant::now();
-        for (i, ((t, m), s)) in docs.iter().zip(&sentences).take(base_n).enumerate() {
-            r.add_document(&format!("d{i}"), t, s, m);
+        // Batches of 500: the in-document step runs on the cores, assignment in order.
+        let inputs: Vec<DocInput> = docs
+            .iter()
+            .zip(&sentences)
+            .zip(&ids)
+            .take(base_n)
+            .map(|(((t, m), s), id)| DocInput {
+                id,
+                text: t,
+                sentences: s,
+                mentions: m,
+            })
+            .collect();
+        for batch in inputs.chunks(500) {
+            r.add_documents(batch, threads);
         }
         let base = t0.elapsed().as_secs_f64();
         let c1 = cpu_seconds();
         let t1 = Instant::now();
-        for (i, ((t, m), s)) in docs.iter().zip(&sentences).enumerate().skip(base_n) {
-            r.add_document(&format!("d{i}"), t, s, m);
-        }
+        let new: Vec<DocInput> = docs
+            .iter()
+            .zip(&sentences)
+            .zip(&ids)
+            .skip(base_n)
+            .map(|(((t, m), s), id)| DocInput {
+                id,
+                text: t,
+                sentences: s,
+                mentions: m,
+            })
+            .collect();
+        r.add_documents(&new, threads);
         let inc = t1.elapsed().as_secs_f64();
         let c2 = cpu_seconds();
         entities = r.len();

@@ -33,7 +33,9 @@ pub use aliases::{entity_key, AliasTable};
 pub use chains::{chain_document, Chain, MentionInput};
 pub use normalize::{match_key, Kind};
 pub use places::{resolve_place, DocCountryContext, Place};
-pub use resolver::{Constraint, EntityId, Link, MentionRef, MergeReason, Resolver, Rule};
+pub use resolver::{
+    Constraint, DocInput, DocResolution, EntityId, Link, MentionRef, MergeReason, Resolver, Rule,
+};
 
 use dossier_core::{EntityLabel, EntityMention};
 use std::collections::HashMap;

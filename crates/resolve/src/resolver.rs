@@ -204,6 +204,16 @@ pub struct Resolver {
     linkable_count: u32,
 }
 
+/// One document for [`Resolver::add_documents`].
+#[derive(Debug, Clone, Copy)]
+pub struct DocInput<'a> {
+    pub id: &'a str,
+    pub text: &'a str,
+    /// Code point sentence spans.
+    pub sentences: &'a [CharSpan],
+    pub mentions: &'a [MentionInput],
+}
+
 /// The result for one document.
 #[derive(Debug, Clone)]
 pub struct DocResolution {
@@ -347,6 +357,53 @@ impl Resolver {
             chain_entity,
             mention_entity,
         }
+    }
+
+    /// Resolves a batch of documents, in order, with the same result as calling
+    /// [`Resolver::add_document`] on each: the in-document step (independent per
+    /// document) runs on up to `threads` threads, the assignment to entities in order.
+    pub fn add_documents(&mut self, docs: &[DocInput<'_>], threads: usize) -> Vec<DocResolution> {
+        let threads = threads.clamp(1, 64).min(docs.len().max(1));
+        let chunk = docs.len().div_ceil(threads).max(1);
+        let chained: Vec<(Vec<Chain>, Vec<usize>)> = if threads == 1 {
+            docs.iter()
+                .map(|d| chain_document(d.text, d.sentences, d.mentions))
+                .collect()
+        } else {
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = docs
+                    .chunks(chunk)
+                    .map(|part| {
+                        scope.spawn(move || {
+                            part.iter()
+                                .map(|d| chain_document(d.text, d.sentences, d.mentions))
+                                .collect::<Vec<_>>()
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    // A worker can only fail by panicking; resolve its part here then,
+                    // so the panic surfaces in the caller's thread as usual.
+                    .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                    .collect()
+            })
+        };
+        docs.iter()
+            .zip(chained)
+            .map(|(d, (chains, chain_of))| {
+                let chain_entity = self.add_chains(d.id, &chains, d.mentions);
+                let mention_entity = chain_of
+                    .iter()
+                    .map(|&c| chain_entity.get(c).copied().unwrap_or(0))
+                    .collect();
+                DocResolution {
+                    chains,
+                    chain_entity,
+                    mention_entity,
+                }
+            })
+            .collect()
     }
 
     /// Assigns the chains of one document to entities; returns the entity of each chain.
@@ -1045,6 +1102,48 @@ mod tests {
             .map(|x| x.rule)
             .collect();
         assert_eq!(rules, vec![Rule::Analyst]);
+    }
+
+    #[test]
+    fn batches_on_threads_resolve_like_one_by_one() {
+        let texts = [
+            "Mark Johnson, the mayor of Eastport, spoke. He left.",
+            "Mayor Johnson returned to Eastport.",
+            "Linda Johnson, a nurse in Marrow City, spoke.",
+            "Johnson, a carpenter from Lindale, won.",
+        ];
+        let spans: Vec<Vec<MentionInput>> = vec![
+            doc(texts[0], &[("Mark Johnson", P), ("Eastport", L), ("He", P)]),
+            doc(texts[1], &[("Mayor Johnson", P), ("Eastport", L)]),
+            doc(texts[2], &[("Linda Johnson", P), ("Marrow City", L)]),
+            doc(texts[3], &[("Johnson", P), ("Lindale", L)]),
+        ];
+        let sents: Vec<Vec<CharSpan>> = texts.iter().map(|t| simple_sentences(t)).collect();
+        let ids = ["a", "b", "c", "d"];
+        let mut one = Resolver::new();
+        let singly: Vec<Vec<EntityId>> = (0..4)
+            .map(|i| {
+                one.add_document(ids[i], texts[i], &sents[i], &spans[i])
+                    .mention_entity
+            })
+            .collect();
+        let inputs: Vec<DocInput> = (0..4)
+            .map(|i| DocInput {
+                id: ids[i],
+                text: texts[i],
+                sentences: &sents[i],
+                mentions: &spans[i],
+            })
+            .collect();
+        let mut batch = Resolver::new();
+        let batched: Vec<Vec<EntityId>> = batch
+            .add_documents(&inputs, 2)
+            .into_iter()
+            .map(|r| r.mention_entity)
+            .collect();
+        assert_eq!(singly, batched);
+        assert_eq!(batched[0][0], batched[1][0]);
+        assert_ne!(batched[0][0], batched[3][0]);
     }
 
     #[test]
