@@ -365,21 +365,18 @@ impl Resolver {
     pub fn add_documents(&mut self, docs: &[DocInput<'_>], threads: usize) -> Vec<DocResolution> {
         let threads = threads.clamp(1, 64).min(docs.len().max(1));
         let chunk = docs.len().div_ceil(threads).max(1);
-        let chained: Vec<(Vec<Chain>, Vec<usize>)> = if threads == 1 {
-            docs.iter()
-                .map(|d| chain_document(d.text, d.sentences, d.mentions))
-                .collect()
+        let work = |d: &DocInput<'_>| {
+            let (chains, chain_of) = chain_document(d.text, d.sentences, d.mentions);
+            let prepared = prepare(&chains);
+            (chains, chain_of, prepared)
+        };
+        let chained: Vec<(Vec<Chain>, Vec<usize>, Prepared)> = if threads == 1 {
+            docs.iter().map(work).collect()
         } else {
             std::thread::scope(|scope| {
                 let handles: Vec<_> = docs
                     .chunks(chunk)
-                    .map(|part| {
-                        scope.spawn(move || {
-                            part.iter()
-                                .map(|d| chain_document(d.text, d.sentences, d.mentions))
-                                .collect::<Vec<_>>()
-                        })
-                    })
+                    .map(|part| scope.spawn(move || part.iter().map(work).collect::<Vec<_>>()))
                     .collect();
                 handles
                     .into_iter()
@@ -391,8 +388,8 @@ impl Resolver {
         };
         docs.iter()
             .zip(chained)
-            .map(|(d, (chains, chain_of))| {
-                let chain_entity = self.add_chains(d.id, &chains, d.mentions);
+            .map(|(d, (chains, chain_of, prepared))| {
+                let chain_entity = self.add_prepared(d.id, &chains, d.mentions, prepared);
                 let mention_entity = chain_of
                     .iter()
                     .map(|&c| chain_entity.get(c).copied().unwrap_or(0))
@@ -413,39 +410,41 @@ impl Resolver {
         chains: &[Chain],
         mentions: &[MentionInput],
     ) -> Vec<EntityId> {
-        // Co-mention context: a key per linkable chain of this document.
-        // Interned once per document; each chain sees the others'.
-        let co_ids: Vec<Vec<u32>> = chains
+        let prepared = prepare(chains);
+        self.add_prepared(doc_id, chains, mentions, prepared)
+    }
+
+    /// The sequential part of [`Resolver::add_chains`]: interning the context and
+    /// assigning each chain.
+    fn add_prepared(
+        &mut self,
+        doc_id: &str,
+        chains: &[Chain],
+        mentions: &[MentionInput],
+        prepared: Prepared,
+    ) -> Vec<EntityId> {
+        // Co-mention context interned once per document; each chain sees the others'.
+        let co_ids: Vec<Vec<u32>> = prepared
+            .co
             .iter()
-            .map(|ch| {
-                co_keys(ch)
-                    .iter()
-                    .map(|k| self.intern(&format!("co:{k}")))
-                    .collect()
-            })
+            .map(|ks| ks.iter().map(|k| self.intern(k)).collect())
             .collect();
-        let mut feats: Vec<ChainFeatures> = Vec::with_capacity(chains.len());
-        for (ci, ch) in chains.iter().enumerate() {
+        let mut feats = prepared.feats;
+        for (ci, f) in feats.iter_mut().enumerate() {
             let mut ctx: Vec<u32> = Vec::new();
             for (cj, ids) in co_ids.iter().enumerate() {
                 if cj != ci {
-                    ctx.extend(
-                        ids.iter()
-                            .filter(|i| !ctx.contains(i))
-                            .copied()
-                            .collect::<Vec<_>>(),
-                    );
+                    ctx.extend_from_slice(ids);
                 }
             }
-            for r in &ch.roles {
-                ctx.push(self.intern(&format!("role:{r}")));
-            }
-            for w in &ch.words {
-                ctx.push(self.intern(&format!("w:{w}")));
+            if let Some(own) = prepared.own.get(ci) {
+                for item in own {
+                    ctx.push(self.intern(item));
+                }
             }
             ctx.sort_unstable();
             ctx.dedup();
-            feats.push(features(ch, ctx));
+            f.ctx = ctx;
         }
         let mut out = Vec::with_capacity(chains.len());
         // Doc-level: two chains of one document are never one entity (the in-document
@@ -749,6 +748,34 @@ impl Resolver {
                 v.push(id);
             }
         }
+    }
+}
+
+/// What can be computed for a document's chains without the resolver's state (so
+/// it can run on other threads): co-mention items, own context items, name features.
+struct Prepared {
+    co: Vec<Vec<String>>,
+    own: Vec<Vec<String>>,
+    feats: Vec<ChainFeatures>,
+}
+
+fn prepare(chains: &[Chain]) -> Prepared {
+    Prepared {
+        co: chains
+            .iter()
+            .map(|ch| co_keys(ch).into_iter().map(|k| format!("co:{k}")).collect())
+            .collect(),
+        own: chains
+            .iter()
+            .map(|ch| {
+                ch.roles
+                    .iter()
+                    .map(|r| format!("role:{r}"))
+                    .chain(ch.words.iter().map(|w| format!("w:{w}")))
+                    .collect()
+            })
+            .collect(),
+        feats: chains.iter().map(|ch| features(ch, Vec::new())).collect(),
     }
 }
 
