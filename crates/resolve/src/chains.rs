@@ -231,6 +231,7 @@ const ORG_NOUNS: &[&str] = &[
     "business",
     "giant",
     "retailer",
+    "carmaker",
     "automaker",
     "insurer",
     "regulator",

@@ -319,15 +319,15 @@ fn label_for(
     }
     let g = Gazetteer::global();
     let words: Vec<&str> = text.split_whitespace().collect();
-    if words.len() >= 2 {
-        let first = words.first().copied().unwrap_or("");
-        let first = first.strip_prefix("the ").unwrap_or(first);
-        if g.lookup(first)
-            .iter()
-            .any(|(_, e)| matches!(e.category, GazCategory::FirstName | GazCategory::Title))
-        {
-            return (EntityLabel::Person, Source::Alias);
-        }
+    let first_is = |cat: GazCategory| {
+        words.len() >= 2
+            && words
+                .first()
+                .is_some_and(|w| g.lookup(w).iter().any(|(_, e)| e.category == cat))
+    };
+    // A known given name first ("Helena Varga"): a person, whatever the tagger says.
+    if first_is(GazCategory::FirstName) {
+        return (EntityLabel::Person, Source::Alias);
     }
     let overlap = extracted
         .iter()
@@ -335,6 +335,11 @@ fn label_for(
         .max_by_key(|e| e.end.min(end) - e.start.max(start));
     if let Some(e) = overlap {
         return (e.label.to_re3d(), Source::Tagger);
+    }
+    // A title first ("Mayor Johnson") only when the tagger had nothing: "General
+    // Motors" starts with a rank too.
+    if first_is(GazCategory::Title) {
+        return (EntityLabel::Person, Source::Gazetteer);
     }
     if let Some((_, e)) = g.lookup(text.trim()).first() {
         let l = match e.category {
@@ -373,12 +378,27 @@ fn harmonise(texts: &[String], labelled: &[(EntityLabel, Source)]) -> Vec<Entity
             *e = (src, l);
         }
     }
+    // Long names by initials, for acronyms ("General Motors (GM)").
+    let mut by_initials: HashMap<String, EntityLabel> = HashMap::new();
+    for (t, &(l, _)) in texts.iter().zip(labelled) {
+        if form_of(t) == Form::Name && t.split_whitespace().count() >= 2 {
+            by_initials
+                .entry(crate::normalize::initials(t))
+                .or_insert(l);
+        }
+    }
     texts
         .iter()
         .zip(labelled)
         .map(|(t, &(l, src))| {
             if src <= Source::Form || form_of(t) != Form::Name {
                 return l;
+            }
+            if crate::normalize::is_acronym(t.trim()) {
+                let letters = crate::normalize::fold(t).replace(' ', "");
+                if let Some(&long) = by_initials.get(&letters) {
+                    return long;
+                }
             }
             let k = crate::normalize::fold(crate::normalize::strip_possessive(t));
             let k = k.strip_prefix("the ").unwrap_or(&k).to_string();

@@ -543,7 +543,11 @@ impl Resolver {
         refs: &[MentionRef],
         used: &FxHashSet<EntityId>,
     ) -> (EntityId, Option<MergeReason>) {
-        let mut forbidden: FxHashSet<EntityId> = used.clone();
+        // Analyst "not same" partners are forbidden outright; entities already given to
+        // another chain of this document only for weak matches (a same-name or alias
+        // match reunites what the in-document step missed, like "GM" before "General
+        // Motors" in a story that never spells out the acronym).
+        let mut forbidden: FxHashSet<EntityId> = FxHashSet::default();
         for r in refs {
             for p in self.not_same.get(r).into_iter().flatten() {
                 if let Some(e) = self.entity_of(p) {
@@ -584,7 +588,7 @@ impl Resolver {
                         need: f32,
                         best: &mut Option<(f32, EntityId, MergeReason)>| {
             let e = this.find(e);
-            if forbidden.contains(&e) {
+            if forbidden.contains(&e) || name_score < 1.0 && used.contains(&e) {
                 return;
             }
             let Some(ent) = this.entities.get(e as usize) else {
