@@ -11,6 +11,7 @@ mod ingest;
 mod model;
 mod output;
 mod query;
+mod resolve;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -99,6 +100,8 @@ enum Command {
     /// "label", "text", "confidence"}]} with code point offsets. A malformed line gives
     /// {"id": ..., "error": "..."} and processing goes on.
     Extract(extract::Args),
+    /// Resolve mentions to entities across a JSON Lines stream (the resolution contract).
+    Resolve(resolve::Args),
     /// Train the entity tagger (CoNLL and/or re3d models) from annotated data.
     ///
     /// Rebuilds the shipped models from ../shared/data, or trains on any CoNLL
@@ -145,6 +148,7 @@ fn main() -> ExitCode {
         Command::NotSame(args) => curate::not_same(&cli.db, args),
         Command::Decisions(args) => curate::decisions(&cli.db, args),
         Command::Extract(args) => extract::run(args),
+        Command::Resolve(args) => resolve::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Train(args) => model::train(args),
         Command::Eval(args) => model::eval(args),
