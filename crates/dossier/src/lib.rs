@@ -11,6 +11,7 @@
 
 pub mod analysis;
 pub mod pipeline;
+pub mod unify;
 
 pub use dossier_core as core;
 pub use dossier_graph as graph;

@@ -396,6 +396,7 @@ fn writer(
     claimed: &Mutex<HashSet<DocId>>,
 ) -> Result<(), StoreError> {
     let mut pending: Vec<AnalysedDocument> = Vec::with_capacity(opts.batch_size);
+    let mut names = crate::unify::NameUnifier::load(store)?;
     let mut recent: VecDeque<(DocId, Vec<u32>)> = VecDeque::with_capacity(RECENT_FOR_DUPLICATES);
     let flush_every = Duration::from_millis(500);
     let mut last_flush = Instant::now();
@@ -419,6 +420,7 @@ fn writer(
                     consider(&mut best, &doc, id, sig, t);
                 }
                 doc.near_duplicate_of = best;
+                names.unify(&mut doc);
                 if doc.near_duplicate_of.is_some() {
                     report.near_duplicates += 1;
                 }
