@@ -126,12 +126,78 @@ pub fn run(db: &str, args: Args) -> anyhow::Result<ExitCode> {
         );
         println!("      {}", truncate(&one_line(&hit.snippet), 160));
     }
+    what_connects_the_attacks(store.as_ref())?;
     println!(
-        "\nNext: `dossier search QUERY`, `dossier show ID`, `dossier entities --type Person` (all with --db {db})."
+        "\nNext: `dossier search QUERY`, `dossier show ID`, `dossier entities --type Person`, \
+         `dossier entity NAME`, `dossier connect A B ...`, `dossier path A B`, `dossier claims --conflicts` \
+         (all with --db {db})."
     );
     Ok(if report.errors.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     })
+}
+
+/// The corpus' link-analysis question: which person connects the attackers of
+/// its four attacks? (The attackers are named in the expectations file; the
+/// answer comes from the graph, with the sentences behind each link.)
+fn what_connects_the_attacks(store: &dyn dossier_store::Store) -> anyhow::Result<()> {
+    let expected: serde_json::Value = serde_json::from_str(EXPECTED)?;
+    let names: Vec<String> = expected["attacks"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x["perpetrators"][0].as_str())
+                // "Rachid Ferhat (killed)": the name without the note.
+                .map(|n| n.split(" (").next().unwrap_or(n).trim().to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut members = Vec::new();
+    for n in &names {
+        match dossier::analysis::find_entity(store, n, None) {
+            Ok(e) => members.push(e),
+            Err(e) => println!("\n(skipping {n}: {e})"),
+        }
+    }
+    if members.len() < 2 {
+        return Ok(());
+    }
+    println!("\n== who connects the attackers ({})?", names.join(", "));
+    let g = dossier::analysis::load_graph(store)?;
+    let opts = dossier::graph::ConnectOptions {
+        max_shared: 200,
+        ..Default::default()
+    };
+    let ids: Vec<i64> = members.iter().map(|m| m.id).collect();
+    let mut answer = dossier::analysis::connect(store, &g, &ids, &opts, 0, 0)?;
+    answer
+        .connection
+        .shared
+        .retain(|s| s.node.label == dossier_core::EntityLabel::Person.as_str());
+    for s in answer.connection.shared.iter().take(3) {
+        println!(
+            "  {} — linked to {} of {} attackers",
+            s.node.name,
+            s.members.len(),
+            members.len()
+        );
+        // One sentence per link, for the first answer only (the rest: `dossier connect`).
+        if std::ptr::eq(s, &answer.connection.shared[0]) {
+            for link in &s.links {
+                let via = link
+                    .via
+                    .as_ref()
+                    .map_or(String::new(), |v| format!(" via {}", v.name));
+                println!("    link{via}:");
+                for e in &link.edges {
+                    if let Some(ev) = store.evidence(e.src, e.dst, Some(&e.kind), 1)?.first() {
+                        println!("      “{}”", truncate(&one_line(&ev.sentence), 150));
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
 }

@@ -123,9 +123,11 @@ pub struct NeighboursArgs {
 #[derive(clap::Args)]
 pub struct PathArgs {
     /// From this entity (id or name).
-    from: String,
+    #[arg(value_name = "FROM")]
+    source: String,
     /// To this entity (id or name).
-    to: String,
+    #[arg(value_name = "TO")]
+    target: String,
     /// How many paths (1 = the shortest; up to 10, by Yen's algorithm).
     #[arg(long, short = 'k', default_value_t = 3)]
     k: usize,
@@ -434,8 +436,8 @@ fn print_path(i: usize, p: &EvidencedPath) {
 
 pub fn path(db: &str, args: PathArgs) -> anyhow::Result<ExitCode> {
     let store = open(db)?;
-    let a = analysis::find_entity(store.as_ref(), &args.from, None)?;
-    let b = analysis::find_entity(store.as_ref(), &args.to, None)?;
+    let a = analysis::find_entity(store.as_ref(), &args.source, None)?;
+    let b = analysis::find_entity(store.as_ref(), &args.target, None)?;
     let g = load(store.as_ref())?;
     let opts = PathOptions {
         filter: args.edges.graph_filter(&g),

@@ -549,3 +549,109 @@ fn train_and_eval_commands() {
         .arg(&pred_file));
     assert_eq!(micro(&scored), f_shipped);
 }
+
+/// Issue 6's question on the sample corpus: which person connects the attackers
+/// of its four attacks? The planted handler must come first, with the sentences
+/// behind each link; the answer key (corpus/demo/expected.json) names him and
+/// his spellings, and the hubs that must not win.
+#[test]
+fn demo_graph_finds_the_planted_handler_with_evidence() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("demo.db");
+    let out = run(dossier(&db).arg("demo"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let expected: Value =
+        serde_json::from_str(include_str!("../../../corpus/demo/expected.json")).unwrap();
+    let attackers: Vec<String> = expected["attacks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            let n = a["perpetrators"][0].as_str().unwrap();
+            n.split(" (").next().unwrap().to_string()
+        })
+        .collect();
+    assert_eq!(attackers.len(), 4);
+    let mut args = vec!["connect".to_string()];
+    args.extend(attackers.iter().cloned());
+    args.extend(["--type", "Person", "--json", "--evidence", "1"].map(String::from));
+    let v = json(dossier(&db).args(&args));
+    let first = &v["answer"]["shared"][0];
+    let name = first["node"]["name"].as_str().unwrap_or("");
+    let variants: Vec<&str> = expected["handler"]["variants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_str().unwrap())
+        .collect();
+    assert!(
+        variants.contains(&name),
+        "first connecting person is {name:?}, not the handler ({variants:?}): {}",
+        v["answer"]["shared"]
+    );
+    for hub in expected["what_connects"]["must_not_be_first"]
+        .as_array()
+        .unwrap()
+    {
+        assert_ne!(Some(name), hub.as_str());
+    }
+    // He links at least three of the four attackers, and each direct link of his
+    // is backed by a stored sentence.
+    assert!(first["members"].as_array().unwrap().len() >= 3, "{first}");
+    let evidence = v["answer"]["evidence"].as_array().unwrap();
+    assert!(!evidence.is_empty(), "no evidence: {v}");
+    for e in evidence {
+        for s in e["evidence"].as_array().unwrap() {
+            assert!(!s["sentence"].as_str().unwrap().is_empty(), "{s}");
+        }
+    }
+
+    // Path from one attacker to the handler: every hop carries a sentence.
+    let handler_id = first["node"]["id"].as_i64().unwrap();
+    let p = json(dossier(&db).args([
+        "path",
+        &attackers[3],
+        &format!("#{handler_id}"),
+        "-k",
+        "3",
+        "--json",
+    ]));
+    let paths = p["paths"].as_array().unwrap();
+    assert!(!paths.is_empty(), "{p}");
+    for hop in paths[0]["hops"].as_array().unwrap() {
+        assert!(
+            !hop["evidence"].as_array().unwrap().is_empty(),
+            "hop without evidence: {hop}"
+        );
+    }
+
+    // The entity profile and the exports work on the same base.
+    let profile = json(dossier(&db).args(["entity", &format!("#{handler_id}"), "--json"]));
+    assert!(
+        profile["summary"]["mentions"].as_u64().unwrap() >= 5,
+        "{profile}"
+    );
+    for format in ["graphml", "gexf", "json"] {
+        let out = run(dossier(&db).args([
+            "export",
+            "--format",
+            format,
+            "--ego",
+            &format!("#{handler_id}"),
+        ]));
+        assert!(
+            out.status.success(),
+            "{format}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("Velasco"),
+            "{format} export lacks the handler"
+        );
+    }
+}

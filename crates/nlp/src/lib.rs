@@ -331,6 +331,23 @@ impl Pipeline {
                                 .any(|(_, e)| e.category == gazetteer::GazCategory::Nationality)
                                 .then_some(EntityLabel::Nationality)
                         }
+                        // A lone word the CoNLL model calls a person but the gazetteer
+                        // knows as a country or city ("the Lyon gunman") is the place.
+                        EntityLabel::Per if s.b == s.a + 1 => {
+                            let t = doc.tokens.get(s.a)?;
+                            let word = text.get(t.start..t.end)?;
+                            let place = gaz.lookup(word).iter().any(|(_, e)| {
+                                matches!(
+                                    e.category,
+                                    gazetteer::GazCategory::Country | gazetteer::GazCategory::City
+                                )
+                            });
+                            Some(if place {
+                                EntityLabel::Location
+                            } else {
+                                EntityLabel::Person
+                            })
+                        }
                         other => Some(other.to_re3d()),
                     }
                 };
