@@ -35,19 +35,13 @@ impl Rng {
     }
 }
 
-/// CPU time of this thread: on a shared machine wall-clock latency mostly
-/// measures the scheduler.
+/// CPU time of this thread (Linux `schedstat`, nanoseconds; zero elsewhere):
+/// on a shared machine wall-clock latency mostly measures the scheduler.
 fn thread_cpu() -> Duration {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: clock_gettime writes one timespec through a valid pointer.
-    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-    if rc != 0 {
-        return Duration::ZERO;
-    }
-    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse::<u64>().ok())
+        .map_or(Duration::ZERO, Duration::from_nanos)
 }
 
 fn arg(args: &[String], name: &str, default: usize) -> usize {

@@ -80,8 +80,7 @@ pub(crate) fn insert_facts(conn: &Connection, docs: &[(i64, Vec<FactRow>)]) -> R
         }
     }
     facts.flush(conn)?;
-    let mut id = first_id;
-    for row in docs.iter().flat_map(|(_, rows)| rows) {
+    for (id, row) in (first_id..).zip(docs.iter().flat_map(|(_, rows)| rows)) {
         for (pos, l) in row.args.iter().enumerate() {
             args.push(
                 conn,
@@ -95,7 +94,6 @@ pub(crate) fn insert_facts(conn: &Connection, docs: &[(i64, Vec<FactRow>)]) -> R
                 ],
             )?;
         }
-        id += 1;
     }
     args.flush(conn)?;
     Ok(())
