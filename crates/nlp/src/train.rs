@@ -796,3 +796,494 @@ fn dev_score(
     }
     crate::eval::prf(tp, np, ng).2 * 100.0
 }
+
+// ---------------------------------------------------------------------------
+// The relation model (`models/relations.bin`, see `facts::relations`)
+
+/// A gold relation of a re3d-style JSONL file (code point spans).
+#[derive(Debug, Clone)]
+pub struct GoldRelation {
+    pub kind: String,
+    pub source: (usize, usize, String),
+    pub target: (usize, usize, String),
+}
+
+/// A document with gold entities and relations.
+#[derive(Debug, Clone)]
+pub struct RelDoc {
+    pub id: String,
+    pub source: Option<String>,
+    pub text: String,
+    pub entities: Vec<(usize, usize, String)>,
+    pub relations: Vec<GoldRelation>,
+}
+
+/// Reads re3d-style JSON Lines: `{"id", "text", "entities", "relations": [{"type",
+/// "source": {"start","end","label"}, "target": {...}}]}`.
+pub fn read_rel_docs(path: &Path) -> Result<Vec<RelDoc>, TrainError> {
+    let text = std::fs::read_to_string(path)?;
+    let mut out = Vec::new();
+    let span = |v: &serde_json::Value| -> Option<(usize, usize, String)> {
+        Some((
+            v.get("start")?.as_u64()? as usize,
+            v.get("end")?.as_u64()? as usize,
+            v.get("label")
+                .and_then(|l| l.as_str())
+                .unwrap_or("")
+                .to_string(),
+        ))
+    };
+    for record in json_lines(path, &text) {
+        let (n, v) = record?;
+        let err = |m: String| line_error(path, n, m);
+        let id = json_id(&v).unwrap_or_else(|| format!("line-{n}"));
+        let text = v
+            .get("text")
+            .and_then(|t| t.as_str())
+            .ok_or_else(|| err("no \"text\"".into()))?
+            .to_string();
+        let source = v.get("source").and_then(|s| s.as_str()).map(String::from);
+        let empty = Vec::new();
+        let entities = v
+            .get("entities")
+            .and_then(|e| e.as_array())
+            .unwrap_or(&empty)
+            .iter()
+            .filter_map(span)
+            .collect();
+        let mut relations = Vec::new();
+        for r in v
+            .get("relations")
+            .and_then(|e| e.as_array())
+            .unwrap_or(&empty)
+        {
+            let kind = r.get("type").and_then(|t| t.as_str());
+            let s = r.get("source").and_then(span);
+            let t = r.get("target").and_then(span);
+            match (kind, s, t) {
+                (Some(k), Some(s), Some(t)) => relations.push(GoldRelation {
+                    kind: k.to_string(),
+                    source: s,
+                    target: t,
+                }),
+                _ => return Err(err("relation without type, source or target".into())),
+            }
+        }
+        out.push(RelDoc {
+            id,
+            source,
+            text,
+            entities,
+            relations,
+        });
+    }
+    Ok(out)
+}
+
+/// How to train the relation model.
+#[derive(Debug, Clone)]
+pub struct RelTrainConfig {
+    pub train: Vec<PathBuf>,
+    /// Development files: pick the epoch and the "no relation" bias end to end
+    /// (entities from the pipeline, as `dossier extract` runs).
+    pub dev: Vec<PathBuf>,
+    pub out: PathBuf,
+    pub epochs: usize,
+    pub seed: u64,
+    pub exclude_sources: Vec<String>,
+    pub verbose: bool,
+}
+
+impl RelTrainConfig {
+    /// The configuration of the shipped `relations.bin` from a folder laid out like
+    /// `../shared/data` (or the re3d folder itself).
+    pub fn shipped(data_dir: &Path, out: &Path, seed: u64) -> RelTrainConfig {
+        let dir = if data_dir.join("re3d").is_dir() {
+            data_dir.join("re3d")
+        } else {
+            data_dir.to_path_buf()
+        };
+        RelTrainConfig {
+            train: vec![dir.join("train.jsonl")],
+            dev: vec![dir.join("dev.jsonl")],
+            out: out.to_path_buf(),
+            epochs: 12,
+            seed,
+            exclude_sources: vec!["BBC Online".to_string()],
+            verbose: false,
+        }
+    }
+}
+
+/// What relation training did.
+#[derive(Debug, Clone)]
+pub struct RelTrainReport {
+    pub documents: usize,
+    pub relations: usize,
+    pub examples: usize,
+    pub features: usize,
+    pub model_bytes: usize,
+    pub best_epoch: usize,
+    pub none_bias: f32,
+    /// End-to-end dev scores of the written model (when dev data was given).
+    pub dev: Option<crate::facts::relations::RelScores>,
+}
+
+fn rel_label(l: &str) -> dossier_core::EntityLabel {
+    l.parse()
+        .unwrap_or(dossier_core::EntityLabel::Organisation)
+        .to_re3d()
+}
+
+fn rel_keys(d: &RelDoc) -> Vec<crate::facts::relations::RelKey> {
+    d.relations
+        .iter()
+        .map(|r| {
+            (
+                r.kind.clone(),
+                (r.source.0, r.source.1),
+                (r.target.0, r.target.1),
+            )
+        })
+        .collect()
+}
+
+/// End-to-end relation scores of `model` on `docs` with `entities` per document.
+pub fn eval_relations(
+    model: Option<&crate::facts::relations::RelModel>,
+    docs: &[RelDoc],
+    entities: &[Vec<dossier_core::EntityMention>],
+) -> crate::facts::relations::RelScores {
+    use crate::facts::relations as rel;
+    let mut scores = rel::RelScores::default();
+    for (d, ents) in docs.iter().zip(entities) {
+        let doc = Doc::new(&d.text);
+        let map = OffsetMap::new(&d.text);
+        let facts = dossier_core::Facts::default();
+        let pred = rel::extract_with(
+            model,
+            &d.text,
+            &doc,
+            &map,
+            ents,
+            &facts,
+            dossier_core::Schema::Re3d,
+        );
+        scores.add(&rel_keys(d), &rel::keys(&pred));
+    }
+    scores
+}
+
+/// Gold entities of a document as mentions (for diagnostics with gold entities).
+pub fn gold_mentions(d: &RelDoc) -> Vec<dossier_core::EntityMention> {
+    d.entities
+        .iter()
+        .map(|(s, e, l)| dossier_core::EntityMention {
+            start: *s,
+            end: *e,
+            label: rel_label(l),
+            text: String::new(),
+            confidence: 1.0,
+            kind: None,
+            normalized: None,
+            extractor: "gold".into(),
+        })
+        .collect()
+}
+
+/// Trains the relation model: an averaged multi-class perceptron over pairs of
+/// candidate mentions (gold entities, gold relation arguments and the
+/// pipeline's own entities with their variants), then picks the epoch and the
+/// "no relation" bias by end-to-end dev F1 and writes the model to `cfg.out`.
+pub fn train_relations(
+    cfg: &RelTrainConfig,
+    pipeline: &crate::Pipeline,
+) -> Result<RelTrainReport, TrainError> {
+    use crate::facts::relations as rel;
+    let mut docs = Vec::new();
+    for p in &cfg.train {
+        docs.extend(read_rel_docs(p)?);
+    }
+    docs.retain(|d| {
+        d.source
+            .as_ref()
+            .is_none_or(|s| !cfg.exclude_sources.contains(s))
+    });
+    if docs.is_empty() {
+        return Err(TrainError::Config("no training documents".into()));
+    }
+    let mut dev = Vec::new();
+    for p in &cfg.dev {
+        dev.extend(read_rel_docs(p)?);
+    }
+    let predict = |text: &str| {
+        pipeline
+            .extract(
+                text,
+                &crate::DocContext::default(),
+                dossier_core::Schema::Re3d,
+            )
+            .entities
+    };
+    let lexicon = relation_lexicon(&docs);
+    if cfg.verbose {
+        eprintln!("relations: lexicon of {} words", lexicon.len());
+    }
+    let classes = rel::class_names();
+    let class_of = |name: &str| classes.iter().position(|c| c == name);
+    // Examples: (feature ids, gold class).
+    let mut feat_ids: FxMap<u64, u32> = FxMap::default();
+    let mut examples: Vec<(Vec<u32>, u8)> = Vec::new();
+    let mut n_rel = 0;
+    let mut feats = Vec::new();
+    for d in &docs {
+        let doc = Doc::new(&d.text);
+        let map = OffsetMap::new(&d.text);
+        let ctx = rel::Ctx::new(&d.text, &doc);
+        let mut extra: Vec<(usize, usize, dossier_core::EntityLabel)> = d
+            .entities
+            .iter()
+            .map(|(s, e, l)| (*s, *e, rel_label(l)))
+            .collect();
+        for r in &d.relations {
+            n_rel += 1;
+            for a in [&r.source, &r.target] {
+                extra.push((a.0, a.1, rel_label(&a.2)));
+            }
+        }
+        let predicted = predict(&d.text);
+        let ms = rel::build_mentions(&ctx, &map, &predicted, true, Some(&extra), Some(&lexicon));
+        let span = |m: &rel::Mention| -> Option<(usize, usize)> {
+            let a = doc.tokens.get(m.ta)?;
+            let b = doc.tokens.get(m.tb.checked_sub(1)?)?;
+            let s = map.span_to_chars(a.start, b.end);
+            Some((s.start, s.end))
+        };
+        for (i, j) in rel::pairs(&ms) {
+            let (Some(a), Some(b)) = (ms.get(i).and_then(span), ms.get(j).and_then(span)) else {
+                continue;
+            };
+            let mut gold = 0u8;
+            for r in &d.relations {
+                let s = (r.source.0, r.source.1);
+                let t = (r.target.0, r.target.1);
+                let sym = dossier_core::SYMMETRIC_RELATIONS.contains(&r.kind.as_str());
+                let name = if (s, t) == (a, b) {
+                    if sym {
+                        r.kind.clone()
+                    } else {
+                        format!("{}>", r.kind)
+                    }
+                } else if (s, t) == (b, a) {
+                    if sym {
+                        r.kind.clone()
+                    } else {
+                        format!("{}<", r.kind)
+                    }
+                } else {
+                    continue;
+                };
+                if let Some(c) = class_of(&name) {
+                    gold = c as u8;
+                    break;
+                }
+            }
+            rel::pair_features(&ctx, &ms, i, j, &mut feats);
+            let fixed: Vec<u32> = feats
+                .iter()
+                .map(|h| {
+                    let len = feat_ids.len() as u32;
+                    *feat_ids.entry(*h).or_insert(len)
+                })
+                .collect();
+            examples.push((fixed, gold));
+        }
+    }
+    if cfg.verbose {
+        eprintln!(
+            "relations: {} documents, {} gold relations, {} candidate pairs ({} positive), {} features",
+            docs.len(),
+            n_rel,
+            examples.len(),
+            examples.iter().filter(|e| e.1 != 0).count(),
+            feat_ids.len()
+        );
+    }
+    let dev_ents: Vec<Vec<dossier_core::EntityMention>> =
+        dev.iter().map(|d| predict(&d.text)).collect();
+    let nc = classes.len();
+    let nf = feat_ids.len();
+    let mut hashes = vec![0u64; nf];
+    for (h, &i) in &feat_ids {
+        if let Some(x) = hashes.get_mut(i as usize) {
+            *x = *h;
+        }
+    }
+    // Averaged perceptron (Daumé's trick): w, and u accumulating c·update.
+    let mut w = vec![0f32; nf * nc];
+    let mut u = vec![0f32; nf * nc];
+    let mut c = 1f32;
+    let mut order: Vec<usize> = (0..examples.len()).collect();
+    let mut rng = cfg.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut best: Option<(f64, usize, f32, rel::RelModel)> = None;
+    let mut sc = vec![0f32; nc];
+    let biases = [-6.0f32, -4.0, -3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 3.0, 4.0];
+    for epoch in 1..=cfg.epochs.max(1) {
+        for k in (1..order.len()).rev() {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            order.swap(k, (rng % (k as u64 + 1)) as usize);
+        }
+        for &e in &order {
+            let Some((ids, gold)) = examples.get(e) else {
+                continue;
+            };
+            sc.iter_mut().for_each(|x| *x = 0.0);
+            for &f in ids {
+                let row = f as usize * nc;
+                for (k, s) in sc.iter_mut().enumerate() {
+                    *s += w.get(row + k).copied().unwrap_or(0.0);
+                }
+            }
+            let mut pred = 0usize;
+            for k in 1..nc {
+                if sc.get(k) > sc.get(pred) {
+                    pred = k;
+                }
+            }
+            let g = *gold as usize;
+            if pred != g {
+                for &f in ids {
+                    let row = f as usize * nc;
+                    if let Some(x) = w.get_mut(row + g) {
+                        *x += 1.0;
+                    }
+                    if let Some(x) = u.get_mut(row + g) {
+                        *x += c;
+                    }
+                    if let Some(x) = w.get_mut(row + pred) {
+                        *x -= 1.0;
+                    }
+                    if let Some(x) = u.get_mut(row + pred) {
+                        *x -= c;
+                    }
+                }
+            }
+            c += 1.0;
+        }
+        // Averaged weights, pruned of near-zero entries.
+        let mut sparse = Vec::new();
+        for (fi, h) in hashes.iter().enumerate() {
+            let mut ws = Vec::new();
+            for k in 0..nc {
+                let idx = fi * nc + k;
+                let avg =
+                    w.get(idx).copied().unwrap_or(0.0) - u.get(idx).copied().unwrap_or(0.0) / c;
+                if avg.abs() >= 0.01 {
+                    ws.push((k as u8, avg));
+                }
+            }
+            if !ws.is_empty() {
+                sparse.push((*h, ws));
+            }
+        }
+        let mut model = rel::RelModel::from_sparse(classes.clone(), 0.0, sparse);
+        model.lexicon = lexicon.clone();
+        if dev.is_empty() {
+            best = Some((0.0, epoch, 0.0, model));
+            continue;
+        }
+        for &b in &biases {
+            model.none_bias = b;
+            let s = eval_relations(Some(&model), &dev, &dev_ents);
+            let f = s.micro().2;
+            if cfg.verbose {
+                eprintln!("epoch {epoch} bias {b}: dev F1 {f:.2}");
+            }
+            if best.as_ref().is_none_or(|x| f > x.0) {
+                best = Some((f, epoch, b, model.clone()));
+            }
+        }
+    }
+    let Some((_, best_epoch, none_bias, model)) = best else {
+        return Err(TrainError::Config("no model trained".into()));
+    };
+    let bytes = model.to_bytes();
+    if let Some(dir) = cfg.out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(&cfg.out, &bytes)?;
+    let dev_scores = (!dev.is_empty()).then(|| eval_relations(Some(&model), &dev, &dev_ents));
+    Ok(RelTrainReport {
+        documents: docs.len(),
+        relations: n_rel,
+        examples: examples.len(),
+        features: model.features(),
+        model_bytes: bytes.len(),
+        best_epoch,
+        none_bias,
+        dev: dev_scores,
+    })
+}
+
+type FxMap<K, V> = rustc_hash::FxHashMap<K, V>;
+
+/// Words and word pairs (lower-cased) that are gold entities in at least
+/// `LEX_MIN_COUNT` places and at least `LEX_MIN_RATIO` of their occurrences in
+/// the training text, with their most frequent label.
+fn relation_lexicon(docs: &[RelDoc]) -> FxMap<String, dossier_core::EntityLabel> {
+    const LEX_MIN_COUNT: usize = 3;
+    const LEX_MIN_RATIO: f64 = 0.2;
+    let mut as_entity: FxMap<String, FxMap<dossier_core::EntityLabel, usize>> = FxMap::default();
+    let mut toks_of = Vec::new();
+    for d in docs {
+        let doc = Doc::new(&d.text);
+        let map = OffsetMap::new(&d.text);
+        let lower: Vec<String> = (0..doc.tokens.len())
+            .map(|i| doc.token_text(i).to_lowercase())
+            .collect();
+        for (s, e, l) in &d.entities {
+            let (bs, be) = (map.to_byte(*s), map.to_byte(*e));
+            let ta = doc.tokens.partition_point(|t| t.end <= bs);
+            let tb = doc.tokens.partition_point(|t| t.start < be);
+            if tb > ta && tb - ta <= 2 {
+                let key = lower.get(ta..tb).unwrap_or(&[]).join(" ");
+                *as_entity
+                    .entry(key)
+                    .or_default()
+                    .entry(rel_label(l))
+                    .or_default() += 1;
+            }
+        }
+        toks_of.push(lower);
+    }
+    let mut total: FxMap<String, usize> = FxMap::default();
+    for lower in &toks_of {
+        for (i, w) in lower.iter().enumerate() {
+            if as_entity.contains_key(w) {
+                *total.entry(w.clone()).or_default() += 1;
+            }
+            if let Some(n) = lower.get(i + 1) {
+                let k = format!("{w} {n}");
+                if as_entity.contains_key(&k) {
+                    *total.entry(k).or_default() += 1;
+                }
+            }
+        }
+    }
+    let mut out = FxMap::default();
+    for (k, labels) in as_entity {
+        let n: usize = labels.values().sum();
+        let t = total.get(&k).copied().unwrap_or(n).max(n);
+        if n >= LEX_MIN_COUNT
+            && n as f64 / t as f64 >= LEX_MIN_RATIO
+            && k.chars().any(|c| c.is_alphabetic())
+        {
+            if let Some((l, _)) = labels.into_iter().max_by_key(|(l, c)| (*c, l.as_str())) {
+                out.insert(k, l);
+            }
+        }
+    }
+    out
+}
