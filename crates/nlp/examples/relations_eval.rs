@@ -47,6 +47,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 let t = (r.target.0, r.target.1);
                 if cands.contains(&(s, t)) || cands.contains(&(t, s)) {
                     reach += 1;
+                } else if std::env::var("RELATIONS_UNREACHABLE").is_ok() {
+                    let t = |a: &(usize, usize, String)| -> String {
+                        d.text.chars().skip(a.0).take(a.1 - a.0).collect()
+                    };
+                    println!("unreachable {} {:?} {:?}", r.kind, t(&r.source), t(&r.target));
                 }
             }
         }

@@ -891,6 +891,16 @@ pub struct RelTrainConfig {
     pub epochs: usize,
     pub seed: u64,
     pub exclude_sources: Vec<String>,
+    /// Multinomial logistic regression (SGD) instead of the averaged perceptron.
+    pub logistic: bool,
+    /// Training runs with different shuffles whose weights are averaged.
+    pub seeds: usize,
+    /// Features seen fewer times than this in training are dropped.
+    pub min_count: usize,
+    /// Lexicon: words (or pairs) that are gold entities at least this often...
+    pub lex_min_count: usize,
+    /// ... and in at least this share of their occurrences.
+    pub lex_min_ratio: f64,
     pub verbose: bool,
 }
 
@@ -907,9 +917,14 @@ impl RelTrainConfig {
             train: vec![dir.join("train.jsonl")],
             dev: vec![dir.join("dev.jsonl")],
             out: out.to_path_buf(),
-            epochs: 12,
+            epochs: 14,
             seed,
             exclude_sources: vec!["BBC Online".to_string()],
+            logistic: true,
+            seeds: 1,
+            min_count: 1,
+            lex_min_count: 3,
+            lex_min_ratio: 0.2,
             verbose: false,
         }
     }
@@ -1025,7 +1040,7 @@ pub fn train_relations(
             )
             .entities
     };
-    let lexicon = relation_lexicon(&docs);
+    let lexicon = relation_lexicon(&docs, cfg.lex_min_count, cfg.lex_min_ratio);
     if cfg.verbose {
         eprintln!("relations: lexicon of {} words", lexicon.len());
     }
@@ -1109,6 +1124,21 @@ pub fn train_relations(
             feat_ids.len()
         );
     }
+    // Features seen fewer than `min_count` times are dropped (noise on ~10k pairs).
+    let min_count = cfg.min_count;
+    if min_count > 1 {
+        let mut cnt = vec![0usize; feat_ids.len()];
+        for (ids, _) in &examples {
+            for &f in ids {
+                if let Some(c) = cnt.get_mut(f as usize) {
+                    *c += 1;
+                }
+            }
+        }
+        for (ids, _) in examples.iter_mut() {
+            ids.retain(|&f| cnt.get(f as usize).copied().unwrap_or(0) >= min_count);
+        }
+    }
     let dev_ents: Vec<Vec<dossier_core::EntityMention>> =
         dev.iter().map(|d| predict(&d.text)).collect();
     let nc = classes.len();
@@ -1119,69 +1149,32 @@ pub fn train_relations(
             *x = *h;
         }
     }
-    // Averaged perceptron (Daumé's trick): w, and u accumulating c·update.
-    let mut w = vec![0f32; nf * nc];
-    let mut u = vec![0f32; nf * nc];
-    let mut c = 1f32;
-    let mut order: Vec<usize> = (0..examples.len()).collect();
-    let mut rng = cfg.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    // One learner per seed (different shuffles); their averaged weights are
+    // averaged again into the model.
+    let mut learners: Vec<Learner> = (0..cfg.seeds.max(1))
+        .map(|k| Learner::new(nf, nc, examples.len(), cfg.seed.wrapping_add(k as u64)))
+        .collect();
     let mut best: Option<(f64, usize, f32, rel::RelModel)> = None;
-    let mut sc = vec![0f32; nc];
-    let biases = [-6.0f32, -4.0, -3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 3.0, 4.0];
+    let biases = [-4.0f32, -3.0, -2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0, 3.0];
     for epoch in 1..=cfg.epochs.max(1) {
-        for k in (1..order.len()).rev() {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            order.swap(k, (rng % (k as u64 + 1)) as usize);
+        for l in learners.iter_mut() {
+            l.epoch(&examples, epoch, cfg.logistic);
         }
-        for &e in &order {
-            let Some((ids, gold)) = examples.get(e) else {
-                continue;
-            };
-            sc.iter_mut().for_each(|x| *x = 0.0);
-            for &f in ids {
-                let row = f as usize * nc;
-                for (k, s) in sc.iter_mut().enumerate() {
-                    *s += w.get(row + k).copied().unwrap_or(0.0);
-                }
+        let mut avg = vec![0f32; nf * nc];
+        for l in &learners {
+            for (k, a) in avg.iter_mut().enumerate() {
+                let w = l.w.get(k).copied().unwrap_or(0.0) - l.u.get(k).copied().unwrap_or(0.0) / l.c;
+                *a += w / learners.len() as f32;
             }
-            let mut pred = 0usize;
-            for k in 1..nc {
-                if sc.get(k) > sc.get(pred) {
-                    pred = k;
-                }
-            }
-            let g = *gold as usize;
-            if pred != g {
-                for &f in ids {
-                    let row = f as usize * nc;
-                    if let Some(x) = w.get_mut(row + g) {
-                        *x += 1.0;
-                    }
-                    if let Some(x) = u.get_mut(row + g) {
-                        *x += c;
-                    }
-                    if let Some(x) = w.get_mut(row + pred) {
-                        *x -= 1.0;
-                    }
-                    if let Some(x) = u.get_mut(row + pred) {
-                        *x -= c;
-                    }
-                }
-            }
-            c += 1.0;
         }
-        // Averaged weights, pruned of near-zero entries.
+        // Pruned of near-zero entries.
         let mut sparse = Vec::new();
         for (fi, h) in hashes.iter().enumerate() {
             let mut ws = Vec::new();
             for k in 0..nc {
-                let idx = fi * nc + k;
-                let avg =
-                    w.get(idx).copied().unwrap_or(0.0) - u.get(idx).copied().unwrap_or(0.0) / c;
-                if avg.abs() >= 0.01 {
-                    ws.push((k as u8, avg));
+                let a = avg.get(fi * nc + k).copied().unwrap_or(0.0);
+                if a.abs() >= 0.01 {
+                    ws.push((k as u8, a));
                 }
             }
             if !ws.is_empty() {
@@ -1229,12 +1222,103 @@ pub fn train_relations(
 
 type FxMap<K, V> = rustc_hash::FxHashMap<K, V>;
 
+/// Weights of one training run: `w`, and `u` accumulating `c`·update, so the
+/// averaged weights are `w - u / c` (Daumé's trick).
+struct Learner {
+    w: Vec<f32>,
+    u: Vec<f32>,
+    c: f32,
+    nc: usize,
+    order: Vec<usize>,
+    rng: u64,
+    scores: Vec<f32>,
+}
+
+impl Learner {
+    fn new(nf: usize, nc: usize, n: usize, seed: u64) -> Learner {
+        Learner {
+            w: vec![0.0; nf * nc],
+            u: vec![0.0; nf * nc],
+            c: 1.0,
+            nc,
+            order: (0..n).collect(),
+            rng: seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1,
+            scores: vec![0.0; nc],
+        }
+    }
+
+    fn add(&mut self, f: u32, k: usize, step: f32) {
+        let idx = f as usize * self.nc + k;
+        if let Some(x) = self.w.get_mut(idx) {
+            *x += step;
+        }
+        if let Some(x) = self.u.get_mut(idx) {
+            *x += self.c * step;
+        }
+    }
+
+    /// One pass over the examples in a fresh shuffled order: an SGD step of
+    /// multinomial logistic regression, or a perceptron update on a mistake.
+    fn epoch(&mut self, examples: &[(Vec<u32>, u8)], epoch: usize, logistic: bool) {
+        for k in (1..self.order.len()).rev() {
+            self.rng ^= self.rng << 13;
+            self.rng ^= self.rng >> 7;
+            self.rng ^= self.rng << 17;
+            self.order.swap(k, (self.rng % (k as u64 + 1)) as usize);
+        }
+        let nc = self.nc;
+        let lr = 0.2 / (1.0 + 0.3 * (epoch as f32 - 1.0));
+        for oi in 0..self.order.len() {
+            let Some((ids, gold)) = self.order.get(oi).and_then(|&e| examples.get(e)) else {
+                continue;
+            };
+            let g = *gold as usize;
+            self.scores.iter_mut().for_each(|x| *x = 0.0);
+            for &f in ids {
+                let row = f as usize * nc;
+                for (k, s) in self.scores.iter_mut().enumerate() {
+                    *s += self.w.get(row + k).copied().unwrap_or(0.0);
+                }
+            }
+            if logistic {
+                let mx = self.scores.iter().copied().fold(f32::MIN, f32::max);
+                let z: f32 = self.scores.iter().map(|x| (x - mx).exp()).sum();
+                for k in 0..nc {
+                    let p = (self.scores.get(k).copied().unwrap_or(0.0) - mx).exp() / z;
+                    let step = lr * (if k == g { 1.0 } else { 0.0 } - p);
+                    if step.abs() >= 1e-5 {
+                        for &f in ids {
+                            self.add(f, k, step);
+                        }
+                    }
+                }
+            } else {
+                let mut pred = 0usize;
+                for k in 1..nc {
+                    if self.scores.get(k) > self.scores.get(pred) {
+                        pred = k;
+                    }
+                }
+                if pred != g {
+                    for &f in ids {
+                        self.add(f, g, 1.0);
+                        self.add(f, pred, -1.0);
+                    }
+                }
+            }
+            self.c += 1.0;
+        }
+    }
+}
+
 /// Words and word pairs (lower-cased) that are gold entities in at least
-/// `LEX_MIN_COUNT` places and at least `LEX_MIN_RATIO` of their occurrences in
-/// the training text, with their most frequent label.
-fn relation_lexicon(docs: &[RelDoc]) -> FxMap<String, dossier_core::EntityLabel> {
-    const LEX_MIN_COUNT: usize = 3;
-    const LEX_MIN_RATIO: f64 = 0.2;
+/// `min_count` places and at least `min_ratio` of their occurrences in the
+/// training text, with their most frequent label.
+fn relation_lexicon(
+    docs: &[RelDoc],
+    min_count: usize,
+    min_ratio: f64,
+) -> FxMap<String, dossier_core::EntityLabel> {
     let mut as_entity: FxMap<String, FxMap<dossier_core::EntityLabel, usize>> = FxMap::default();
     let mut toks_of = Vec::new();
     for d in docs {
@@ -1276,8 +1360,8 @@ fn relation_lexicon(docs: &[RelDoc]) -> FxMap<String, dossier_core::EntityLabel>
     for (k, labels) in as_entity {
         let n: usize = labels.values().sum();
         let t = total.get(&k).copied().unwrap_or(n).max(n);
-        if n >= LEX_MIN_COUNT
-            && n as f64 / t as f64 >= LEX_MIN_RATIO
+        if n >= min_count
+            && n as f64 / t as f64 >= min_ratio
             && k.chars().any(|c| c.is_alphabetic())
         {
             if let Some((l, _)) = labels.into_iter().max_by_key(|(l, c)| (*c, l.as_str())) {

@@ -102,18 +102,18 @@ pub fn extract_with(
         }
     }
     for p in patterns(&ctx, &mentions) {
+        // A pattern only adds where the model (or an earlier pattern) was
+        // silent on the pair.
+        let key = family_key(&mentions, p.a, p.b);
+        if seen_pairs.contains(&key) {
+            continue;
+        }
         let mapped = match schema {
             Schema::Conll => Some(p.kind),
-            Schema::Re3d => {
-                // A pattern only adds where the model was silent on the pair.
-                if seen_pairs.contains(&family_key(&mentions, p.a, p.b)) {
-                    None
-                } else {
-                    to_re3d(p.kind, p.title_kind)
-                }
-            }
+            Schema::Re3d => to_re3d(p.kind, p.title_kind),
         };
         let Some(kind) = mapped else { continue };
+        seen_pairs.push(key);
         let r = Scored {
             a: p.a,
             b: p.b,
@@ -121,8 +121,18 @@ pub fn extract_with(
             swap: p.swap,
             margin: p.margin,
         };
-        if let Some(rel) = make_relation(&ctx, map, &mentions, &r, PATTERN_EXTRACTOR) {
-            out.push(rel);
+        let mut found = vec![r.clone()];
+        for x in propagate_list(&ctx, &mentions, &r) {
+            let k = family_key(&mentions, x.a, x.b);
+            if !seen_pairs.contains(&k) {
+                seen_pairs.push(k);
+                found.push(x);
+            }
+        }
+        for r in found {
+            if let Some(rel) = make_relation(&ctx, map, &mentions, &r, PATTERN_EXTRACTOR) {
+                out.push(rel);
+            }
         }
     }
     // RoleAt from the role extractor (person + organisation stated together).
@@ -224,6 +234,24 @@ impl Mention {
         let b = ctx.doc.tokens.get(self.tb.checked_sub(1)?)?;
         Some((a.start, b.end))
     }
+}
+
+/// Vague quantifiers that re3d leaves out of entity spans.
+fn is_quantifier_lead(w: &str) -> bool {
+    matches!(
+        w,
+        "about"
+            | "some"
+            | "many"
+            | "more"
+            | "most"
+            | "nearly"
+            | "approximately"
+            | "around"
+            | "almost"
+            | "several"
+            | "roughly"
+    )
 }
 
 /// Words dropped from the front of a mention to make a variant.
@@ -336,11 +364,19 @@ pub(crate) fn build_mentions(
         };
         let f = family;
         family += 1;
+        // re3d spans almost never start with a vague quantifier ("more
+        // prisoners" is "prisoners"): such a lead is always dropped.
+        let mut ta = ta;
+        if expand && is_entity {
+            while ta + 1 < tb && is_quantifier_lead(ctx.lw(ta)) {
+                ta += 1;
+            }
+        }
         push(&mut out, ta, tb, label, f);
         if !expand || !is_entity {
             continue;
         }
-        // Drop leading determiners/quantifiers ("the SDF" → "SDF").
+        // Drop leading determiners ("the SDF" → "SDF"): both are candidates.
         let mut a = ta;
         while a + 1 < tb && is_droppable_lead(ctx.lw(a)) {
             a += 1;
@@ -564,6 +600,26 @@ pub(crate) fn pair_features(ctx: &Ctx<'_>, ms: &[Mention], i: usize, j: usize, o
         for k in a.tb..b.ta.saturating_sub(1).min(a.tb + 12) {
             let bg = [ctx.lw(k), ctx.lw(k + 1)];
             out.push(fnv(&["bbigram", bg[0], bg[1]]));
+        }
+    }
+    // Coordinated items ("Jordan, Lebanon and Turkey"): only list glue and
+    // other mentions between the two.
+    if gap > 0 {
+        let mut k = a.tb;
+        let mut coord = true;
+        while k < b.ta {
+            if let Some(m) = ms.iter().skip(i + 1).find(|m| m.ta == k && m.tb <= b.ta) {
+                k = m.tb;
+                continue;
+            }
+            if !matches!(ctx.lw(k), "," | "and" | "or" | ";" | "/") {
+                coord = false;
+                break;
+            }
+            k += 1;
+        }
+        if coord {
+            out.push(fnv(&["coord", &lp]));
         }
     }
     // Context outside the pair.
@@ -820,7 +876,7 @@ pub(crate) struct Scored {
 pub(crate) fn decode(model: &RelModel, ctx: &Ctx<'_>, ms: &[Mention], bias: f32) -> Vec<Scored> {
     let mut feats = Vec::with_capacity(128);
     let mut sc = Vec::new();
-    let mut best: FxHashMap<(usize, usize), Scored> = FxHashMap::default();
+    let mut best: FxHashMap<(usize, usize), Vec<Scored>> = FxHashMap::default();
     for (i, j) in pairs(ms) {
         pair_features(ctx, ms, i, j, &mut feats);
         model.scores(&feats, &mut sc);
@@ -843,22 +899,137 @@ pub(crate) fn decode(model: &RelModel, ctx: &Ctx<'_>, ms: &[Mention], bias: f32)
             None => (name.strip_suffix('>').unwrap_or(name), false),
         };
         let key = family_key(ms, i, j);
-        if best.get(&key).is_some_and(|o| o.margin >= margin) {
-            continue;
-        }
-        best.insert(
-            key,
-            Scored {
-                a: i,
-                b: j,
-                kind: kind.to_string(),
-                swap,
-                margin,
-            },
-        );
+        let new = Scored {
+            a: i,
+            b: j,
+            kind: kind.to_string(),
+            swap,
+            margin,
+        };
+        let slot = best.entry(key).or_default();
+        slot.push(new);
+        slot.sort_by(|x, y| y.margin.total_cmp(&x.margin));
+        slot.truncate(1);
     }
-    let mut out: Vec<Scored> = best.into_values().collect();
+    let mut out: Vec<Scored> = Vec::new();
+    for v in best.into_values() {
+        out.extend(v.into_iter().take(1));
+    }
+    if propagate_enabled() {
+        let found: Vec<Scored> = out.clone();
+        for r in &found {
+            for x in propagate_list(ctx, ms, r) {
+                let key = family_key(ms, x.a, x.b);
+                if let std::collections::hash_map::Entry::Vacant(v) = seen_families(&out, ms).entry(key) {
+                    v.insert(());
+                    out.push(x);
+                }
+            }
+        }
+    }
     out.sort_by_key(|r| (r.a, r.b));
+    out
+}
+
+fn propagate_enabled() -> bool {
+    std::env::var("REL_NOPROP").is_err()
+}
+
+fn seen_families(rs: &[Scored], ms: &[Mention]) -> FxHashMap<(usize, usize), ()> {
+    rs.iter().map(|r| (family_key(ms, r.a, r.b), ())).collect()
+}
+
+/// Relation types that hold for every item of a list when they hold for its
+/// first: "strikes engaged [three ISIL units], [four vehicles] and [a tunnel]".
+const LIST_TYPES: [&str; 8] = [
+    "FightingAgainst",
+    "CoLocated",
+    "BelongsTo",
+    "InChargeOf",
+    "Likes",
+    "Dislikes",
+    "AlliesOf",
+    "CommWith",
+];
+
+fn is_list_glue(w: &str) -> bool {
+    matches!(w, "," | "and" | "or" | ";" | "a" | "an" | "the") || is_number_word(w)
+}
+
+/// The same relation from `r`'s first argument to the later items of a list
+/// that `r`'s second argument begins.
+fn propagate_list(ctx: &Ctx<'_>, ms: &[Mention], r: &Scored) -> Vec<Scored> {
+    let mut out = Vec::new();
+    if !LIST_TYPES.contains(&r.kind.as_str()) {
+        return out;
+    }
+    let (Some(a), Some(b)) = (ms.get(r.a), ms.get(r.b)) else {
+        return out;
+    };
+    let family_end = |f: usize| ms.iter().filter(|m| m.family == f).map(|m| m.tb).max();
+    let mut end = family_end(b.family).unwrap_or(b.tb);
+    // Only a list closed by a conjunction ("A, B and C"); "2nd Battalion, 5th
+    // Special Forces Group, Fort Campbell" is a hierarchy, not a list.
+    let mut conj = false;
+    let mut misses = 0;
+    for _ in 0..30 {
+        let mut k = end;
+        let mut sep = false;
+        let mut tail = 0;
+        while ctx.sent_of.get(k) == Some(&b.sent) {
+            let w = ctx.lw(k);
+            if matches!(w, "," | "and" | "or" | ";") {
+                sep = true;
+                conj |= matches!(w, "and" | "or");
+            } else if !(sep && is_list_glue(w)) {
+                // Up to two words end an item the tagger cut short
+                // ("four [enemy mortar] systems, ...").
+                if sep || tail >= 2 || !w.chars().all(|c| c.is_lowercase() || c == '-') {
+                    break;
+                }
+                tail += 1;
+            }
+            k += 1;
+        }
+        if !sep {
+            break;
+        }
+        let next = ms
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| {
+                m.ta >= end
+                    && m.ta <= k
+                    && m.tb > k
+                    && m.label != EntityLabel::Quantity
+                    && m.family != a.family
+                    && !is_number_word(ctx.lw(m.ta))
+            })
+            .max_by_key(|(_, m)| (m.tb - m.ta, std::cmp::Reverse(m.ta)));
+        let Some((j, m)) = next else {
+            // An item that is no candidate: step over it (twice at most).
+            misses += 1;
+            if misses > 2 || conj {
+                break;
+            }
+            end = k + 1;
+            continue;
+        };
+        out.push(Scored {
+            a: r.a,
+            b: j,
+            kind: r.kind.clone(),
+            swap: r.swap,
+            margin: r.margin * 0.5,
+        });
+        end = family_end(m.family).unwrap_or(m.tb);
+        if conj {
+            break;
+        }
+    }
+    if !conj {
+        out.clear();
+    }
     out
 }
 
@@ -980,6 +1151,38 @@ const MEMBER_WORDS: [&str; 8] = [
     "supporter",
 ];
 
+/// Verbs of attack right after the attacker (CENTCOM strike reports).
+const ATTACK_VERBS: [&str; 10] = [
+    "engaged",
+    "destroyed",
+    "struck",
+    "targeted",
+    "attacked",
+    "bombed",
+    "hit",
+    "killed",
+    "damaged",
+    "suppressed",
+];
+
+/// Words of communication between two agents.
+const COMM_WORDS: [&str; 14] = [
+    "met",
+    "meet",
+    "meets",
+    "meeting",
+    "spoke",
+    "spoken",
+    "talked",
+    "talks",
+    "consulting",
+    "consulted",
+    "touch",
+    "phoned",
+    "discussed",
+    "negotiated",
+];
+
 struct PatRel {
     a: usize,
     b: usize,
@@ -991,6 +1194,9 @@ struct PatRel {
 
 fn to_re3d(kind: &str, tk: TitleKind) -> Option<&'static str> {
     match kind {
+        "FightingAgainst" => Some("FightingAgainst"),
+        "CommWith" => Some("CommWith"),
+        "InChargeOf" => Some("InChargeOf"),
         "MemberOf" => Some("BelongsTo"),
         // "X in Y" is re3d CoLocated; "X, Y" (marked Head) is one re3d location.
         "LocatedIn" => (tk == TitleKind::Member).then_some("CoLocated"),
@@ -1036,6 +1242,53 @@ fn patterns(ctx: &Ctx<'_>, ms: &[Mention]) -> Vec<PatRel> {
             .copied()
             .unwrap_or("");
         let member_word = between.iter().any(|w| MEMBER_WORDS.contains(w));
+        // re3d types the model under-learns from partly annotated data.
+        // "strikes engaged three ISIL tactical units": attack verb right after A,
+        // then only numbers/determiners before B (later list items follow in
+        // `propagate_list`).
+        let attacker = matches!(
+            a.label,
+            EntityLabel::Weapon
+                | EntityLabel::Organisation
+                | EntityLabel::Person
+                | EntityLabel::MilitaryPlatform
+        );
+        let target = !matches!(
+            b.label,
+            EntityLabel::Quantity | EntityLabel::Temporal | EntityLabel::Money
+        );
+        let verb_at = usize::from(between.first() == Some(&"also"));
+        if attacker
+            && target
+            && between.get(verb_at).is_some_and(|w| ATTACK_VERBS.contains(w))
+            && between
+                .iter()
+                .skip(verb_at + 1)
+                .all(|w| matches!(*w, "a" | "an" | "the") || is_number_word(w))
+        {
+            push("FightingAgainst", false, TitleKind::Member);
+            continue;
+        }
+        let agents = is_agent(a.label) && is_agent(b.label);
+        // "We are consulting with the Government of Iraq"; "X met Y".
+        if agents
+            && gap <= 6
+            && between.iter().any(|w| COMM_WORDS.contains(w))
+            && (matches!(last, "with" | "to") || (gap == 1 && COMM_WORDS.contains(&last)))
+        {
+            push("CommWith", false, TitleKind::Member);
+            continue;
+        }
+        // "ISIL has had control of Mosul"; "they would hold on to Husaybah".
+        if is_agent(a.label)
+            && matches!(b.label, EntityLabel::Location)
+            && (bw.ends_with("control of")
+                || bw.ends_with("hold on to")
+                || matches!(last, "controls" | "controlled" | "seized" | "captured" | "holds"))
+        {
+            push("InChargeOf", false, TitleKind::Member);
+            continue;
+        }
         match (a.label, b.label) {
             // "Raqqa, Syria"; "Mosul in northern Iraq".
             (EntityLabel::Location, EntityLabel::Location) => {
