@@ -1044,6 +1044,19 @@ pub fn train_relations(
     if cfg.verbose {
         eprintln!("relations: lexicon of {} words", lexicon.len());
     }
+    // Label pairs (in text order) of at least two training relations.
+    let label_pairs: rustc_hash::FxHashSet<(dossier_core::EntityLabel, dossier_core::EntityLabel)> = {
+        let mut n: FxMap<(dossier_core::EntityLabel, dossier_core::EntityLabel), usize> =
+            FxMap::default();
+        for d in &docs {
+            for r in &d.relations {
+                let (s, t) = (&r.source, &r.target);
+                let (a, b) = if s.0 <= t.0 { (s, t) } else { (t, s) };
+                *n.entry((rel_label(&a.2), rel_label(&b.2))).or_default() += 1;
+            }
+        }
+        n.into_iter().filter(|&(_, c)| c >= 2).map(|(k, _)| k).collect()
+    };
     let classes = rel::class_names();
     let class_of = |name: &str| classes.iter().position(|c| c == name);
     // Examples: (feature ids, gold class).
@@ -1183,6 +1196,7 @@ pub fn train_relations(
         }
         let mut model = rel::RelModel::from_sparse(classes.clone(), 0.0, sparse);
         model.lexicon = lexicon.clone();
+        model.label_pairs = label_pairs.clone();
         if dev.is_empty() {
             best = Some((0.0, epoch, 0.0, model));
             continue;

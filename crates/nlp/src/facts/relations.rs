@@ -51,6 +51,9 @@ pub const PATTERN_EXTRACTOR: &str = "relations/pattern-1";
 
 /// Mentions per sentence considered for pairs (the nearest pairs first).
 const MAX_PAIRS_PER_SENTENCE: usize = 300;
+/// Variants of a pair of entities are scored only when the entities themselves
+/// scored within this margin (logit units) of a relation.
+const VARIANT_PRUNE: f32 = 3.0;
 /// Pairs further apart than this many tokens are not considered.
 const MAX_TOKEN_GAP: usize = 45;
 
@@ -226,6 +229,8 @@ pub(crate) struct Mention {
     pub(crate) label: EntityLabel,
     pub(crate) family: usize,
     pub(crate) sent: u32,
+    /// The first candidate of its family (the entity as found).
+    pub(crate) primary: bool,
 }
 
 impl Mention {
@@ -335,8 +340,10 @@ pub(crate) fn build_mentions(
 ) -> Vec<Mention> {
     let mut out: Vec<Mention> = Vec::with_capacity(entities.len() * 2);
     let mut family = 0usize;
-    let push = |out: &mut Vec<Mention>, ta: usize, tb: usize, label: EntityLabel, f: usize| {
-        if ta >= tb || out.iter().any(|m| m.ta == ta && m.tb == tb) {
+    let mut spans_seen: rustc_hash::FxHashSet<(usize, usize)> = Default::default();
+    let mut families_seen: rustc_hash::FxHashSet<usize> = Default::default();
+    let mut push = |out: &mut Vec<Mention>, ta: usize, tb: usize, label: EntityLabel, f: usize| {
+        if ta >= tb || !spans_seen.insert((ta, tb)) {
             return;
         }
         let sent = ctx.sent_of.get(ta).copied().unwrap_or(0);
@@ -349,6 +356,7 @@ pub(crate) fn build_mentions(
             label,
             family: f,
             sent,
+            primary: families_seen.insert(f),
         });
     };
     // Extra spans first: on equal spans their label wins.
@@ -513,27 +521,59 @@ fn gap_bucket(g: usize) -> &'static str {
     }
 }
 
-/// Short shape of a word: runs of X, x, d and other characters collapsed.
-fn short_shape(w: &str) -> String {
-    let mut s = String::new();
+/// Short shape of a word: runs of X, x, d and other characters collapsed
+/// (at most 8 bytes, written into `buf`).
+fn short_shape<'b>(w: &str, buf: &'b mut [u8; 8]) -> &'b str {
+    let mut n = 0;
+    let mut prev = 0u8;
     for c in w.chars() {
         let k = if c.is_uppercase() {
-            'X'
+            b'X'
         } else if c.is_lowercase() {
-            'x'
+            b'x'
         } else if c.is_ascii_digit() {
-            'd'
+            b'd'
+        } else if c.is_ascii() {
+            c as u8
         } else {
-            c
+            b'~'
         };
-        if !s.ends_with(k) {
-            s.push(k);
-        }
-        if s.len() > 6 {
-            break;
+        if k != prev {
+            let Some(slot) = buf.get_mut(n) else { break };
+            *slot = k;
+            n += 1;
+            prev = k;
         }
     }
-    s
+    std::str::from_utf8(buf.get(..n).unwrap_or(&[])).unwrap_or("")
+}
+
+/// Hash of a tag, a word sequence and more parts (no allocation).
+fn fnv_seq(tag: &str, seq: &[&str], more: &[&str]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |p: &str| {
+        for &b in p.as_bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        h ^= u64::from(SEP);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    };
+    eat(tag);
+    for p in seq.iter().chain(more) {
+        eat(p);
+    }
+    h
+}
+
+/// The longest mention starting at token `k` and ending by `limit`.
+fn mention_at(ms: &[Mention], k: usize, limit: usize) -> Option<&Mention> {
+    let from = ms.partition_point(|m| m.ta < k);
+    ms.get(from..)?
+        .iter()
+        .take_while(|m| m.ta == k)
+        .filter(|m| m.tb <= limit)
+        .max_by_key(|m| m.tb)
 }
 
 /// Hashed features of the pair (`a` before `b`).
@@ -544,13 +584,12 @@ pub(crate) fn pair_features(ctx: &Ctx<'_>, ms: &[Mention], i: usize, j: usize, o
     };
     let la = a.label.as_str();
     let lb = b.label.as_str();
-    let lp = format!("{la}|{lb}");
     let gap = b.ta.saturating_sub(a.tb);
     let gb = gap_bucket(gap);
     out.push(fnv(&["bias"]));
-    out.push(fnv(&["lp", &lp]));
+    out.push(fnv(&["lp", la, lb]));
     out.push(fnv(&["gap", gb]));
-    out.push(fnv(&["gap-lp", gb, &lp]));
+    out.push(fnv(&["gap-lp", gb, la, lb]));
     // Other mentions (distinct families) between the two.
     let mut between_labels: Vec<&str> = Vec::new();
     let mut fam_seen: Vec<usize> = Vec::new();
@@ -567,37 +606,38 @@ pub(crate) fn pair_features(ctx: &Ctx<'_>, ms: &[Mention], i: usize, j: usize, o
         _ => "3+",
     };
     out.push(fnv(&["nbetween", nb]));
-    out.push(fnv(&["nbetween-lp", nb, &lp]));
+    out.push(fnv(&["nbetween-lp", nb, la, lb]));
     for l in &between_labels {
         out.push(fnv(&["lbetween", l]));
     }
     // Words between.
     if gap == 0 {
-        out.push(fnv(&["adjacent", &lp]));
+        out.push(fnv(&["adjacent", la, lb]));
     } else {
         out.push(fnv(&["bfirst", ctx.lw(a.tb)]));
         out.push(fnv(&["blast", ctx.lw(b.ta - 1)]));
-        out.push(fnv(&["bfirst-lp", ctx.lw(a.tb), &lp]));
-        out.push(fnv(&["blast-lp", ctx.lw(b.ta - 1), &lp]));
-        let window: Vec<usize> = if gap <= 10 {
-            (a.tb..b.ta).collect()
+        out.push(fnv(&["bfirst-lp", ctx.lw(a.tb), la, lb]));
+        out.push(fnv(&["blast-lp", ctx.lw(b.ta - 1), la, lb]));
+        let (far, w1, w2) = if gap <= 10 {
+            ("near", a.tb..b.ta, 0..0)
         } else {
-            (a.tb..a.tb + 4).chain(b.ta - 4..b.ta).collect()
+            ("far", a.tb..a.tb + 4, b.ta - 4..b.ta)
         };
-        let far = if gap <= 10 { "near" } else { "far" };
-        for k in window {
+        for k in w1.chain(w2) {
             let w = ctx.lw(k);
-            out.push(fnv(&["bw", w]));
-            out.push(fnv(&["bw-lp", w, &lp]));
-            out.push(fnv(&["bw-far", w, far]));
+            out.push(fnv(&["bw", w, far]));
+            out.push(fnv(&["bw-lp", w, la, lb]));
         }
         if gap <= 4 {
-            let seq: Vec<&str> = (a.tb..b.ta).map(|k| ctx.lw(k)).collect();
-            let s = seq.join(" ");
-            out.push(fnv(&["bseq", &s]));
-            out.push(fnv(&["bseq-lp", &s, &lp]));
+            let mut seq = [""; 4];
+            for (slot, k) in seq.iter_mut().zip(a.tb..b.ta) {
+                *slot = ctx.lw(k);
+            }
+            let seq = seq.get(..gap).unwrap_or(&[]);
+            out.push(fnv_seq("bseq", seq, &[]));
+            out.push(fnv_seq("bseq-lp", seq, &[la, lb]));
         }
-        for k in a.tb..b.ta.saturating_sub(1).min(a.tb + 12) {
+        for k in a.tb..b.ta.saturating_sub(1).min(a.tb + 6) {
             let bg = [ctx.lw(k), ctx.lw(k + 1)];
             out.push(fnv(&["bbigram", bg[0], bg[1]]));
         }
@@ -608,7 +648,7 @@ pub(crate) fn pair_features(ctx: &Ctx<'_>, ms: &[Mention], i: usize, j: usize, o
         let mut k = a.tb;
         let mut coord = true;
         while k < b.ta {
-            if let Some(m) = ms.iter().skip(i + 1).find(|m| m.ta == k && m.tb <= b.ta) {
+            if let Some(m) = mention_at(ms, k, b.ta) {
                 k = m.tb;
                 continue;
             }
@@ -619,7 +659,7 @@ pub(crate) fn pair_features(ctx: &Ctx<'_>, ms: &[Mention], i: usize, j: usize, o
             k += 1;
         }
         if coord {
-            out.push(fnv(&["coord", &lp]));
+            out.push(fnv(&["coord", la, lb]));
         }
     }
     // Context outside the pair.
@@ -631,8 +671,8 @@ pub(crate) fn pair_features(ctx: &Ctx<'_>, ms: &[Mention], i: usize, j: usize, o
     let wa = after.map_or("</s>", |k| ctx.lw(k));
     out.push(fnv(&["wbefore", wb]));
     out.push(fnv(&["wafter", wa]));
-    out.push(fnv(&["wbefore-lp", wb, &lp]));
-    out.push(fnv(&["wafter-lp", wa, &lp]));
+    out.push(fnv(&["wbefore-lp", wb, la, lb]));
+    out.push(fnv(&["wafter-lp", wa, la, lb]));
     // The arguments themselves.
     let head_a = ctx.lw(a.tb - 1);
     let head_b = ctx.lw(b.tb - 1);
@@ -644,18 +684,19 @@ pub(crate) fn pair_features(ctx: &Ctx<'_>, ms: &[Mention], i: usize, j: usize, o
     out.push(fnv(&["head-b-la", head_b, la]));
     out.push(fnv(&["first-a", first_a, la]));
     out.push(fnv(&["first-b", first_b, lb]));
-    out.push(fnv(&["shape-a", &short_shape(ctx.word(a.ta)), la]));
-    out.push(fnv(&["shape-b", &short_shape(ctx.word(b.ta)), lb]));
-    let len_a = (a.tb - a.ta).min(4).to_string();
-    let len_b = (b.tb - b.ta).min(4).to_string();
-    out.push(fnv(&["len", &len_a, &len_b]));
+    let mut buf = [0u8; 8];
+    out.push(fnv(&["shape-a", short_shape(ctx.word(a.ta), &mut buf), la]));
+    out.push(fnv(&["shape-b", short_shape(ctx.word(b.ta), &mut buf), lb]));
+    const LEN: [&str; 5] = ["0", "1", "2", "3", "4"];
+    let len = |m: &Mention| LEN.get((m.tb - m.ta).min(4)).copied().unwrap_or("4");
+    out.push(fnv(&["len", len(a), len(b)]));
     // Same words in both (repeated names: IsSynonymOf).
     let shared = (a.ta..a.tb).any(|x| {
         let w = ctx.lw(x);
         w.len() > 3 && (b.ta..b.tb).any(|y| ctx.lw(y) == w)
     });
     if shared {
-        out.push(fnv(&["shared-word", &lp]));
+        out.push(fnv(&["shared-word", la, lb]));
     }
     // The verb-ish context: words right after a and right before b.
     if gap > 0 {
@@ -680,9 +721,12 @@ pub struct RelModel {
     /// ("strikes" is a Weapon, "we" an Organisation) although the tagger rarely
     /// marks them: extra candidate arguments where no entity is.
     pub lexicon: FxHashMap<String, EntityLabel>,
+    /// Label pairs (first mention's, second's) seen in training relations;
+    /// other pairs are not scored. Empty: all pairs.
+    pub label_pairs: rustc_hash::FxHashSet<(EntityLabel, EntityLabel)>,
 }
 
-const MAGIC: &[u8; 8] = b"DRELv2\0\0";
+const MAGIC: &[u8; 8] = b"DRELv3\0\0";
 
 /// The model's classes: "NONE", then each type (symmetric) or type> and type<.
 pub fn class_names() -> Vec<String> {
@@ -750,6 +794,7 @@ impl RelModel {
             index,
             weights,
             lexicon: FxHashMap::default(),
+            label_pairs: Default::default(),
         }
     }
 
@@ -778,6 +823,19 @@ impl RelModel {
             for &(c, w) in ws.iter().take(255) {
                 out.push(c);
                 out.extend(w.to_bits().to_le_bytes());
+            }
+        }
+        let mut lp: Vec<(&str, &str)> = self
+            .label_pairs
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        lp.sort_unstable();
+        out.extend((lp.len() as u32).to_le_bytes());
+        for (a, b) in lp {
+            for s in [a, b] {
+                out.push(s.len().min(255) as u8);
+                out.extend(s.as_bytes().iter().take(255));
             }
         }
         let mut lex: Vec<(&String, &EntityLabel)> = self.lexicon.iter().collect();
@@ -829,6 +887,19 @@ impl RelModel {
             feats.push((h, ws));
         }
         let mut m = RelModel::from_sparse(classes, none_bias, feats);
+        let np = r.u32()? as usize;
+        if np > 4096 {
+            return Err("bad label pair count".into());
+        }
+        for _ in 0..np {
+            let mut two = [EntityLabel::Person; 2];
+            for slot in two.iter_mut() {
+                let n = r.u8()? as usize;
+                let l = std::str::from_utf8(r.take(n)?).map_err(|e| e.to_string())?;
+                *slot = l.parse()?;
+            }
+            m.label_pairs.insert((two[0], two[1]));
+        }
         let nl = r.u32()? as usize;
         if nl > b.len() {
             return Err("bad lexicon size".into());
@@ -877,7 +948,28 @@ pub(crate) fn decode(model: &RelModel, ctx: &Ctx<'_>, ms: &[Mention], bias: f32)
     let mut feats = Vec::with_capacity(128);
     let mut sc = Vec::new();
     let mut best: FxHashMap<(usize, usize), Vec<Scored>> = FxHashMap::default();
-    for (i, j) in pairs(ms) {
+    // Pairs of entities as found first; the variants of a pair of families
+    // only when that pair came near a relation (most pairs are far from one),
+    // which keeps the cost close to one scoring per pair of entities.
+    let all = pairs(ms);
+    let is_primary = |&(i, j): &(usize, usize)| {
+        ms.get(i).is_some_and(|m| m.primary) && ms.get(j).is_some_and(|m| m.primary)
+    };
+    let mut primary_margin: FxHashMap<(usize, usize), f32> = FxHashMap::default();
+    let firsts = all.iter().filter(|p| is_primary(p));
+    let rest = all.iter().filter(|p| !is_primary(p));
+    for &(i, j) in firsts.chain(rest) {
+        let (Some(a), Some(b)) = (ms.get(i), ms.get(j)) else {
+            continue;
+        };
+        if !model.label_pairs.is_empty() && !model.label_pairs.contains(&(a.label, b.label)) {
+            continue;
+        }
+        let key = family_key(ms, i, j);
+        let primary = is_primary(&(i, j));
+        if !primary && primary_margin.get(&key).is_some_and(|&m| m < -VARIANT_PRUNE) {
+            continue;
+        }
         pair_features(ctx, ms, i, j, &mut feats);
         model.scores(&feats, &mut sc);
         let none = sc.first().copied().unwrap_or(0.0) + bias;
@@ -890,6 +982,9 @@ pub(crate) fn decode(model: &RelModel, ctx: &Ctx<'_>, ms: &[Mention], bias: f32)
             continue;
         };
         let margin = s - none;
+        if primary {
+            primary_margin.insert(key, margin);
+        }
         if margin <= 0.0 {
             continue;
         }
@@ -898,7 +993,6 @@ pub(crate) fn decode(model: &RelModel, ctx: &Ctx<'_>, ms: &[Mention], bias: f32)
             Some(k) => (k, true),
             None => (name.strip_suffix('>').unwrap_or(name), false),
         };
-        let key = family_key(ms, i, j);
         let new = Scored {
             a: i,
             b: j,
