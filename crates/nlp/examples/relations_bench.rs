@@ -38,7 +38,9 @@ fn elapsed(t: &(Clock, Option<f64>)) -> f64 {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let path = args.first().ok_or("usage: relations_bench FILE.jsonl [REPEAT]")?;
+    let path = args
+        .first()
+        .ok_or("usage: relations_bench FILE.jsonl [REPEAT]")?;
     let repeat: usize = args.get(1).map(|s| s.parse()).transpose()?.unwrap_or(3);
     let file = std::io::BufReader::new(std::fs::File::open(path)?);
     let mut texts = Vec::new();
@@ -70,8 +72,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let doc = Doc::new(text);
             let map = OffsetMap::new(text);
             let facts = Facts::default();
-            let r =
-                relations::extract_with(Some(model), text, &doc, &map, e, &facts, Schema::Re3d);
+            let r = relations::extract_with(Some(model), text, &doc, &map, e, &facts, Schema::Re3d);
             std::hint::black_box(r);
         }
     }

@@ -51,7 +51,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     let t = |a: &(usize, usize, String)| -> String {
                         d.text.chars().skip(a.0).take(a.1 - a.0).collect()
                     };
-                    println!("unreachable {} {:?} {:?}", r.kind, t(&r.source), t(&r.target));
+                    println!(
+                        "unreachable {} {:?} {:?}",
+                        r.kind,
+                        t(&r.source),
+                        t(&r.target)
+                    );
                 }
             }
         }

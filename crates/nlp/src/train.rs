@@ -1055,7 +1055,10 @@ pub fn train_relations(
                 *n.entry((rel_label(&a.2), rel_label(&b.2))).or_default() += 1;
             }
         }
-        n.into_iter().filter(|&(_, c)| c >= 2).map(|(k, _)| k).collect()
+        n.into_iter()
+            .filter(|&(_, c)| c >= 2)
+            .map(|(k, _)| k)
+            .collect()
     };
     let classes = rel::class_names();
     let class_of = |name: &str| classes.iter().position(|c| c == name);
@@ -1168,7 +1171,9 @@ pub fn train_relations(
         .map(|k| Learner::new(nf, nc, examples.len(), cfg.seed.wrapping_add(k as u64)))
         .collect();
     let mut best: Option<(f64, usize, f32, rel::RelModel)> = None;
-    let biases = [-4.0f32, -3.0, -2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0, 3.0];
+    let biases = [
+        -4.0f32, -3.0, -2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0, 3.0,
+    ];
     for epoch in 1..=cfg.epochs.max(1) {
         for l in learners.iter_mut() {
             l.epoch(&examples, epoch, cfg.logistic);
@@ -1176,7 +1181,8 @@ pub fn train_relations(
         let mut avg = vec![0f32; nf * nc];
         for l in &learners {
             for (k, a) in avg.iter_mut().enumerate() {
-                let w = l.w.get(k).copied().unwrap_or(0.0) - l.u.get(k).copied().unwrap_or(0.0) / l.c;
+                let w =
+                    l.w.get(k).copied().unwrap_or(0.0) - l.u.get(k).copied().unwrap_or(0.0) / l.c;
                 *a += w / learners.len() as f32;
             }
         }

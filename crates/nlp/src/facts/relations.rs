@@ -967,7 +967,11 @@ pub(crate) fn decode(model: &RelModel, ctx: &Ctx<'_>, ms: &[Mention], bias: f32)
         }
         let key = family_key(ms, i, j);
         let primary = is_primary(&(i, j));
-        if !primary && primary_margin.get(&key).is_some_and(|&m| m < -VARIANT_PRUNE) {
+        if !primary
+            && primary_margin
+                .get(&key)
+                .is_some_and(|&m| m < -VARIANT_PRUNE)
+        {
             continue;
         }
         pair_features(ctx, ms, i, j, &mut feats);
@@ -1014,7 +1018,9 @@ pub(crate) fn decode(model: &RelModel, ctx: &Ctx<'_>, ms: &[Mention], bias: f32)
         for r in &found {
             for x in propagate_list(ctx, ms, r) {
                 let key = family_key(ms, x.a, x.b);
-                if let std::collections::hash_map::Entry::Vacant(v) = seen_families(&out, ms).entry(key) {
+                if let std::collections::hash_map::Entry::Vacant(v) =
+                    seen_families(&out, ms).entry(key)
+                {
                     v.insert(());
                     out.push(x);
                 }
@@ -1354,7 +1360,9 @@ fn patterns(ctx: &Ctx<'_>, ms: &[Mention]) -> Vec<PatRel> {
         let verb_at = usize::from(between.first() == Some(&"also"));
         if attacker
             && target
-            && between.get(verb_at).is_some_and(|w| ATTACK_VERBS.contains(w))
+            && between
+                .get(verb_at)
+                .is_some_and(|w| ATTACK_VERBS.contains(w))
             && between
                 .iter()
                 .skip(verb_at + 1)
@@ -1378,7 +1386,10 @@ fn patterns(ctx: &Ctx<'_>, ms: &[Mention]) -> Vec<PatRel> {
             && matches!(b.label, EntityLabel::Location)
             && (bw.ends_with("control of")
                 || bw.ends_with("hold on to")
-                || matches!(last, "controls" | "controlled" | "seized" | "captured" | "holds"))
+                || matches!(
+                    last,
+                    "controls" | "controlled" | "seized" | "captured" | "holds"
+                ))
         {
             push("InChargeOf", false, TitleKind::Member);
             continue;
@@ -1395,8 +1406,14 @@ fn patterns(ctx: &Ctx<'_>, ms: &[Mention]) -> Vec<PatRel> {
                 let listy = |k: Option<usize>| {
                     k.is_some_and(|k| matches!(ctx.lw(k), "," | "and" | "or" | "/"))
                 };
-                // A list ("Jordan, Lebanon and Turkey") is not containment.
-                let in_list = listy(a.ta.checked_sub(1)) || listy(Some(b.tb));
+                // A list ("Jordan, Lebanon and Turkey") is not containment;
+                // "Raqqa, Syria, on Monday" is.
+                let next_is_place = ms
+                    .iter()
+                    .any(|m| m.ta == b.tb + 1 && m.label == EntityLabel::Location);
+                let in_list = listy(a.ta.checked_sub(1))
+                    || matches!(ctx.lw(b.tb), "and" | "or")
+                    || (ctx.lw(b.tb) == "," && next_is_place);
                 if bw == "in" || bw == ", in" {
                     push("LocatedIn", false, TitleKind::Member);
                 } else if bw == "," && capitalised(a) && capitalised(b) && !in_list {
@@ -1419,10 +1436,9 @@ fn patterns(ctx: &Ctx<'_>, ms: &[Mention]) -> Vec<PatRel> {
                 let prep = matches!(last, "of" | "for" | "in" | "at" | "with" | "from");
                 if between.first() == Some(&",") && prep && !role_word.is_empty() {
                     push("RoleAt", false, title_kind(role_word));
-                } else if member_word && prep {
-                    push("MemberOf", false, TitleKind::Member);
-                } else if (bw == "joined" || bw == "has joined" || bw == "had joined")
-                    && la == EntityLabel::Person
+                } else if (member_word && prep)
+                    || (matches!(bw.as_str(), "joined" | "has joined" | "had joined")
+                        && la == EntityLabel::Person)
                 {
                     push("MemberOf", false, TitleKind::Member);
                 }
