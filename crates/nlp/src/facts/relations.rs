@@ -46,7 +46,7 @@ pub const RE3D_TYPES: [&str; 11] = [
 ];
 
 /// Extractor names recorded as provenance.
-pub const MODEL_EXTRACTOR: &str = "relations/perceptron-1";
+pub const MODEL_EXTRACTOR: &str = "relations/linear-1";
 pub const PATTERN_EXTRACTOR: &str = "relations/pattern-1";
 
 /// Mentions per sentence considered for pairs (the nearest pairs first).
