@@ -1,6 +1,7 @@
 //! Relations between entity mentions: the re3d relation types, learnt by a
-//! multi-class averaged perceptron over pairs of mentions in one sentence, plus
-//! dossier's own MemberOf, RoleAt and LocatedIn from patterns.
+//! multi-class linear model (logistic regression) over pairs of mentions in
+//! one sentence, a few re3d-type patterns, and dossier's own MemberOf, RoleAt
+//! and LocatedIn from patterns. See `MODEL.md`.
 //!
 //! Candidates are the pipeline's entity mentions and a few variants of each
 //! (leading determiner or quantifier dropped, a leading number split off as a
@@ -95,10 +96,10 @@ pub fn extract_with(
     let ctx = Ctx::new(text, doc);
     let mentions = build_mentions(&ctx, map, entities, true, None, model.map(|m| &m.lexicon));
     let mut out = Vec::new();
-    let mut seen_pairs: Vec<(usize, usize)> = Vec::new();
+    let mut seen_pairs: rustc_hash::FxHashSet<(usize, usize)> = Default::default();
     if let Some(m) = model {
         for r in decode(m, &ctx, &mentions, m.none_bias) {
-            seen_pairs.push(family_key(&mentions, r.a, r.b));
+            seen_pairs.insert(family_key(&mentions, r.a, r.b));
             if let Some(rel) = make_relation(&ctx, map, &mentions, &r, MODEL_EXTRACTOR) {
                 out.push(rel);
             }
@@ -116,7 +117,7 @@ pub fn extract_with(
             Schema::Re3d => to_re3d(p.kind, p.title_kind),
         };
         let Some(kind) = mapped else { continue };
-        seen_pairs.push(key);
+        seen_pairs.insert(key);
         let r = Scored {
             a: p.a,
             b: p.b,
@@ -127,8 +128,7 @@ pub fn extract_with(
         let mut found = vec![r.clone()];
         for x in propagate_list(&ctx, &mentions, &r) {
             let k = family_key(&mentions, x.a, x.b);
-            if !seen_pairs.contains(&k) {
-                seen_pairs.push(k);
+            if seen_pairs.insert(k) {
                 found.push(x);
             }
         }
@@ -1013,30 +1013,19 @@ pub(crate) fn decode(model: &RelModel, ctx: &Ctx<'_>, ms: &[Mention], bias: f32)
     for v in best.into_values() {
         out.extend(v.into_iter().take(1));
     }
-    if propagate_enabled() {
-        let found: Vec<Scored> = out.clone();
-        for r in &found {
-            for x in propagate_list(ctx, ms, r) {
-                let key = family_key(ms, x.a, x.b);
-                if let std::collections::hash_map::Entry::Vacant(v) =
-                    seen_families(&out, ms).entry(key)
-                {
-                    v.insert(());
-                    out.push(x);
-                }
+    // List propagation from every relation found.
+    let mut seen: rustc_hash::FxHashSet<(usize, usize)> =
+        out.iter().map(|r| family_key(ms, r.a, r.b)).collect();
+    let found = out.clone();
+    for r in &found {
+        for x in propagate_list(ctx, ms, r) {
+            if seen.insert(family_key(ms, x.a, x.b)) {
+                out.push(x);
             }
         }
     }
     out.sort_by_key(|r| (r.a, r.b));
     out
-}
-
-fn propagate_enabled() -> bool {
-    std::env::var("REL_NOPROP").is_err()
-}
-
-fn seen_families(rs: &[Scored], ms: &[Mention]) -> FxHashMap<(usize, usize), ()> {
-    rs.iter().map(|r| (family_key(ms, r.a, r.b), ())).collect()
 }
 
 /// Relation types that hold for every item of a list when they hold for its
@@ -1156,7 +1145,7 @@ fn make_relation(
         let (_, ae) = a.bytes(ctx)?;
         let (bs, _) = b.bytes(ctx)?;
         let t = ctx.text.get(ae..bs)?.trim();
-        if t.is_empty() || b.ta - a.tb > 8 {
+        if t.is_empty() || b.ta.saturating_sub(a.tb) > 8 {
             None
         } else {
             let off = ctx.text.get(ae..bs)?.find(t)? + ae;
@@ -1319,7 +1308,7 @@ fn patterns(ctx: &Ctx<'_>, ms: &[Mention]) -> Vec<PatRel> {
         let (Some(a), Some(b)) = (ms.get(i), ms.get(j)) else {
             continue;
         };
-        let gap = b.ta - a.tb;
+        let gap = b.ta.saturating_sub(a.tb);
         if gap > 7 {
             continue;
         }
