@@ -467,18 +467,20 @@ pub(crate) fn pairs(ms: &[Mention]) -> Vec<(usize, usize)> {
             s1 += 1;
         }
         let mut local: Vec<(usize, usize, usize)> = Vec::new();
+        // Mentions are sorted by start: the second of a pair comes later in the
+        // slice, and the scan stops at the first one too far away, so a huge
+        // "sentence" (a list with no full stop) costs linear time.
         for i in s0..s1 {
-            for j in s0..s1 {
-                let (Some(a), Some(b)) = (ms.get(i), ms.get(j)) else {
-                    continue;
-                };
+            let Some(a) = ms.get(i) else { continue };
+            for j in i + 1..s1 {
+                let Some(b) = ms.get(j) else { break };
+                if b.ta > a.tb + MAX_TOKEN_GAP {
+                    break;
+                }
                 if a.tb > b.ta || a.family == b.family {
                     continue;
                 }
-                let gap = b.ta - a.tb;
-                if gap <= MAX_TOKEN_GAP {
-                    local.push((gap, i, j));
-                }
+                local.push((b.ta - a.tb, i, j));
             }
         }
         local.sort_unstable();
@@ -1055,8 +1057,19 @@ fn propagate_list(ctx: &Ctx<'_>, ms: &[Mention], r: &Scored) -> Vec<Scored> {
     let (Some(a), Some(b)) = (ms.get(r.a), ms.get(r.b)) else {
         return out;
     };
-    let family_end = |f: usize| ms.iter().filter(|m| m.family == f).map(|m| m.tb).max();
-    let mut end = family_end(b.family).unwrap_or(b.tb);
+    // A family's candidates all start inside the original mention, which
+    // starts at most a few tokens before any of them: a local scan suffices.
+    let family_end = |f: usize, near: usize| {
+        let from = ms.partition_point(|m| m.ta + 32 < near);
+        ms.get(from..)
+            .unwrap_or(&[])
+            .iter()
+            .take_while(|m| m.ta <= near + 32)
+            .filter(|m| m.family == f)
+            .map(|m| m.tb)
+            .max()
+    };
+    let mut end = family_end(b.family, b.ta).unwrap_or(b.tb);
     // Only a list closed by a conjunction ("A, B and C"); "2nd Battalion, 5th
     // Special Forces Group, Fort Campbell" is a hierarchy, not a list.
     let mut conj = false;
@@ -1083,9 +1096,12 @@ fn propagate_list(ctx: &Ctx<'_>, ms: &[Mention], r: &Scored) -> Vec<Scored> {
         if !sep {
             break;
         }
+        let from = ms.partition_point(|m| m.ta < end);
         let next = ms
             .iter()
             .enumerate()
+            .skip(from)
+            .take_while(|(_, m)| m.ta <= k)
             .filter(|(_, m)| {
                 m.ta >= end
                     && m.ta <= k
@@ -1111,7 +1127,7 @@ fn propagate_list(ctx: &Ctx<'_>, ms: &[Mention], r: &Scored) -> Vec<Scored> {
             swap: r.swap,
             margin: r.margin * 0.5,
         });
-        end = family_end(m.family).unwrap_or(m.tb);
+        end = family_end(m.family, m.ta).unwrap_or(m.tb);
         if conj {
             break;
         }
@@ -1397,9 +1413,13 @@ fn patterns(ctx: &Ctx<'_>, ms: &[Mention]) -> Vec<PatRel> {
                 };
                 // A list ("Jordan, Lebanon and Turkey") is not containment;
                 // "Raqqa, Syria, on Monday" is.
+                let from = ms.partition_point(|m| m.ta < b.tb + 1);
                 let next_is_place = ms
+                    .get(from..)
+                    .unwrap_or(&[])
                     .iter()
-                    .any(|m| m.ta == b.tb + 1 && m.label == EntityLabel::Location);
+                    .take_while(|m| m.ta == b.tb + 1)
+                    .any(|m| m.label == EntityLabel::Location);
                 let in_list = listy(a.ta.checked_sub(1))
                     || matches!(ctx.lw(b.tb), "and" | "or")
                     || (ctx.lw(b.tb) == "," && next_is_place);
