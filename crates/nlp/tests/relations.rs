@@ -343,3 +343,47 @@ fn model_file_round_trips_and_rejects_damage() {
     bad[0] ^= 0xff;
     assert!(RelModel::from_bytes(&bad).is_err());
 }
+
+#[test]
+fn role_at_from_roles_only_under_conll() {
+    use dossier_core::{Arg, Role};
+    let text = "Navy Capt. Jeff Davis said the strikes continued.";
+    let arg = |s: &str| {
+        let b = text.find(s).expect("in text");
+        Arg {
+            start: b,
+            end: b + s.len(),
+            text: s.to_string(),
+        }
+    };
+    let facts = Facts {
+        roles: vec![Role {
+            start: 0,
+            end: 21,
+            text: "Navy Capt. Jeff Davis".into(),
+            person: Some(arg("Jeff Davis")),
+            title: arg("Capt."),
+            organisation: Some(arg("Navy")),
+            country: None,
+            qualifiers: vec![],
+            confidence: 0.9,
+            extractor: "test".into(),
+        }],
+        ..Default::default()
+    };
+    let doc = Doc::new(text);
+    let map = OffsetMap::new(text);
+    let ents = mentions(
+        text,
+        &[("Navy", EntityLabel::Org), ("Jeff Davis", EntityLabel::Per)],
+    );
+    let conll = relations::extract_with(None, text, &doc, &map, &ents, &facts, Schema::Conll);
+    assert!(
+        conll.iter().any(|r| r.kind == "RoleAt"
+            && r.source.text == "Jeff Davis"
+            && r.target.text == "Navy"),
+        "{conll:?}"
+    );
+    let re3d = relations::extract_with(None, text, &doc, &map, &ents, &facts, Schema::Re3d);
+    assert!(!re3d.iter().any(|r| r.kind == "RoleAt"), "{re3d:?}");
+}

@@ -139,28 +139,19 @@ pub fn extract_with(
         }
     }
     // RoleAt from the role extractor (person + organisation stated together).
-    for role in &so_far.roles {
+    // Under re3d these are left out: the role is already in `roles`, and the
+    // mapped relation measured 0 true / 2 false positives on re3d dev.
+    let role_relations = if schema == Schema::Conll {
+        so_far.roles.as_slice()
+    } else {
+        &[]
+    };
+    for role in role_relations {
         let (Some(person), Some(org)) = (&role.person, &role.organisation) else {
             continue;
         };
-        let kind = match schema {
-            Schema::Conll => "RoleAt",
-            Schema::Re3d => {
-                let overlaps = |a: &Arg, r: &Relation| {
-                    let hit = |x: &Arg| x.start < a.end && a.start < x.end;
-                    hit(&r.source) || hit(&r.target)
-                };
-                if out.iter().any(|r| overlaps(person, r) && overlaps(org, r)) {
-                    continue;
-                }
-                match title_kind(&role.title.text.to_lowercase()) {
-                    TitleKind::Head => "InChargeOf",
-                    TitleKind::Member => "BelongsTo",
-                }
-            }
-        };
         out.push(Relation {
-            kind: kind.to_string(),
+            kind: "RoleAt".to_string(),
             source: person.clone(),
             target: org.clone(),
             trigger: Some(role.title.clone()),
