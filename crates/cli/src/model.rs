@@ -12,6 +12,11 @@ pub struct TrainArgs {
     /// Which model: conll, re3d, or all (conll first: re3d can build on it).
     #[arg(long, default_value = "all", value_parser = ["all", "conll", "re3d"])]
     schema: String,
+    /// What to train: entity taggers (ner, default) or the relation model
+    /// (relations: --data is ../shared/data or its re3d/ folder, --out the model file,
+    /// e.g. crates/nlp/models/relations.bin).
+    #[arg(long, default_value = "ner", value_parser = ["ner", "relations"])]
+    task: String,
     /// Folder laid out like ../shared/data (conll2003/ and re3d/ with train.jsonl, dev.jsonl).
     #[arg(long, default_value = "../shared/data", value_name = "DIR")]
     data: PathBuf,
@@ -48,6 +53,9 @@ pub struct EvalArgs {
 }
 
 pub fn train(args: TrainArgs) -> anyhow::Result<ExitCode> {
+    if args.task == "relations" {
+        return train_relations(args);
+    }
     let kinds: Vec<ModelKind> = match args.schema.as_str() {
         "conll" => vec![ModelKind::Conll],
         "re3d" => vec![ModelKind::Re3d],
@@ -97,6 +105,50 @@ pub fn train(args: TrainArgs) -> anyhow::Result<ExitCode> {
         "use them with `dossier eval GOLD --models {}`",
         args.out.display()
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `dossier train --task relations`: the relation model, trained on re3d without
+/// its BBC documents (CC BY-NC), epoch and bias chosen on dev end to end.
+fn train_relations(args: TrainArgs) -> anyhow::Result<ExitCode> {
+    let out = if args.out.extension().is_some_and(|e| e == "bin") {
+        args.out.clone()
+    } else {
+        args.out.join("relations.bin")
+    };
+    let mut cfg = dossier_nlp::train::RelTrainConfig::shipped(&args.data, &out, args.seed);
+    if !args.train_files.is_empty() {
+        cfg.train = args.train_files.clone();
+        cfg.dev = args.dev_files.clone();
+        cfg.exclude_sources.clear();
+    }
+    if let Some(missing) = cfg.train.iter().find(|p| !p.is_file()) {
+        bail!(
+            "no training data at {}: pass --data DIR (../shared/data or its re3d folder) or --train-file FILE",
+            missing.display()
+        );
+    }
+    cfg.dev.retain(|p| p.is_file());
+    if let Some(e) = args.epochs {
+        cfg.epochs = e;
+    }
+    cfg.verbose = true;
+    let pipeline = Pipeline::load_default()?;
+    let r = dossier_nlp::train::train_relations(&cfg, &pipeline)?;
+    eprintln!(
+        "wrote {} ({:.2} MB): {} documents, {} relations, {} candidate pairs, {} features, epoch {}, bias {}",
+        out.display(),
+        r.model_bytes as f64 / 1e6,
+        r.documents,
+        r.relations,
+        r.examples,
+        r.features,
+        r.best_epoch,
+        r.none_bias
+    );
+    if let Some(s) = &r.dev {
+        eprint!("dev, end to end (own entities):\n{}", s.render());
+    }
     Ok(ExitCode::SUCCESS)
 }
 

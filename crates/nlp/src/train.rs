@@ -796,3 +796,598 @@ fn dev_score(
     }
     crate::eval::prf(tp, np, ng).2 * 100.0
 }
+
+// ---------------------------------------------------------------------------
+// The relation model (`models/relations.bin`, see `facts::relations`)
+
+/// A gold relation of a re3d-style JSONL file (code point spans).
+#[derive(Debug, Clone)]
+pub struct GoldRelation {
+    pub kind: String,
+    pub source: (usize, usize, String),
+    pub target: (usize, usize, String),
+}
+
+/// A document with gold entities and relations.
+#[derive(Debug, Clone)]
+pub struct RelDoc {
+    pub id: String,
+    pub source: Option<String>,
+    pub text: String,
+    pub entities: Vec<(usize, usize, String)>,
+    pub relations: Vec<GoldRelation>,
+}
+
+/// Reads re3d-style JSON Lines: `{"id", "text", "entities", "relations": [{"type",
+/// "source": {"start","end","label"}, "target": {...}}]}`.
+pub fn read_rel_docs(path: &Path) -> Result<Vec<RelDoc>, TrainError> {
+    let text = std::fs::read_to_string(path)?;
+    let mut out = Vec::new();
+    let span = |v: &serde_json::Value| -> Option<(usize, usize, String)> {
+        Some((
+            v.get("start")?.as_u64()? as usize,
+            v.get("end")?.as_u64()? as usize,
+            v.get("label")
+                .and_then(|l| l.as_str())
+                .unwrap_or("")
+                .to_string(),
+        ))
+    };
+    for record in json_lines(path, &text) {
+        let (n, v) = record?;
+        let err = |m: String| line_error(path, n, m);
+        let id = json_id(&v).unwrap_or_else(|| format!("line-{n}"));
+        let text = v
+            .get("text")
+            .and_then(|t| t.as_str())
+            .ok_or_else(|| err("no \"text\"".into()))?
+            .to_string();
+        let source = v.get("source").and_then(|s| s.as_str()).map(String::from);
+        let empty = Vec::new();
+        let entities = v
+            .get("entities")
+            .and_then(|e| e.as_array())
+            .unwrap_or(&empty)
+            .iter()
+            .filter_map(span)
+            .collect();
+        let mut relations = Vec::new();
+        for r in v
+            .get("relations")
+            .and_then(|e| e.as_array())
+            .unwrap_or(&empty)
+        {
+            let kind = r.get("type").and_then(|t| t.as_str());
+            let s = r.get("source").and_then(span);
+            let t = r.get("target").and_then(span);
+            match (kind, s, t) {
+                (Some(k), Some(s), Some(t)) => relations.push(GoldRelation {
+                    kind: k.to_string(),
+                    source: s,
+                    target: t,
+                }),
+                _ => return Err(err("relation without type, source or target".into())),
+            }
+        }
+        out.push(RelDoc {
+            id,
+            source,
+            text,
+            entities,
+            relations,
+        });
+    }
+    Ok(out)
+}
+
+/// How to train the relation model.
+#[derive(Debug, Clone)]
+pub struct RelTrainConfig {
+    pub train: Vec<PathBuf>,
+    /// Development files: pick the epoch and the "no relation" bias end to end
+    /// (entities from the pipeline, as `dossier extract` runs).
+    pub dev: Vec<PathBuf>,
+    pub out: PathBuf,
+    pub epochs: usize,
+    pub seed: u64,
+    pub exclude_sources: Vec<String>,
+    /// Multinomial logistic regression (SGD) instead of the averaged perceptron.
+    pub logistic: bool,
+    /// Training runs with different shuffles whose weights are averaged.
+    pub seeds: usize,
+    /// Features seen fewer times than this in training are dropped.
+    pub min_count: usize,
+    /// Lexicon: words (or pairs) that are gold entities at least this often...
+    pub lex_min_count: usize,
+    /// ... and in at least this share of their occurrences.
+    pub lex_min_ratio: f64,
+    pub verbose: bool,
+}
+
+impl RelTrainConfig {
+    /// The configuration of the shipped `relations.bin` from a folder laid out like
+    /// `../shared/data` (or the re3d folder itself).
+    pub fn shipped(data_dir: &Path, out: &Path, seed: u64) -> RelTrainConfig {
+        let dir = if data_dir.join("re3d").is_dir() {
+            data_dir.join("re3d")
+        } else {
+            data_dir.to_path_buf()
+        };
+        RelTrainConfig {
+            train: vec![dir.join("train.jsonl")],
+            dev: vec![dir.join("dev.jsonl")],
+            out: out.to_path_buf(),
+            epochs: 14,
+            seed,
+            exclude_sources: vec!["BBC Online".to_string()],
+            logistic: true,
+            seeds: 1,
+            min_count: 1,
+            lex_min_count: 3,
+            lex_min_ratio: 0.2,
+            verbose: false,
+        }
+    }
+}
+
+/// What relation training did.
+#[derive(Debug, Clone)]
+pub struct RelTrainReport {
+    pub documents: usize,
+    pub relations: usize,
+    pub examples: usize,
+    pub features: usize,
+    pub model_bytes: usize,
+    pub best_epoch: usize,
+    pub none_bias: f32,
+    /// End-to-end dev scores of the written model (when dev data was given).
+    pub dev: Option<crate::facts::relations::RelScores>,
+}
+
+fn rel_label(l: &str) -> dossier_core::EntityLabel {
+    l.parse()
+        .unwrap_or(dossier_core::EntityLabel::Organisation)
+        .to_re3d()
+}
+
+fn rel_keys(d: &RelDoc) -> Vec<crate::facts::relations::RelKey> {
+    d.relations
+        .iter()
+        .map(|r| {
+            (
+                r.kind.clone(),
+                (r.source.0, r.source.1),
+                (r.target.0, r.target.1),
+            )
+        })
+        .collect()
+}
+
+/// End-to-end relation scores of `model` on `docs` with `entities` per document.
+pub fn eval_relations(
+    model: Option<&crate::facts::relations::RelModel>,
+    docs: &[RelDoc],
+    entities: &[Vec<dossier_core::EntityMention>],
+) -> crate::facts::relations::RelScores {
+    use crate::facts::relations as rel;
+    let mut scores = rel::RelScores::default();
+    for (d, ents) in docs.iter().zip(entities) {
+        let doc = Doc::new(&d.text);
+        let map = OffsetMap::new(&d.text);
+        let facts = dossier_core::Facts::default();
+        let pred = rel::extract_with(
+            model,
+            &d.text,
+            &doc,
+            &map,
+            ents,
+            &facts,
+            dossier_core::Schema::Re3d,
+        );
+        scores.add(&rel_keys(d), &rel::keys(&pred));
+    }
+    scores
+}
+
+/// Gold entities of a document as mentions (for diagnostics with gold entities).
+pub fn gold_mentions(d: &RelDoc) -> Vec<dossier_core::EntityMention> {
+    d.entities
+        .iter()
+        .map(|(s, e, l)| dossier_core::EntityMention {
+            start: *s,
+            end: *e,
+            label: rel_label(l),
+            text: String::new(),
+            confidence: 1.0,
+            kind: None,
+            normalized: None,
+            extractor: "gold".into(),
+        })
+        .collect()
+}
+
+/// Trains the relation model: an averaged multi-class perceptron over pairs of
+/// candidate mentions (gold entities, gold relation arguments and the
+/// pipeline's own entities with their variants), then picks the epoch and the
+/// "no relation" bias by end-to-end dev F1 and writes the model to `cfg.out`.
+pub fn train_relations(
+    cfg: &RelTrainConfig,
+    pipeline: &crate::Pipeline,
+) -> Result<RelTrainReport, TrainError> {
+    use crate::facts::relations as rel;
+    let mut docs = Vec::new();
+    for p in &cfg.train {
+        docs.extend(read_rel_docs(p)?);
+    }
+    docs.retain(|d| {
+        d.source
+            .as_ref()
+            .is_none_or(|s| !cfg.exclude_sources.contains(s))
+    });
+    if docs.is_empty() {
+        return Err(TrainError::Config("no training documents".into()));
+    }
+    let mut dev = Vec::new();
+    for p in &cfg.dev {
+        dev.extend(read_rel_docs(p)?);
+    }
+    let predict = |text: &str| {
+        pipeline
+            .extract(
+                text,
+                &crate::DocContext::default(),
+                dossier_core::Schema::Re3d,
+            )
+            .entities
+    };
+    let lexicon = relation_lexicon(&docs, cfg.lex_min_count, cfg.lex_min_ratio);
+    if cfg.verbose {
+        eprintln!("relations: lexicon of {} words", lexicon.len());
+    }
+    // Label pairs (in text order) of at least two training relations.
+    let label_pairs: rustc_hash::FxHashSet<(dossier_core::EntityLabel, dossier_core::EntityLabel)> = {
+        let mut n: FxMap<(dossier_core::EntityLabel, dossier_core::EntityLabel), usize> =
+            FxMap::default();
+        for d in &docs {
+            for r in &d.relations {
+                let (s, t) = (&r.source, &r.target);
+                let (a, b) = if s.0 <= t.0 { (s, t) } else { (t, s) };
+                *n.entry((rel_label(&a.2), rel_label(&b.2))).or_default() += 1;
+            }
+        }
+        n.into_iter()
+            .filter(|&(_, c)| c >= 2)
+            .map(|(k, _)| k)
+            .collect()
+    };
+    let classes = rel::class_names();
+    let class_of = |name: &str| classes.iter().position(|c| c == name);
+    // Examples: (feature ids, gold class).
+    let mut feat_ids: FxMap<u64, u32> = FxMap::default();
+    let mut examples: Vec<(Vec<u32>, u8)> = Vec::new();
+    let mut n_rel = 0;
+    let mut feats = Vec::new();
+    for d in &docs {
+        let doc = Doc::new(&d.text);
+        let map = OffsetMap::new(&d.text);
+        let ctx = rel::Ctx::new(&d.text, &doc);
+        let mut extra: Vec<(usize, usize, dossier_core::EntityLabel)> = d
+            .entities
+            .iter()
+            .map(|(s, e, l)| (*s, *e, rel_label(l)))
+            .collect();
+        for r in &d.relations {
+            n_rel += 1;
+            for a in [&r.source, &r.target] {
+                extra.push((a.0, a.1, rel_label(&a.2)));
+            }
+        }
+        let predicted = predict(&d.text);
+        let ms = rel::build_mentions(&ctx, &map, &predicted, true, Some(&extra), Some(&lexicon));
+        let span = |m: &rel::Mention| -> Option<(usize, usize)> {
+            let a = doc.tokens.get(m.ta)?;
+            let b = doc.tokens.get(m.tb.checked_sub(1)?)?;
+            let s = map.span_to_chars(a.start, b.end);
+            Some((s.start, s.end))
+        };
+        for (i, j) in rel::pairs(&ms) {
+            let (Some(a), Some(b)) = (ms.get(i).and_then(span), ms.get(j).and_then(span)) else {
+                continue;
+            };
+            let mut gold = 0u8;
+            for r in &d.relations {
+                let s = (r.source.0, r.source.1);
+                let t = (r.target.0, r.target.1);
+                let sym = dossier_core::SYMMETRIC_RELATIONS.contains(&r.kind.as_str());
+                let name = if (s, t) == (a, b) {
+                    if sym {
+                        r.kind.clone()
+                    } else {
+                        format!("{}>", r.kind)
+                    }
+                } else if (s, t) == (b, a) {
+                    if sym {
+                        r.kind.clone()
+                    } else {
+                        format!("{}<", r.kind)
+                    }
+                } else {
+                    continue;
+                };
+                if let Some(c) = class_of(&name) {
+                    gold = c as u8;
+                    break;
+                }
+            }
+            rel::pair_features(&ctx, &ms, i, j, &mut feats);
+            let fixed: Vec<u32> = feats
+                .iter()
+                .map(|h| {
+                    let len = feat_ids.len() as u32;
+                    *feat_ids.entry(*h).or_insert(len)
+                })
+                .collect();
+            examples.push((fixed, gold));
+        }
+    }
+    if cfg.verbose {
+        eprintln!(
+            "relations: {} documents, {} gold relations, {} candidate pairs ({} positive), {} features",
+            docs.len(),
+            n_rel,
+            examples.len(),
+            examples.iter().filter(|e| e.1 != 0).count(),
+            feat_ids.len()
+        );
+    }
+    // Features seen fewer than `min_count` times are dropped (noise on ~10k pairs).
+    let min_count = cfg.min_count;
+    if min_count > 1 {
+        let mut cnt = vec![0usize; feat_ids.len()];
+        for (ids, _) in &examples {
+            for &f in ids {
+                if let Some(c) = cnt.get_mut(f as usize) {
+                    *c += 1;
+                }
+            }
+        }
+        for (ids, _) in examples.iter_mut() {
+            ids.retain(|&f| cnt.get(f as usize).copied().unwrap_or(0) >= min_count);
+        }
+    }
+    let dev_ents: Vec<Vec<dossier_core::EntityMention>> =
+        dev.iter().map(|d| predict(&d.text)).collect();
+    let nc = classes.len();
+    let nf = feat_ids.len();
+    let mut hashes = vec![0u64; nf];
+    for (h, &i) in &feat_ids {
+        if let Some(x) = hashes.get_mut(i as usize) {
+            *x = *h;
+        }
+    }
+    // One learner per seed (different shuffles); their averaged weights are
+    // averaged again into the model.
+    let mut learners: Vec<Learner> = (0..cfg.seeds.max(1))
+        .map(|k| Learner::new(nf, nc, examples.len(), cfg.seed.wrapping_add(k as u64)))
+        .collect();
+    let mut best: Option<(f64, usize, f32, rel::RelModel)> = None;
+    let biases = [
+        -4.0f32, -3.0, -2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0, 3.0,
+    ];
+    for epoch in 1..=cfg.epochs.max(1) {
+        for l in learners.iter_mut() {
+            l.epoch(&examples, epoch, cfg.logistic);
+        }
+        let mut avg = vec![0f32; nf * nc];
+        for l in &learners {
+            for (k, a) in avg.iter_mut().enumerate() {
+                let w =
+                    l.w.get(k).copied().unwrap_or(0.0) - l.u.get(k).copied().unwrap_or(0.0) / l.c;
+                *a += w / learners.len() as f32;
+            }
+        }
+        // Pruned of near-zero entries.
+        let mut sparse = Vec::new();
+        for (fi, h) in hashes.iter().enumerate() {
+            let mut ws = Vec::new();
+            for k in 0..nc {
+                let a = avg.get(fi * nc + k).copied().unwrap_or(0.0);
+                if a.abs() >= 0.01 {
+                    ws.push((k as u8, a));
+                }
+            }
+            if !ws.is_empty() {
+                sparse.push((*h, ws));
+            }
+        }
+        let mut model = rel::RelModel::from_sparse(classes.clone(), 0.0, sparse);
+        model.lexicon = lexicon.clone();
+        model.label_pairs = label_pairs.clone();
+        if dev.is_empty() {
+            best = Some((0.0, epoch, 0.0, model));
+            continue;
+        }
+        for &b in &biases {
+            model.none_bias = b;
+            let s = eval_relations(Some(&model), &dev, &dev_ents);
+            let f = s.micro().2;
+            if cfg.verbose {
+                eprintln!("epoch {epoch} bias {b}: dev F1 {f:.2}");
+            }
+            if best.as_ref().is_none_or(|x| f > x.0) {
+                best = Some((f, epoch, b, model.clone()));
+            }
+        }
+    }
+    let Some((_, best_epoch, none_bias, model)) = best else {
+        return Err(TrainError::Config("no model trained".into()));
+    };
+    let bytes = model.to_bytes();
+    if let Some(dir) = cfg.out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(&cfg.out, &bytes)?;
+    let dev_scores = (!dev.is_empty()).then(|| eval_relations(Some(&model), &dev, &dev_ents));
+    Ok(RelTrainReport {
+        documents: docs.len(),
+        relations: n_rel,
+        examples: examples.len(),
+        features: model.features(),
+        model_bytes: bytes.len(),
+        best_epoch,
+        none_bias,
+        dev: dev_scores,
+    })
+}
+
+type FxMap<K, V> = rustc_hash::FxHashMap<K, V>;
+
+/// Weights of one training run: `w`, and `u` accumulating `c`·update, so the
+/// averaged weights are `w - u / c` (Daumé's trick).
+struct Learner {
+    w: Vec<f32>,
+    u: Vec<f32>,
+    c: f32,
+    nc: usize,
+    order: Vec<usize>,
+    rng: u64,
+    scores: Vec<f32>,
+}
+
+impl Learner {
+    fn new(nf: usize, nc: usize, n: usize, seed: u64) -> Learner {
+        Learner {
+            w: vec![0.0; nf * nc],
+            u: vec![0.0; nf * nc],
+            c: 1.0,
+            nc,
+            order: (0..n).collect(),
+            rng: seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1,
+            scores: vec![0.0; nc],
+        }
+    }
+
+    fn add(&mut self, f: u32, k: usize, step: f32) {
+        let idx = f as usize * self.nc + k;
+        if let Some(x) = self.w.get_mut(idx) {
+            *x += step;
+        }
+        if let Some(x) = self.u.get_mut(idx) {
+            *x += self.c * step;
+        }
+    }
+
+    /// One pass over the examples in a fresh shuffled order: an SGD step of
+    /// multinomial logistic regression, or a perceptron update on a mistake.
+    fn epoch(&mut self, examples: &[(Vec<u32>, u8)], epoch: usize, logistic: bool) {
+        for k in (1..self.order.len()).rev() {
+            self.rng ^= self.rng << 13;
+            self.rng ^= self.rng >> 7;
+            self.rng ^= self.rng << 17;
+            self.order.swap(k, (self.rng % (k as u64 + 1)) as usize);
+        }
+        let nc = self.nc;
+        let lr = 0.2 / (1.0 + 0.3 * (epoch as f32 - 1.0));
+        for oi in 0..self.order.len() {
+            let Some((ids, gold)) = self.order.get(oi).and_then(|&e| examples.get(e)) else {
+                continue;
+            };
+            let g = *gold as usize;
+            self.scores.iter_mut().for_each(|x| *x = 0.0);
+            for &f in ids {
+                let row = f as usize * nc;
+                for (k, s) in self.scores.iter_mut().enumerate() {
+                    *s += self.w.get(row + k).copied().unwrap_or(0.0);
+                }
+            }
+            if logistic {
+                let mx = self.scores.iter().copied().fold(f32::MIN, f32::max);
+                let z: f32 = self.scores.iter().map(|x| (x - mx).exp()).sum();
+                for k in 0..nc {
+                    let p = (self.scores.get(k).copied().unwrap_or(0.0) - mx).exp() / z;
+                    let step = lr * (if k == g { 1.0 } else { 0.0 } - p);
+                    if step.abs() >= 1e-5 {
+                        for &f in ids {
+                            self.add(f, k, step);
+                        }
+                    }
+                }
+            } else {
+                let mut pred = 0usize;
+                for k in 1..nc {
+                    if self.scores.get(k) > self.scores.get(pred) {
+                        pred = k;
+                    }
+                }
+                if pred != g {
+                    for &f in ids {
+                        self.add(f, g, 1.0);
+                        self.add(f, pred, -1.0);
+                    }
+                }
+            }
+            self.c += 1.0;
+        }
+    }
+}
+
+/// Words and word pairs (lower-cased) that are gold entities in at least
+/// `min_count` places and at least `min_ratio` of their occurrences in the
+/// training text, with their most frequent label.
+fn relation_lexicon(
+    docs: &[RelDoc],
+    min_count: usize,
+    min_ratio: f64,
+) -> FxMap<String, dossier_core::EntityLabel> {
+    let mut as_entity: FxMap<String, FxMap<dossier_core::EntityLabel, usize>> = FxMap::default();
+    let mut toks_of = Vec::new();
+    for d in docs {
+        let doc = Doc::new(&d.text);
+        let map = OffsetMap::new(&d.text);
+        let lower: Vec<String> = (0..doc.tokens.len())
+            .map(|i| doc.token_text(i).to_lowercase())
+            .collect();
+        for (s, e, l) in &d.entities {
+            let (bs, be) = (map.to_byte(*s), map.to_byte(*e));
+            let ta = doc.tokens.partition_point(|t| t.end <= bs);
+            let tb = doc.tokens.partition_point(|t| t.start < be);
+            if tb > ta && tb - ta <= 2 {
+                let key = lower.get(ta..tb).unwrap_or(&[]).join(" ");
+                *as_entity
+                    .entry(key)
+                    .or_default()
+                    .entry(rel_label(l))
+                    .or_default() += 1;
+            }
+        }
+        toks_of.push(lower);
+    }
+    let mut total: FxMap<String, usize> = FxMap::default();
+    for lower in &toks_of {
+        for (i, w) in lower.iter().enumerate() {
+            if as_entity.contains_key(w) {
+                *total.entry(w.clone()).or_default() += 1;
+            }
+            if let Some(n) = lower.get(i + 1) {
+                let k = format!("{w} {n}");
+                if as_entity.contains_key(&k) {
+                    *total.entry(k).or_default() += 1;
+                }
+            }
+        }
+    }
+    let mut out = FxMap::default();
+    for (k, labels) in as_entity {
+        let n: usize = labels.values().sum();
+        let t = total.get(&k).copied().unwrap_or(n).max(n);
+        if n >= min_count
+            && n as f64 / t as f64 >= min_ratio
+            && k.chars().any(|c| c.is_alphabetic())
+        {
+            if let Some((l, _)) = labels.into_iter().max_by_key(|(l, c)| (*c, l.as_str())) {
+                out.insert(k, l);
+            }
+        }
+    }
+    out
+}
