@@ -36,7 +36,7 @@ macro_rules! conformance_suite {
                 hostile_text_round_trips, facts_round_trip_with_links, sentence_lookup,
                 evidence_graph_from_facts, comention_is_capped_per_sentence, entity_profile_and_lookup,
                 claims_by_subject_attribute_and_doc, bulk_import_and_stream,
-                decisions_merge_split_rename_replay, many_facts_in_one_batch);
+                decisions_merge_split_rename_replay, many_facts_in_one_batch, hostile_fact_spans);
         }
     };
     (@tests $make:block; $($test:ident),* $(,)?) => {
@@ -2276,4 +2276,63 @@ pub fn many_facts_in_one_batch(store: &mut dyn Store) {
         .unwrap();
     assert_eq!(ns.len(), 7);
     assert!(ns.iter().all(|n| (n.sentences, n.documents) == (3, 3)));
+}
+
+pub fn hostile_fact_spans(store: &mut dyn Store) {
+    // Spans reversed, empty or far past the text: stored and returned as
+    // given, never a panic or a failed batch.
+    let mut a = doc("hostile-facts.txt", None, None, "Alpha met Beta.");
+    a.sentences.push(CharSpan::new(0, 1 << 40));
+    mention(&mut a, "Alpha", 0, EntityLabel::Person, "Alpha");
+    mention(&mut a, "Beta", 0, EntityLabel::Person, "Beta");
+    let far = dossier_core::Arg {
+        start: 1 << 40,
+        end: (1 << 40) + 3,
+        text: "far".into(),
+    };
+    let reversed = dossier_core::Arg {
+        start: 9,
+        end: 2,
+        text: "reversed".into(),
+    };
+    a.facts.relations.push(dossier_core::Relation {
+        kind: String::new(),
+        source: reversed,
+        target: far.clone(),
+        trigger: None,
+        confidence: f32::NAN,
+        extractor: "hostile/1".into(),
+    });
+    a.facts.relations.push(dossier_core::Relation {
+        kind: "CommWith".into(),
+        source: arg(&a, "Alpha", 0),
+        target: dossier_core::Arg {
+            start: 0,
+            end: usize::MAX / 4,
+            text: "everything".into(),
+        },
+        trigger: None,
+        confidence: 0.5,
+        extractor: "hostile/1".into(),
+    });
+    store.put_batch(std::slice::from_ref(&a)).unwrap();
+    let id = a.document.id.as_str();
+    let facts = store.facts(id).unwrap();
+    assert_eq!(facts.relations.len(), 2);
+    assert_eq!(facts.relations[1].target.end, usize::MAX / 4);
+    assert_eq!(facts.relations[0].confidence, 0.0, "NaN has no JSON form");
+    let s = store.sentence(id, 1).unwrap().unwrap();
+    assert!(s.text.starts_with("Alpha"), "{s:?}");
+    assert!(store.sentence(id, 1 << 41).unwrap().is_none());
+    let alpha = entity_named(store, "Alpha");
+    let beta = entity_named(store, "Beta");
+    // The second relation's target covers both mentions: the longest wins.
+    let rel = store
+        .entity_facts(alpha, Some(FactKind::Relation), big_page())
+        .unwrap();
+    assert_eq!(rel.len(), 1);
+    assert_eq!(rel[0].entity("target"), Some(alpha));
+    let ev = store.evidence(alpha, beta, None, 10).unwrap();
+    assert!(!ev.is_empty());
+    assert!(ev.iter().all(|e| e.sentence.starts_with("Alpha")));
 }

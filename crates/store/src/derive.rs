@@ -23,6 +23,12 @@ pub const UNDIRECTED_KINDS: [&str; 7] = [
     "relation:IsSynonymOf",
 ];
 
+/// A span as given: `CharSpan::new` asserts start <= end, and fact spans
+/// come from input that may be reversed.
+pub(crate) fn cs(start: usize, end: usize) -> CharSpan {
+    CharSpan { start, end }
+}
+
 pub(crate) fn is_undirected(kind: &str) -> bool {
     kind == "comention"
         || kind
@@ -108,7 +114,7 @@ impl MentionIndex {
 fn arg_link(index: &MentionIndex, role: &str, a: &Arg) -> ArgLink {
     ArgLink {
         role: role.to_string(),
-        span: CharSpan::new(a.start, a.end),
+        span: cs(a.start, a.end),
         entity: index.link(a.start, a.end),
     }
 }
@@ -121,6 +127,24 @@ fn opt_link(out: &mut Vec<ArgLink>, index: &MentionIndex, role: &str, a: &Option
 
 fn json<T: serde::Serialize>(v: &T) -> Result<String> {
     serde_json::to_string(v).map_err(|e| StoreError::Backend(format!("encoding a fact: {e}")))
+}
+
+/// The JSON of a fact whose numbers JSON can hold: NaN and infinities have no
+/// JSON form (they would come back as null and fail to load), so a fact
+/// carrying one is stored with 0 there (`ok` false).
+fn body<T: serde::Serialize + Clone>(v: &T, ok: bool, fix: impl FnOnce(&mut T)) -> Result<String> {
+    if ok {
+        return json(v);
+    }
+    let mut v = v.clone();
+    fix(&mut v);
+    json(&v)
+}
+
+fn zero_if_nan(x: &mut f32) {
+    if !x.is_finite() {
+        *x = 0.0;
+    }
 }
 
 fn finite(x: f32) -> f64 {
@@ -145,7 +169,9 @@ pub(crate) fn fact_rows(facts: &Facts, index: &MentionIndex) -> Result<Vec<FactR
                 .and_then(|v| v.as_str().map(str::to_string)),
             extractor: t.extractor.clone(),
             confidence: finite(t.confidence),
-            body: json(t)?,
+            body: body(t, t.confidence.is_finite(), |t| {
+                zero_if_nan(&mut t.confidence)
+            })?,
             args: Vec::new(),
         });
     }
@@ -167,7 +193,9 @@ pub(crate) fn fact_rows(facts: &Facts, index: &MentionIndex) -> Result<Vec<FactR
             ),
             extractor: q.extractor.clone(),
             confidence: finite(q.confidence),
-            body: json(q)?,
+            body: body(q, q.confidence.is_finite(), |q| {
+                zero_if_nan(&mut q.confidence)
+            })?,
             args,
         });
     }
@@ -184,7 +212,9 @@ pub(crate) fn fact_rows(facts: &Facts, index: &MentionIndex) -> Result<Vec<FactR
             subtype: Some(r.title.text.to_lowercase()),
             extractor: r.extractor.clone(),
             confidence: finite(r.confidence),
-            body: json(r)?,
+            body: body(r, r.confidence.is_finite(), |r| {
+                zero_if_nan(&mut r.confidence)
+            })?,
             args,
         });
     }
@@ -201,7 +231,9 @@ pub(crate) fn fact_rows(facts: &Facts, index: &MentionIndex) -> Result<Vec<FactR
             subtype: Some(r.kind.clone()),
             extractor: r.extractor.clone(),
             confidence: finite(r.confidence),
-            body: json(r)?,
+            body: body(r, r.confidence.is_finite(), |r| {
+                zero_if_nan(&mut r.confidence)
+            })?,
             args,
         });
     }
@@ -213,7 +245,7 @@ pub(crate) fn fact_rows(facts: &Facts, index: &MentionIndex) -> Result<Vec<FactR
             end = end.max(a.end);
             args.push(ArgLink {
                 role: event_role(a.role).to_string(),
-                span: CharSpan::new(a.start, a.end),
+                span: cs(a.start, a.end),
                 entity: index.link(a.start, a.end),
             });
         }
@@ -225,7 +257,9 @@ pub(crate) fn fact_rows(facts: &Facts, index: &MentionIndex) -> Result<Vec<FactR
             subtype: Some(e.kind.as_str().to_string()),
             extractor: e.extractor.clone(),
             confidence: finite(e.confidence),
-            body: json(e)?,
+            body: body(e, e.confidence.is_finite(), |e| {
+                zero_if_nan(&mut e.confidence)
+            })?,
             args,
         });
     }
@@ -241,7 +275,21 @@ pub(crate) fn fact_rows(facts: &Facts, index: &MentionIndex) -> Result<Vec<FactR
             subtype: Some(c.attribute.to_lowercase()),
             extractor: c.extractor.clone(),
             confidence: finite(c.confidence),
-            body: json(c)?,
+            body: body(
+                c,
+                c.confidence.is_finite()
+                    && c.value.is_finite()
+                    && c.time.as_ref().is_none_or(|t| t.confidence.is_finite()),
+                |c| {
+                    zero_if_nan(&mut c.confidence);
+                    if !c.value.is_finite() {
+                        c.value = 0.0;
+                    }
+                    if let Some(t) = &mut c.time {
+                        zero_if_nan(&mut t.confidence);
+                    }
+                },
+            )?,
             args,
         });
     }
@@ -365,7 +413,7 @@ pub(crate) fn derive_edges(
             .and_then(|l| l.entity)
     };
     for row in rows {
-        let anchor = CharSpan::new(row.start, row.end.max(row.start));
+        let anchor = cs(row.start, row.end.max(row.start));
         match row.kind {
             FactKind::Time => {}
             FactKind::Relation => {

@@ -1023,7 +1023,8 @@ impl Store for PostgresStore {
         // statistics; VACUUM cannot run inside a transaction.
         self.client()?
             .batch_execute(
-                "VACUUM (ANALYZE) documents, mentions, entities, entity_names, minhash_bands",
+                "VACUUM (ANALYZE) documents, mentions, entities, entity_names, minhash_bands, facts, \
+                 fact_args, edges, edge_evidence",
             )
             .map_err(backend)
     }

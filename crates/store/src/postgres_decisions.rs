@@ -55,7 +55,7 @@ fn derive_docs(
             )
             .map_err(backend)?
             .iter()
-            .map(|r| Ok(CharSpan::new(to_usize(get(r, 0)?), to_usize(get(r, 1)?))))
+            .map(|r| Ok(derive::cs(to_usize(get(r, 0)?), to_usize(get(r, 1)?))))
             .collect::<Result<_>>()?;
         let stored: Vec<(i64, String, String)> = c
             .query(

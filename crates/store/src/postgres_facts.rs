@@ -216,6 +216,9 @@ pub(crate) fn insert_edges(tx: &mut Transaction<'_>, batch: &EdgeBatch) -> Resul
 /// counts characters like our spans, except in texts holding escaped NULs
 /// (see `enc`): those are decoded whole and sliced here.
 fn text_slice(c: &mut impl GenericClient, seq: i64, start: i64, end: i64) -> Result<String> {
+    // Hostile spans beyond any text must not overflow substr's int arguments.
+    let limit = i64::from(i32::MAX) / 2;
+    let (start, end) = (start.clamp(0, limit), end.clamp(0, limit));
     let r = c
         .query_one(
             "SELECT CASE WHEN strpos(text, chr(65535)) = 0 \
@@ -257,7 +260,7 @@ pub(crate) fn sentence_in(
     };
     let (start, end): (i64, i64) = (get(&row, 0)?, get(&row, 1)?);
     Ok(Some(Sentence {
-        span: CharSpan::new(to_usize(start), to_usize(end)),
+        span: derive::cs(to_usize(start), to_usize(end)),
         text: text_slice(c, seq, start, end)?,
     }))
 }
@@ -316,7 +319,7 @@ pub(crate) fn fact_query(
             .map(|l| {
                 Ok(ArgLink {
                     role: dec(get(l, 0)?),
-                    span: CharSpan::new(to_usize(get(l, 1)?), to_usize(get(l, 2)?)),
+                    span: derive::cs(to_usize(get(l, 1)?), to_usize(get(l, 2)?)),
                     entity: get(l, 3)?,
                 })
             })
@@ -450,7 +453,7 @@ pub(crate) fn evidence(
             doc: DocId(dec(get(&r, 0)?)),
             title: dec_opt(get(&r, 1)?),
             published: dec_opt(get(&r, 2)?),
-            span: CharSpan::new(to_usize(start), to_usize(end)),
+            span: derive::cs(to_usize(start), to_usize(end)),
             sentence: text_slice(c, get(&r, 5)?, start, end)?,
             kind: names.get(&kind).map(|k| k.to_string()).unwrap_or_default(),
             src: get(&r, 7)?,

@@ -61,7 +61,7 @@ fn derive_docs(
             )
             .map_err(backend)?
             .query_map([seq], |r| {
-                Ok(CharSpan::new(to_usize(r.get(0)?), to_usize(r.get(1)?)))
+                Ok(derive::cs(to_usize(r.get(0)?), to_usize(r.get(1)?)))
             })
             .map_err(backend)?
             .collect::<rusqlite::Result<_>>()

@@ -226,7 +226,7 @@ pub(crate) fn sentence_in(conn: &Connection, seq: i64, pos: usize) -> Result<Opt
     let found = stmt
         .query_row(params![seq, to_i64(pos)], |r| {
             Ok(Sentence {
-                span: CharSpan::new(to_usize(r.get(0)?), to_usize(r.get(1)?)),
+                span: derive::cs(to_usize(r.get(0)?), to_usize(r.get(1)?)),
                 text: r.get(2)?,
             })
         })
@@ -298,7 +298,7 @@ pub(crate) fn fact_query(
             .query_map([fact_id], |r| {
                 Ok(ArgLink {
                     role: r.get(0)?,
-                    span: CharSpan::new(to_usize(r.get(1)?), to_usize(r.get(2)?)),
+                    span: derive::cs(to_usize(r.get(1)?), to_usize(r.get(2)?)),
                     entity: r.get(3)?,
                 })
             })
@@ -454,7 +454,7 @@ pub(crate) fn evidence(
                     doc: DocId(r.get(0)?),
                     title: r.get(1)?,
                     published: r.get(2)?,
-                    span: CharSpan::new(to_usize(r.get(3)?), to_usize(r.get(4)?)),
+                    span: derive::cs(to_usize(r.get(3)?), to_usize(r.get(4)?)),
                     sentence: r.get(5)?,
                     kind: String::new(),
                     src: r.get(7)?,
