@@ -35,6 +35,13 @@ pub struct TrainArgs {
     /// Override the number of epochs.
     #[arg(long)]
     epochs: Option<usize>,
+    /// re3d: also learn from these CoNLL-labelled files by feature augmentation
+    /// (default with --data: its conll2003/train.jsonl).
+    #[arg(long = "augment-with", value_name = "FILE")]
+    augment_with: Vec<PathBuf>,
+    /// re3d: train on the re3d data only, without CoNLL augmentation.
+    #[arg(long, conflicts_with = "augment_with")]
+    no_augment: bool,
 }
 
 #[derive(clap::Args)]
@@ -78,6 +85,19 @@ pub fn train(args: TrainArgs) -> anyhow::Result<ExitCode> {
             cfg.train = args.train_files.clone();
             cfg.dev = args.dev_files.clone();
             cfg.exclude_sources.clear();
+            cfg.aux.clear();
+        }
+        if kind == ModelKind::Re3d && !args.augment_with.is_empty() {
+            cfg.aux = args.augment_with.clone();
+        }
+        if args.no_augment {
+            cfg.aux.clear();
+        }
+        if let Some(missing) = cfg.aux.iter().find(|p| !p.is_file()) {
+            bail!(
+                "{} not found: the re3d model also learns from CoNLL-2003 (pass --augment-with FILE or --no-augment)",
+                missing.display()
+            );
         }
         if let Some(e) = args.epochs {
             cfg.epochs = e;
@@ -98,7 +118,7 @@ pub fn train(args: TrainArgs) -> anyhow::Result<ExitCode> {
             r.entities,
             r.misaligned,
             r.best_epoch,
-            r.dev_f1.get(r.best_epoch.saturating_sub(1)).map(|f| format!(", dev F1 {f:.2}")).unwrap_or_default()
+            r.dev_f1.last().map(|f| format!(", dev F1 {f:.2} (tagger only, before the O penalty)")).unwrap_or_default()
         );
     }
     eprintln!(

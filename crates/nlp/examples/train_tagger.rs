@@ -3,7 +3,8 @@
 //! usage: train_tagger --kind conll|re3d [--data DIR] [--out DIR] [--epochs N] [--seed N]
 //!                     [--no-clusters] [--no-gaz] [--no-patterns] [--no-history] [--gold-history]
 //!                     [--max-docs N] [--stack-conll] [--stack CONLL.bin] [--keep-bbc] [--runs N]
-//!                     [--no-dev]
+//!                     [--no-dev] [--augment-with-conll|--no-augment] [--aux-weight W]
+//!                     [--aux-fraction F] [--max-features N]
 
 use dossier_nlp::{train, ModelKind, TrainConfig};
 use std::path::PathBuf;
@@ -51,6 +52,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     if has("--no-patterns") {
         cfg.patterns = false;
+    }
+    if has("--augment-with-conll") {
+        cfg.aux = vec![data.join("conll2003").join("train.jsonl")];
+    }
+    if has("--no-augment") {
+        cfg.aux.clear();
+    }
+    if let Some(w) = get("--aux-weight") {
+        cfg.aux_weight = w.parse()?;
+    }
+    if let Some(f) = get("--aux-fraction") {
+        cfg.aux_fraction = f.parse()?;
+    }
+    if let Some(m) = get("--max-features") {
+        cfg.max_features = Some(m.parse()?);
     }
     if has("--no-dev") {
         cfg.dev.clear();

@@ -6,7 +6,11 @@ use dossier_nlp::{train, ModelKind, Pipeline, TrainConfig};
 use std::path::PathBuf;
 
 fn data_dir() -> Option<PathBuf> {
-    let d = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data"));
+    // DOSSIER_SHARED_DATA: for checkouts that do not sit beside ../shared.
+    let d = std::env::var_os("DOSSIER_SHARED_DATA").map_or_else(
+        || PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data")),
+        PathBuf::from,
+    );
     if d.join("conll2003/train.jsonl").exists() {
         Some(d)
     } else {
@@ -89,5 +93,55 @@ fn trains_a_model_that_learns() {
     let b = score(&held, &base).micro_f1();
     eprintln!("small model F1 {f:.2} vs capitalisation baseline {b:.2}");
     assert!(f > 50.0 && f > b + 15.0, "model F1 {f:.2}, baseline {b:.2}");
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+/// re3d trained with CoNLL documents by feature augmentation: deterministic, uses the
+/// out-of-domain documents (a different model than without them), and the model loads
+/// and tags re3d text.
+#[test]
+fn augmented_re3d_training() {
+    let Some(data) = data_dir() else { return };
+    if !data.join("re3d/train.jsonl").exists() {
+        eprintln!("skipping: re3d data absent");
+        return;
+    }
+    let out = std::env::temp_dir().join(format!("dossier-nlp-aug-test-{}", std::process::id()));
+    let mut cfg = TrainConfig::shipped(ModelKind::Re3d, &data, &out, 3);
+    assert!(
+        !cfg.aux.is_empty(),
+        "the shipped re3d config learns from CoNLL"
+    );
+    cfg.max_docs = Some(12);
+    cfg.epochs = 2;
+    cfg.dev.clear();
+    let report = train(&cfg).expect("augmented training runs");
+    // The pipeline loads both models from the folder: the shipped CoNLL one beside it.
+    std::fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/models/conll.bin"),
+        out.join("conll.bin"),
+    )
+    .unwrap();
+    assert_eq!((report.documents, report.aux_documents), (12, 12));
+    let aug = std::fs::read(&report.model_path).unwrap();
+    train(&cfg).unwrap();
+    assert_eq!(
+        aug,
+        std::fs::read(&report.model_path).unwrap(),
+        "not deterministic"
+    );
+
+    let pipeline = Pipeline::load_dir(&out).expect("augmented model loads");
+    let x = pipeline.extract(
+        "The United Nations said on Monday that President Barack Obama met officials in Baghdad.",
+        &Default::default(),
+        dossier_core::Schema::Re3d,
+    );
+    assert!(!x.entities.is_empty(), "{x:?}");
+
+    cfg.aux.clear();
+    let plain = train(&cfg).unwrap();
+    assert_eq!(plain.aux_documents, 0);
+    assert_ne!(aug, std::fs::read(&plain.model_path).unwrap());
     let _ = std::fs::remove_dir_all(&out);
 }
