@@ -88,7 +88,9 @@ impl ErrorCode {
             405 => ErrorCode::MethodNotAllowed,
             408 | 503 | 504 => ErrorCode::Timeout,
             413 => ErrorCode::PayloadTooLarge,
-            400..=499 => ErrorCode::BadRequest,
+            // The router's own 400s are path or query values it could not decode.
+            400 => ErrorCode::BadParameter,
+            _ if status.is_client_error() => ErrorCode::BadRequest,
             _ => ErrorCode::Internal,
         }
     }

@@ -113,6 +113,7 @@ const SEARCH_TYPE: Param = Param {
     ..ENTITY_TYPE
 };
 
+const HEALTH_PARAMS: &[Param] = &[];
 const OPENAPI_PARAMS: &[Param] = &[];
 const STATS_PARAMS: &[Param] = &[];
 const DOCUMENTS_PARAMS: &[Param] = &[LIMIT, OFFSET];
@@ -127,9 +128,9 @@ pub const HEALTH: Route = Route {
     tag: "meta",
     summary: "Liveness check.",
     description: "Answers without touching the knowledge base, and without a token.",
-    params: &[],
+    params: HEALTH_PARAMS,
     response: "Health",
-    errors: &[],
+    errors: &[ErrorCode::BadParameter],
     public: true,
     handler: || get(health),
 };
@@ -143,7 +144,7 @@ pub const OPENAPI: Route = Route {
     description: "",
     params: OPENAPI_PARAMS,
     response: "OpenApiDocument",
-    errors: &[],
+    errors: &[ErrorCode::BadParameter],
     public: false,
     handler: || get(openapi),
 };
@@ -225,11 +226,12 @@ pub const SEARCH: Route = Route {
 
 type ApiResult<T> = Result<T, ApiError>;
 
-async fn health() -> Json<Health> {
-    Json(Health {
+async fn health(RawQuery(raw): RawQuery) -> ApiResult<Json<Health>> {
+    Params::parse(raw.as_deref(), HEALTH_PARAMS)?;
+    Ok(Json(Health {
         status: "ok",
         version: env!("CARGO_PKG_VERSION"),
-    })
+    }))
 }
 
 async fn openapi(State(st): State<AppState>, RawQuery(raw): RawQuery) -> ApiResult<Response> {
