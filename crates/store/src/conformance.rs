@@ -33,7 +33,9 @@ macro_rules! conformance_suite {
                 search_prefix, search_filter_source, search_filter_dates, search_filter_entity,
                 search_filter_entity_type, search_pagination, search_highlights_non_ascii,
                 search_injection_is_inert, search_case_and_accents, empty_store, optimize_keeps_results,
-                hostile_text_round_trips);
+                hostile_text_round_trips, facts_round_trip_with_links, sentence_lookup,
+                evidence_graph_from_facts, comention_is_capped_per_sentence, entity_profile_and_lookup,
+                claims_by_subject_attribute_and_doc, bulk_import_and_stream);
         }
     };
     (@tests $make:block; $($test:ident),* $(,)?) => {
@@ -1229,4 +1231,741 @@ pub fn search_case_and_accents(store: &mut dyn Store) {
     assert_eq!(hit_indexes(store, &c, &req("CAFE")), vec![6]);
     assert_eq!(hit_indexes(store, &c, &req("café")), vec![6]);
     assert_eq!(hit_indexes(store, &c, &req("Mayadín")), vec![3]);
+}
+
+// ---------------------------------------------------------------------------
+// Facts, entity profiles and the evidence graph.
+
+/// An argument over the `nth` occurrence of `needle`.
+pub fn arg(a: &AnalysedDocument, needle: &str, nth: usize) -> dossier_core::Arg {
+    let s = span_of(&a.document.text, needle, nth);
+    dossier_core::Arg {
+        start: s.start,
+        end: s.end,
+        text: needle.to_string(),
+    }
+}
+
+const FACTS_TEXT: &str = "Dick Schoof, the Dutch national counterterrorism coordinator, said \u{201c}Islamic State is losing Raqqa\u{201d} on Monday. \
+Schoof met Mark Rutte in The Hague. Islamic State attacked Raqqa. About 300 foreign fighters left the Netherlands.";
+
+/// A document carrying one fact of every kind, hand-built.
+pub fn facts_doc() -> AnalysedDocument {
+    use dossier_core::*;
+    use EntityLabel::*;
+    let mut a = doc(
+        "news/facts.txt",
+        Some("Schoof on Raqqa"),
+        Some("2017-10-17T09:30:00Z"),
+        FACTS_TEXT,
+    );
+    mention(&mut a, "Dick Schoof", 0, Person, "Dick Schoof");
+    mention(&mut a, "Dutch", 0, Nationality, "Dutch");
+    mention(&mut a, "Islamic State", 0, Organisation, "Islamic State");
+    mention(&mut a, "Raqqa", 0, Location, "Raqqa");
+    mention(&mut a, "Schoof", 1, Person, "Dick Schoof");
+    mention(&mut a, "Mark Rutte", 0, Person, "Mark Rutte");
+    mention(&mut a, "The Hague", 0, Location, "The Hague");
+    mention(&mut a, "Islamic State", 1, Organisation, "Islamic State");
+    mention(&mut a, "Raqqa", 1, Location, "Raqqa");
+    mention(&mut a, "Netherlands", 0, Location, "Netherlands");
+    let t = |needle: &str, nth| arg(&a, needle, nth);
+    let span = |needle: &str| span_of(FACTS_TEXT, needle, 0);
+    let monday = span("Monday");
+    let quote = span("Islamic State is losing Raqqa");
+    let role = span("Dick Schoof, the Dutch national counterterrorism coordinator");
+    let claim = span("About 300 foreign fighters left the Netherlands");
+    a.facts = Facts {
+        times: vec![TimeMention {
+            start: monday.start,
+            end: monday.end,
+            text: "Monday".into(),
+            kind: TimeType::Date,
+            value: "2017-10-16".into(),
+            confidence: 0.9,
+            extractor: "test-time/1".into(),
+        }],
+        quotes: vec![Quote {
+            start: quote.start,
+            end: quote.end,
+            text: "Islamic State is losing Raqqa".into(),
+            kind: QuoteKind::Direct,
+            speaker: Some(t("Dick Schoof", 0)),
+            speaker_entity: Some(t("Dick Schoof", 0)),
+            speaker_role: Some(t("the Dutch national counterterrorism coordinator", 0)),
+            cue: Some(t("said", 0)),
+            confidence: 0.8,
+            extractor: "test-quotes/1".into(),
+        }],
+        roles: vec![Role {
+            start: role.start,
+            end: role.end,
+            text: "Dick Schoof, the Dutch national counterterrorism coordinator".into(),
+            person: Some(t("Dick Schoof", 0)),
+            title: t("national counterterrorism coordinator", 0),
+            organisation: None,
+            country: Some(t("Dutch", 0)),
+            qualifiers: vec![],
+            confidence: 0.7,
+            extractor: "test-roles/1".into(),
+        }],
+        relations: vec![
+            Relation {
+                kind: "CommWith".into(),
+                // Target before source: symmetric, stored smaller id first.
+                source: t("Mark Rutte", 0),
+                target: t("Schoof", 1),
+                trigger: Some(t("met", 0)),
+                confidence: 0.6,
+                extractor: "test-relations/1".into(),
+            },
+            Relation {
+                kind: "LocatedIn".into(),
+                source: t("Mark Rutte", 0),
+                target: t("The Hague", 0),
+                trigger: None,
+                confidence: 0.5,
+                extractor: "test-relations/1".into(),
+            },
+        ],
+        events: vec![
+            Event {
+                kind: EventType::Meeting,
+                trigger: t("met", 0),
+                arguments: vec![
+                    EventArgument {
+                        role: EventRole::Participant,
+                        start: t("Schoof", 1).start,
+                        end: t("Schoof", 1).end,
+                        text: "Schoof".into(),
+                        value: None,
+                    },
+                    EventArgument {
+                        role: EventRole::Participant,
+                        start: t("Mark Rutte", 0).start,
+                        end: t("Mark Rutte", 0).end,
+                        text: "Mark Rutte".into(),
+                        value: None,
+                    },
+                    EventArgument {
+                        role: EventRole::Place,
+                        start: t("in The Hague", 0).start,
+                        end: t("in The Hague", 0).end,
+                        text: "in The Hague".into(),
+                        value: None,
+                    },
+                ],
+                modality: None,
+                confidence: 0.75,
+                extractor: "test-events/1".into(),
+            },
+            Event {
+                kind: EventType::Attack,
+                trigger: t("attacked", 0),
+                arguments: vec![
+                    EventArgument {
+                        role: EventRole::Agent,
+                        start: t("Islamic State", 1).start,
+                        end: t("Islamic State", 1).end,
+                        text: "Islamic State".into(),
+                        value: None,
+                    },
+                    EventArgument {
+                        role: EventRole::Target,
+                        start: t("Raqqa", 1).start,
+                        end: t("Raqqa", 1).end,
+                        text: "Raqqa".into(),
+                        value: None,
+                    },
+                ],
+                modality: Some("alleged".into()),
+                confidence: 0.65,
+                extractor: "test-events/1".into(),
+            },
+        ],
+        claims: vec![Claim {
+            start: claim.start,
+            end: claim.end,
+            text: "About 300 foreign fighters left the Netherlands".into(),
+            // "the Netherlands": linked through the longest mention inside.
+            subject: Some(t("the Netherlands", 0)),
+            attribute: "Foreign Fighters".into(),
+            quantity: t("About 300", 0),
+            value: 300.0,
+            unit: None,
+            qualifier: Some("about".into()),
+            time: None,
+            source: None,
+            confidence: 0.55,
+            extractor: "test-claims/1".into(),
+        }],
+    };
+    a
+}
+
+/// A later document: Islamic State and Raqqa again, and a claim that
+/// conflicts with the first one.
+pub fn facts_doc_later() -> AnalysedDocument {
+    use EntityLabel::*;
+    let mut b = doc(
+        "news/later.txt",
+        Some("Raqqa falls"),
+        Some("2018-03-01"),
+        "Islamic State lost Raqqa. The Netherlands counted 280 foreign fighters.",
+    );
+    mention(&mut b, "Islamic State", 0, Organisation, "Islamic State");
+    mention(&mut b, "Raqqa", 0, Location, "Raqqa");
+    mention(&mut b, "Netherlands", 0, Location, "Netherlands");
+    let q = arg(&b, "280", 0);
+    b.facts.claims.push(dossier_core::Claim {
+        start: arg(&b, "The Netherlands", 0).start,
+        end: q.end + " foreign fighters".len(),
+        text: "The Netherlands counted 280 foreign fighters".into(),
+        subject: Some(arg(&b, "Netherlands", 0)),
+        attribute: "foreign fighters".into(),
+        quantity: q,
+        value: 280.0,
+        unit: None,
+        qualifier: None,
+        time: None,
+        source: Some(arg(&b, "Islamic State", 0)),
+        confidence: 0.5,
+        extractor: "test-claims/1".into(),
+    });
+    b
+}
+
+fn entity_named(store: &dyn Store, name: &str) -> i64 {
+    let found = store.find_entities(name, None).unwrap();
+    assert_eq!(found.len(), 1, "{name}: {found:?}");
+    found[0].id
+}
+
+fn all_edges() -> EdgeFilter {
+    EdgeFilter::default()
+}
+
+fn big_page() -> Page {
+    Page {
+        limit: 1000,
+        offset: 0,
+    }
+}
+
+pub fn facts_round_trip_with_links(store: &mut dyn Store) {
+    let a = facts_doc();
+    store.put_batch(std::slice::from_ref(&a)).unwrap();
+    let id = a.document.id.as_str();
+    assert_eq!(store.facts(id).unwrap(), a.facts);
+    assert_eq!(store.facts(&id[..8]).unwrap(), a.facts, "prefix lookup");
+    assert!(matches!(
+        store.facts("ffffffffffff"),
+        Err(StoreError::NoSuchDocument(_))
+    ));
+    // A document without facts has none.
+    let plain = doc("plain.txt", None, None, "Nothing here.");
+    store.put_batch(std::slice::from_ref(&plain)).unwrap();
+    assert!(store.facts(plain.document.id.as_str()).unwrap().is_empty());
+
+    let schoof = entity_named(store, "Dick Schoof");
+    let netherlands = entity_named(store, "netherlands");
+    let dutch = entity_named(store, "Dutch");
+    let hague = entity_named(store, "The Hague");
+    // Facts linked to Schoof: the quote, the role, the CommWith relation and
+    // the meeting (the LocatedIn relation is Rutte's).
+    let facts = store.entity_facts(schoof, None, big_page()).unwrap();
+    let kinds: Vec<FactKind> = facts.iter().map(|f| f.fact.kind()).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            FactKind::Quote,
+            FactKind::Role,
+            FactKind::Relation,
+            FactKind::Event
+        ]
+    );
+    let role = &facts[1];
+    assert_eq!(role.doc, a.document.id);
+    assert_eq!(role.title.as_deref(), Some("Schoof on Raqqa"));
+    assert_eq!(role.entity("person"), Some(schoof));
+    assert_eq!(role.entity("country"), Some(dutch));
+    assert_eq!(role.links.len(), 2);
+    let sentence = role.sentence.as_ref().unwrap();
+    assert!(sentence.text.starts_with("Dick Schoof, the Dutch"), "{sentence:?}");
+    assert!(sentence.text.ends_with("on Monday."), "{sentence:?}");
+    // "in The Hague" is linked to the mention inside it.
+    let meeting = &facts[3];
+    assert_eq!(meeting.entity("place"), Some(hague));
+    assert_eq!(meeting.entities("participant").len(), 2);
+    // Only-kind listing, and paging.
+    let events = store
+        .entity_facts(schoof, Some(FactKind::Event), big_page())
+        .unwrap();
+    assert_eq!(events.len(), 1);
+    let second = store
+        .entity_facts(
+            schoof,
+            None,
+            Page {
+                limit: 1,
+                offset: 1,
+            },
+        )
+        .unwrap();
+    assert_eq!(second.len(), 1);
+    assert_eq!(second[0].fact.kind(), FactKind::Role);
+    // The claim's subject "the Netherlands" links through its mention.
+    let claims = store
+        .entity_facts(netherlands, Some(FactKind::Claim), big_page())
+        .unwrap();
+    assert_eq!(claims.len(), 1);
+    assert_eq!(claims[0].entity("subject"), Some(netherlands));
+    assert_eq!(claims[0].links[0].span, span_of(FACTS_TEXT, "the Netherlands", 0));
+    // Re-storing the document changes nothing.
+    assert_eq!(store.put_batch(std::slice::from_ref(&a)).unwrap().skipped, 1);
+    assert_eq!(
+        store.entity_facts(schoof, None, big_page()).unwrap().len(),
+        4
+    );
+}
+
+pub fn sentence_lookup(store: &mut dyn Store) {
+    let a = facts_doc();
+    store.put_batch(std::slice::from_ref(&a)).unwrap();
+    let id = a.document.id.as_str();
+    let pos = span_of(FACTS_TEXT, "Mark Rutte", 0).start;
+    let s = store.sentence(id, pos).unwrap().unwrap();
+    assert_eq!(s.text, "Schoof met Mark Rutte in The Hague.");
+    assert_eq!(
+        FACTS_TEXT
+            .chars()
+            .skip(s.span.start)
+            .take(s.span.end - s.span.start)
+            .collect::<String>(),
+        s.text
+    );
+    // Non-ASCII before the sentence: offsets are code points.
+    let first = store.sentence(id, 0).unwrap().unwrap();
+    assert!(first.text.contains('\u{201c}'));
+    // The space between sentences and positions past the end: none.
+    let gap = s.span.end;
+    assert_eq!(store.sentence(id, gap).unwrap(), None);
+    assert_eq!(store.sentence(id, 100_000).unwrap(), None);
+    assert!(matches!(
+        store.sentence("0000000000", 0),
+        Err(StoreError::NoSuchDocument(_))
+    ));
+}
+
+fn neighbour_set(ns: &[Neighbour]) -> Vec<(String, String, Direction, usize, usize)> {
+    let mut v: Vec<_> = ns
+        .iter()
+        .map(|n| {
+            (
+                n.entity.name.clone(),
+                n.kind.clone(),
+                n.direction,
+                n.sentences,
+                n.documents,
+            )
+        })
+        .collect();
+    v.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+    v
+}
+
+pub fn evidence_graph_from_facts(store: &mut dyn Store) {
+    use Direction::*;
+    let a = facts_doc();
+    store.put_batch(std::slice::from_ref(&a)).unwrap();
+    let schoof = entity_named(store, "Schoof");
+    let rutte = entity_named(store, "Mark Rutte");
+    let is = entity_named(store, "Islamic State");
+    let raqqa = entity_named(store, "Raqqa");
+    let hague = entity_named(store, "The Hague");
+    let s = |n: &str| n.to_string();
+    let meeting_dir = if schoof < rutte { Out } else { In };
+    assert_eq!(
+        neighbour_set(&store.neighbours(schoof, &all_edges(), big_page()).unwrap()),
+        vec![
+            (s("Dutch"), s("comention"), Both, 1, 1),
+            (s("Dutch"), s("role"), Out, 1, 1),
+            (s("Islamic State"), s("comention"), Both, 1, 1),
+            (s("Islamic State"), s("quote"), Out, 1, 1),
+            (s("Mark Rutte"), s("comention"), Both, 1, 1),
+            (s("Mark Rutte"), s("event:Meeting"), meeting_dir, 1, 1),
+            (s("Mark Rutte"), s("relation:CommWith"), Both, 1, 1),
+            (s("Raqqa"), s("comention"), Both, 1, 1),
+            (s("Raqqa"), s("quote"), Out, 1, 1),
+            (s("The Hague"), s("comention"), Both, 1, 1),
+        ],
+        "the meeting has no agent: participants pairwise only, no edge to its place"
+        
+    );
+    // Directed relation, seen from its target.
+    let from_hague = store.neighbours(hague, &all_edges(), big_page()).unwrap();
+    assert!(from_hague
+        .iter()
+        .any(|n| n.entity.id == rutte && n.kind == "relation:LocatedIn" && n.direction == In));
+    // Islamic State and Raqqa share two sentences of one document.
+    let is_raqqa = |store: &dyn Store| {
+        store
+            .neighbours(is, &all_edges(), big_page())
+            .unwrap()
+            .into_iter()
+            .find(|n| n.entity.id == raqqa && n.kind == "comention")
+            .unwrap()
+    };
+    let n = is_raqqa(store);
+    assert_eq!((n.sentences, n.documents), (2, 1));
+    assert_eq!(n.first_seen.as_deref(), Some("2017-10-17"));
+    assert_eq!(n.last_seen.as_deref(), Some("2017-10-17"));
+
+    // A second batch adds to the aggregates incrementally.
+    let b = facts_doc_later();
+    store.put_batch(std::slice::from_ref(&b)).unwrap();
+    let n = is_raqqa(store);
+    assert_eq!((n.sentences, n.documents), (3, 2));
+    assert_eq!(n.first_seen.as_deref(), Some("2017-10-17"));
+    assert_eq!(n.last_seen.as_deref(), Some("2018-03-01"));
+
+    // Evidence: the sentences, newest document first.
+    let ev = store.evidence(raqqa, is, None, 10).unwrap();
+    let got: Vec<(&str, &str)> = ev
+        .iter()
+        .map(|e| (e.kind.as_str(), e.sentence.as_str()))
+        .collect();
+    assert_eq!(got.len(), 4, "{got:?}");
+    assert_eq!(got[0], ("comention", "Islamic State lost Raqqa."));
+    assert_eq!(ev[0].doc, b.document.id);
+    assert_eq!(ev[0].published.as_deref(), Some("2018-03-01"));
+    assert!(got[1..].contains(&("event:Attack", "Islamic State attacked Raqqa.")));
+    assert!(got[1..].contains(&("comention", "Islamic State attacked Raqqa.")));
+    assert!(got[1..]
+        .iter()
+        .any(|g| g.0 == "comention" && g.1.contains("is losing Raqqa")));
+    assert_eq!(store.evidence(raqqa, is, None, 2).unwrap().len(), 2);
+    let attack = store.evidence(is, raqqa, Some("event:Attack"), 10).unwrap();
+    assert_eq!(attack.len(), 1);
+    assert_eq!((attack[0].src, attack[0].dst), (is, raqqa));
+    assert_eq!(attack[0].title.as_deref(), Some("Schoof on Raqqa"));
+    assert!(store
+        .evidence(raqqa, is, Some("no-such-kind"), 10)
+        .unwrap()
+        .is_empty());
+    let quote = store.evidence(schoof, is, Some("quote"), 10).unwrap();
+    assert_eq!(quote.len(), 1);
+    assert!(quote[0].sentence.starts_with("Dick Schoof, the Dutch"));
+
+    // Filters.
+    let only = |f: EdgeFilter| {
+        neighbour_set(&store.neighbours(is, &f, big_page()).unwrap())
+            .into_iter()
+            .map(|n| (n.0, n.1))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        only(EdgeFilter {
+            kinds: vec![s("event")],
+            ..all_edges()
+        }),
+        vec![(s("Raqqa"), s("event:Attack"))]
+    );
+    assert_eq!(
+        only(EdgeFilter {
+            from: Some(s("2018")),
+            ..all_edges()
+        }),
+        vec![(s("Raqqa"), s("comention"))],
+        "only edges seen in 2018 or later"
+    );
+    assert_eq!(
+        only(EdgeFilter {
+            to: Some(s("2017-10")),
+            label: Some(EntityLabel::Person),
+            ..all_edges()
+        }),
+        vec![
+            (s("Dick Schoof"), s("comention")),
+            (s("Dick Schoof"), s("quote"))
+        ]
+    );
+    assert!(only(EdgeFilter {
+        to: Some(s("2016")),
+        ..all_edges()
+    })
+    .is_empty());
+    assert_eq!(
+        only(EdgeFilter {
+            min_evidence: 2,
+            ..all_edges()
+        }),
+        vec![(s("Raqqa"), s("comention"))]
+    );
+    assert!(only(EdgeFilter {
+        kinds: vec![s("relation:Nope")],
+        ..all_edges()
+    })
+    .is_empty());
+    assert!(matches!(
+        store.neighbours(
+            is,
+            &EdgeFilter {
+                from: Some(s("last week")),
+                ..all_edges()
+            },
+            big_page()
+        ),
+        Err(StoreError::InvalidQuery(_))
+    ));
+    // Most evidence first, then paging.
+    let ranked = store.neighbours(is, &all_edges(), big_page()).unwrap();
+    assert_eq!(ranked[0].entity.id, raqqa);
+    assert!(ranked.windows(2).all(|w| w[0].sentences >= w[1].sentences));
+    let page2 = store
+        .neighbours(
+            is,
+            &all_edges(),
+            Page {
+                limit: 2,
+                offset: 1,
+            },
+        )
+        .unwrap();
+    assert_eq!(page2, ranked[1..3].to_vec());
+
+    // Streaming every edge: undirected ones once, smaller id first.
+    let mut edges = Vec::new();
+    store
+        .for_each_edge(&mut |e| edges.push((e.src, e.dst, e.kind.to_string(), e.sentences)))
+        .unwrap();
+    assert!(edges.contains(&(is.min(raqqa), is.max(raqqa), s("comention"), 3)));
+    assert!(edges.contains(&(is, raqqa, s("event:Attack"), 1)));
+    assert!(edges.contains(&(schoof.min(rutte), schoof.max(rutte), s("relation:CommWith"), 1)));
+    assert!(edges
+        .iter()
+        .filter(|e| e.2 == "comention")
+        .all(|e| e.0 < e.1));
+    let mut keys: Vec<_> = edges.iter().map(|e| (e.0, e.1, e.2.clone())).collect();
+    keys.sort();
+    keys.dedup();
+    assert_eq!(keys.len(), edges.len(), "each edge once");
+}
+
+pub fn comention_is_capped_per_sentence(store: &mut dyn Store) {
+    let names: Vec<String> = (0..40).map(|i| format!("Person{i:02}")).collect();
+    let mut a = doc("list.txt", None, None, &format!("{}.", names.join(", ")));
+    for n in &names {
+        mention(&mut a, n, 0, EntityLabel::Person, n);
+    }
+    store.put_batch(std::slice::from_ref(&a)).unwrap();
+    let mut count = 0;
+    store.for_each_edge(&mut |_| count += 1).unwrap();
+    assert_eq!(count, COMENTION_ENTITY_CAP * (COMENTION_ENTITY_CAP - 1) / 2);
+    let last = entity_named(store, "Person39");
+    assert!(store
+        .neighbours(last, &all_edges(), big_page())
+        .unwrap()
+        .is_empty());
+}
+
+pub fn entity_profile_and_lookup(store: &mut dyn Store) {
+    store.put_batch(&[facts_doc()]).unwrap();
+    store.put_batch(&[facts_doc_later()]).unwrap();
+    let schoof = entity_named(store, "schoof");
+    assert_eq!(store.find_entities("DICK  schoof", None).unwrap()[0].id, schoof);
+    assert_eq!(
+        store
+            .find_entities("Dick Schoof", Some(EntityLabel::Person))
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(store
+        .find_entities("Dick Schoof", Some(EntityLabel::Location))
+        .unwrap()
+        .is_empty());
+    assert!(store.find_entities("  ", None).unwrap().is_empty());
+
+    let p = store.entity(schoof, Page::default()).unwrap();
+    assert_eq!(p.summary.name, "Dick Schoof");
+    assert_eq!((p.summary.mentions, p.summary.documents), (2, 1));
+    assert_eq!(
+        p.aliases,
+        vec![
+            Alias {
+                text: "Dick Schoof".into(),
+                count: 1
+            },
+            Alias {
+                text: "Schoof".into(),
+                count: 1
+            }
+        ]
+    );
+    assert_eq!(p.documents.len(), 1);
+    assert_eq!(p.documents[0].title.as_deref(), Some("Schoof on Raqqa"));
+    assert_eq!(p.first_seen.as_deref(), Some("2017-10-17T09:30:00Z"));
+    assert_eq!(p.roles.len(), 1);
+    assert_eq!(p.roles[0].fact.title.text, "national counterterrorism coordinator");
+    assert_eq!(p.quotes_by.len(), 1);
+    assert!(p.quotes_about.is_empty());
+    assert_eq!(p.relations.len(), 1);
+    assert_eq!(p.relations[0].fact.kind, "CommWith");
+    assert_eq!(p.events.len(), 1);
+    assert!(p.claims.is_empty());
+
+    let raqqa = entity_named(store, "Raqqa");
+    let p = store.entity(raqqa, Page::default()).unwrap();
+    assert_eq!(p.documents.len(), 2);
+    assert_eq!(p.documents[0].title.as_deref(), Some("Raqqa falls"), "newest first");
+    assert_eq!(p.first_seen.as_deref(), Some("2017-10-17T09:30:00Z"));
+    assert_eq!(p.last_seen.as_deref(), Some("2018-03-01"));
+    assert_eq!(p.aliases, vec![Alias { text: "Raqqa".into(), count: 3 }]);
+    assert_eq!(p.quotes_about.len(), 1, "mentioned inside Schoof's quote");
+    assert_eq!(p.quotes_about[0].entity("speaker"), Some(schoof));
+    assert!(p.quotes_by.is_empty());
+    assert_eq!(p.events.len(), 1);
+    let paged = store
+        .entity(
+            raqqa,
+            Page {
+                limit: 1,
+                offset: 1,
+            },
+        )
+        .unwrap();
+    assert_eq!(paged.documents.len(), 1);
+    assert_eq!(paged.documents[0].title.as_deref(), Some("Schoof on Raqqa"));
+    assert!(matches!(
+        store.entity(999_999, Page::default()),
+        Err(StoreError::NoSuchEntity(999_999))
+    ));
+    assert_eq!(store.entity_summary(999_999).unwrap(), None);
+}
+
+pub fn claims_by_subject_attribute_and_doc(store: &mut dyn Store) {
+    let a = facts_doc();
+    let b = facts_doc_later();
+    store.put_batch(&[a.clone(), b.clone()]).unwrap();
+    let nl = entity_named(store, "Netherlands");
+    let is = entity_named(store, "Islamic State");
+    let all = store
+        .claims(&ClaimFilter {
+            subject: Some(nl),
+            ..ClaimFilter::default()
+        })
+        .unwrap();
+    let values: Vec<(f64, &str, Option<&str>)> = all
+        .iter()
+        .map(|c| (c.fact.value, c.doc.as_str(), c.fact.qualifier.as_deref()))
+        .collect();
+    // Newest document first: the two conflicting counts, each with its doc.
+    assert_eq!(
+        values,
+        vec![
+            (280.0, b.document.id.as_str(), None),
+            (300.0, a.document.id.as_str(), Some("about"))
+        ]
+    );
+    assert_eq!(all[0].entity("source"), Some(is));
+    assert_eq!(all[1].entity("source"), None);
+    assert!(all.iter().all(|c| c.entity("subject") == Some(nl)));
+    // The attribute is compared lower-cased ("Foreign Fighters" was stored).
+    let by_attr = store
+        .claims(&ClaimFilter {
+            attribute: Some("FOREIGN fighters".into()),
+            ..ClaimFilter::default()
+        })
+        .unwrap();
+    assert_eq!(by_attr.len(), 2);
+    let in_doc = store
+        .claims(&ClaimFilter {
+            doc: Some(a.document.id.as_str()[..10].to_string()),
+            ..ClaimFilter::default()
+        })
+        .unwrap();
+    assert_eq!(in_doc.len(), 1);
+    assert_eq!(in_doc[0].fact.value, 300.0);
+    assert!(store
+        .claims(&ClaimFilter {
+            subject: Some(is),
+            ..ClaimFilter::default()
+        })
+        .unwrap()
+        .is_empty());
+    assert!(store
+        .claims(&ClaimFilter {
+            attribute: Some("casualties".into()),
+            ..ClaimFilter::default()
+        })
+        .unwrap()
+        .is_empty());
+}
+
+pub fn bulk_import_and_stream(store: &mut dyn Store) {
+    // A stored entity is reused by name and label.
+    store.put_batch(&[facts_doc()]).unwrap();
+    let raqqa = entity_named(store, "Raqqa");
+    let before = {
+        let mut n = 0;
+        store.for_each_edge(&mut |_| n += 1).unwrap();
+        n
+    };
+    let entities = vec![
+        ("RAQQA".to_string(), EntityLabel::Location),
+        ("Alpha Group".to_string(), EntityLabel::Organisation),
+        ("Beta Person".to_string(), EntityLabel::Person),
+    ];
+    let e = |src, dst, kind, weight| ImportEdge {
+        src,
+        dst,
+        kind,
+        weight,
+    };
+    // An index out of range fails before anything is written.
+    assert!(matches!(
+        store.bulk_import_graph(&["comention"], &entities, &[e(0, 7, 0, 1)]),
+        Err(StoreError::Invalid(_))
+    ));
+    assert!(store.find_entities("Alpha Group", None).unwrap().is_empty());
+
+    let out = store
+        .bulk_import_graph(
+            &["comention", "relation:MemberOf"],
+            &entities,
+            &[
+                e(1, 0, 0, 2),
+                e(0, 1, 0, 3),
+                e(2, 1, 1, 1),
+                e(2, 2, 1, 5),
+            ],
+        )
+        .unwrap();
+    assert_eq!(out.entity_ids.len(), 3);
+    assert_eq!(out.entity_ids[0], raqqa);
+    assert_eq!(out.edges, 2);
+    let alpha = out.entity_ids[1];
+    let beta = out.entity_ids[2];
+    let ns = store.neighbours(alpha, &all_edges(), big_page()).unwrap();
+    let got: Vec<(i64, &str, Direction, usize)> = ns
+        .iter()
+        .map(|n| (n.entity.id, n.kind.as_str(), n.direction, n.sentences))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (raqqa, "comention", Direction::Both, 5),
+            (beta, "relation:MemberOf", Direction::In, 1)
+        ]
+    );
+    let mut after = 0;
+    store.for_each_edge(&mut |_| after += 1).unwrap();
+    assert_eq!(after, before + 2);
+    // Importing again adds weights.
+    store
+        .bulk_import_graph(&["comention"], &entities[..2], &[e(0, 1, 0, 1)])
+        .unwrap();
+    let ns = store.neighbours(alpha, &all_edges(), big_page()).unwrap();
+    assert_eq!(ns[0].sentences, 6);
 }

@@ -19,6 +19,7 @@
 
 #[cfg(feature = "testing")]
 pub mod conformance;
+mod derive;
 #[cfg(feature = "postgres")]
 pub mod postgres;
 #[cfg(feature = "postgres")]
@@ -27,14 +28,19 @@ mod postgres_query;
 mod postgres_schema;
 pub mod snippet;
 pub mod sqlite;
+mod sqlite_facts;
 mod sqlite_query;
 mod sqlite_schema;
 
 use dossier_core::{
-    CharSpan, DocId, Document, EntityLabel, EntityMention, Extraction, Facts, SearchRequest,
+    CharSpan, Claim, DocId, Document, EntityLabel, EntityMention, Event, Extraction, Facts, Quote,
+    Relation, Role, SearchRequest, TimeMention,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
+
+pub use derive::{COMENTION_ENTITY_CAP, UNDIRECTED_KINDS};
 
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresStore;
@@ -57,6 +63,12 @@ pub enum StoreError {
     NoSuchDocument(String),
     #[error("document id prefix {0:?} is ambiguous; give more characters")]
     AmbiguousId(String),
+    #[error("no entity has id {0}")]
+    NoSuchEntity(i64),
+    /// A request the store refuses as given (bad import indexes, a decision
+    /// that contradicts itself); the message says why.
+    #[error("invalid request: {0}")]
+    Invalid(String),
     /// The search request cannot be answered as given (the message says why and
     /// what to write instead).
     #[error("invalid search: {0}")]
@@ -207,6 +219,306 @@ impl Default for Page {
     }
 }
 
+/// The kinds of fact a document carries besides entity mentions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FactKind {
+    Time,
+    Quote,
+    Role,
+    Relation,
+    Event,
+    Claim,
+}
+
+impl FactKind {
+    pub const ALL: [FactKind; 6] = [
+        FactKind::Time,
+        FactKind::Quote,
+        FactKind::Role,
+        FactKind::Relation,
+        FactKind::Event,
+        FactKind::Claim,
+    ];
+    /// The stored name: `time`, `quote`, `role`, `relation`, `event`, `claim`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            FactKind::Time => "time",
+            FactKind::Quote => "quote",
+            FactKind::Role => "role",
+            FactKind::Relation => "relation",
+            FactKind::Event => "event",
+            FactKind::Claim => "claim",
+        }
+    }
+    pub fn parse(s: &str) -> Option<FactKind> {
+        FactKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// Any one fact, as extracted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "fact", rename_all = "lowercase")]
+pub enum AnyFact {
+    Time(TimeMention),
+    Quote(Quote),
+    Role(Role),
+    Relation(Relation),
+    Event(Event),
+    Claim(Claim),
+}
+
+impl AnyFact {
+    pub fn kind(&self) -> FactKind {
+        match self {
+            AnyFact::Time(_) => FactKind::Time,
+            AnyFact::Quote(_) => FactKind::Quote,
+            AnyFact::Role(_) => FactKind::Role,
+            AnyFact::Relation(_) => FactKind::Relation,
+            AnyFact::Event(_) => FactKind::Event,
+            AnyFact::Claim(_) => FactKind::Claim,
+        }
+    }
+}
+
+/// A sentence of a stored document: its span (code points) and its text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sentence {
+    pub span: CharSpan,
+    pub text: String,
+}
+
+/// One argument of a stored fact and the entity it was linked to.
+///
+/// Roles: quote `speaker`, `speaker_entity`; role `person`, `organisation`,
+/// `country`; relation `source`, `target`; event arguments by their
+/// [`dossier_core::EventRole`] in lower case (`agent`, `target`, `participant`,
+/// `place`, `time`, `origin`, `destination`); claim `subject`, `source`.
+///
+/// `entity` is the entity of the stored mention of the same document whose
+/// span equals the argument's, or else of the longest stored mention inside it
+/// (the earliest among equally long ones); `None` when no mention lies inside.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArgLink {
+    pub role: String,
+    pub span: CharSpan,
+    pub entity: Option<i64>,
+}
+
+/// A fact as stored, with where it comes from (provenance beyond the fact's
+/// own extractor and confidence) and the entities its arguments name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredFact<T> {
+    pub doc: DocId,
+    pub title: Option<String>,
+    pub published: Option<String>,
+    /// The sentence containing the start of the fact (its first argument for
+    /// relations and events), when the document's sentences cover it.
+    pub sentence: Option<Sentence>,
+    pub fact: T,
+    /// Arguments in the order of [`ArgLink`]'s role list.
+    pub links: Vec<ArgLink>,
+}
+
+impl<T> StoredFact<T> {
+    /// The entity linked to the first argument with this role.
+    pub fn entity(&self, role: &str) -> Option<i64> {
+        self.links
+            .iter()
+            .find(|l| l.role == role)
+            .and_then(|l| l.entity)
+    }
+    /// Every linked entity with this role (event arguments may repeat a role).
+    pub fn entities(&self, role: &str) -> Vec<i64> {
+        self.links
+            .iter()
+            .filter(|l| l.role == role)
+            .filter_map(|l| l.entity)
+            .collect()
+    }
+}
+
+pub type StoredQuote = StoredFact<Quote>;
+pub type StoredRole = StoredFact<Role>;
+pub type StoredRelation = StoredFact<Relation>;
+pub type StoredEvent = StoredFact<Event>;
+/// A claim with its subject (`entity("subject")`), attribute, value,
+/// qualifier, source (`entity("source")`) and document.
+pub type StoredClaim = StoredFact<Claim>;
+
+/// Which claims [`Store::claims`] lists (all conditions combined with AND).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ClaimFilter {
+    /// Claims whose subject is linked to this entity.
+    pub subject: Option<i64>,
+    /// Claims with exactly this attribute (compared after lower-casing).
+    pub attribute: Option<String>,
+    /// Claims of this document (full id or unique prefix, as [`Store::document`]).
+    pub doc: Option<String>,
+    pub page: Page,
+}
+
+/// A distinct mention text of an entity and how often it occurs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Alias {
+    pub text: String,
+    pub count: usize,
+}
+
+/// Everything stored about one entity (`dossier show ENTITY`, the HTTP entity
+/// page). Fact lists hold at most [`PROFILE_FACTS`] items each, newest
+/// document first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EntityProfile {
+    pub summary: EntitySummary,
+    /// Distinct mention texts, most frequent first (ties alphabetical).
+    pub aliases: Vec<Alias>,
+    /// Documents mentioning the entity, newest first, paged.
+    pub documents: Vec<DocSummary>,
+    /// Earliest and latest publication date of a document mentioning it.
+    pub first_seen: Option<String>,
+    pub last_seen: Option<String>,
+    pub roles: Vec<StoredRole>,
+    /// Quotes the entity is the speaker of.
+    pub quotes_by: Vec<StoredQuote>,
+    /// Quotes with a mention of the entity inside the quoted words.
+    pub quotes_about: Vec<StoredQuote>,
+    /// Relations with the entity as source or target.
+    pub relations: Vec<StoredRelation>,
+    pub events: Vec<StoredEvent>,
+    /// Claims with the entity as subject.
+    pub claims: Vec<StoredClaim>,
+}
+
+/// At most this many items per fact list of an [`EntityProfile`].
+pub const PROFILE_FACTS: usize = 100;
+
+/// Which edges [`Store::neighbours`] follows. The default follows every edge.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EdgeFilter {
+    /// Edge kinds to follow; empty = all. An entry matches a kind exactly, and
+    /// an entry without `:` also matches every kind it prefixes before `:`
+    /// (`relation` matches `relation:MemberOf`, `event` every `event:*`).
+    pub kinds: Vec<String>,
+    /// Only neighbours of this label.
+    pub label: Option<EntityLabel>,
+    /// Only edges seen in a document published on or after this date
+    /// (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`): the edge's last-seen date is
+    /// compared, so edges without dates are excluded when a bound is given.
+    pub from: Option<String>,
+    /// Only edges first seen on or before this date (inclusive as in search:
+    /// `2017` includes all of 2017).
+    pub to: Option<String>,
+    /// Only edges with at least this many evidence sentences.
+    pub min_evidence: usize,
+}
+
+/// How an edge touches the entity asked about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    /// entity → neighbour.
+    Out,
+    /// neighbour → entity.
+    In,
+    /// An undirected kind ([`UNDIRECTED_KINDS`]).
+    Both,
+}
+
+/// One edge from an entity to a neighbour, aggregated over all evidence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Neighbour {
+    pub entity: EntitySummary,
+    pub kind: String,
+    pub direction: Direction,
+    /// Distinct (document, sentence) pairs supporting the edge (for imported
+    /// edges: the imported weight).
+    pub sentences: usize,
+    pub documents: usize,
+    /// Publication dates (`YYYY-MM-DD`) of the earliest and latest dated
+    /// supporting documents.
+    pub first_seen: Option<String>,
+    pub last_seen: Option<String>,
+}
+
+/// One sentence supporting an edge.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Evidence {
+    pub doc: DocId,
+    pub title: Option<String>,
+    pub published: Option<String>,
+    /// The sentence (or, when the document has no sentence there, the fact's
+    /// own span), code points.
+    pub span: CharSpan,
+    pub sentence: String,
+    pub kind: String,
+    /// The edge's stored direction.
+    pub src: i64,
+    pub dst: i64,
+}
+
+/// One aggregated edge, as streamed by [`Store::for_each_edge`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EdgeRow {
+    pub src: i64,
+    pub dst: i64,
+    /// Shared between rows of the same kind (no allocation per row).
+    pub kind: Arc<str>,
+    pub sentences: usize,
+    pub documents: usize,
+    pub first_seen: Option<String>,
+    pub last_seen: Option<String>,
+}
+
+/// One edge of an external link table for [`Store::bulk_import_graph`]:
+/// indexes into its `entities` and `kinds` slices, and a weight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImportEdge {
+    pub src: u32,
+    pub dst: u32,
+    pub kind: u16,
+    pub weight: u32,
+}
+
+/// What a bulk import did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportOutcome {
+    /// The entity id of each imported entity, in input order.
+    pub entity_ids: Vec<i64>,
+    /// Edges written after merging repeats (the same src, dst and kind).
+    pub edges: usize,
+}
+
+/// An analyst's decision about entity identity (see [`Store::add_decision`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "kebab-case")]
+pub enum Decision {
+    /// `from` and `into` are the same entity: `from`'s mentions, names and
+    /// edges move to `into`, and later mentions keyed to `from` go to `into`.
+    Merge { from: i64, into: i64 },
+    /// These mentions (document id, span) of `entity` are another entity,
+    /// created with `name`.
+    Split {
+        entity: i64,
+        mentions: Vec<(DocId, CharSpan)>,
+        name: String,
+    },
+    /// The entity's display name becomes `name`.
+    Rename { entity: i64, name: String },
+    /// `a` and `b` are different entities (recorded for resolvers; never merged
+    /// by a later `Merge` replay without a new decision).
+    NotSame { a: i64, b: i64 },
+}
+
+/// A decision as recorded, in the order made.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredDecision {
+    pub id: i64,
+    pub decision: Decision,
+    /// What applying it did (e.g. the id of the entity a split created).
+    pub note: String,
+}
+
 /// A near-duplicate candidate: a stored document sharing a MinHash band.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DupCandidate {
@@ -300,6 +612,172 @@ pub trait Store: Send {
 
     /// Counts over the whole store.
     fn stats(&self) -> Result<Stats>;
+
+    /// Every fact stored with a document (id or unique prefix, as
+    /// [`Store::document`]), each list in the order it was extracted.
+    fn facts(&self, id_or_prefix: &str) -> Result<Facts>;
+
+    /// The sentence of a stored document that contains code point `pos`, with
+    /// its text; `None` when no stored sentence contains it.
+    fn sentence(&self, id_or_prefix: &str, pos: usize) -> Result<Option<Sentence>>;
+
+    /// One entity's summary; `None` when no entity has this id.
+    fn entity_summary(&self, id: i64) -> Result<Option<EntitySummary>>;
+
+    /// Entities answering to `name_or_alias` after [`entity_key`] normalisation
+    /// (their canonical name or any mention text assigned to them), optionally
+    /// of one label, most-mentioned first. For resolving CLI/HTTP arguments.
+    fn find_entities(
+        &self,
+        name_or_alias: &str,
+        label: Option<EntityLabel>,
+    ) -> Result<Vec<EntitySummary>>;
+
+    /// Distinct mention texts of an entity with counts, most frequent first,
+    /// ties alphabetical (code point order).
+    fn aliases(&self, entity: i64, page: Page) -> Result<Vec<Alias>>;
+
+    /// Documents mentioning an entity, in [`Store::documents`] order, and the
+    /// earliest and latest publication date among all of them.
+    fn entity_documents(
+        &self,
+        entity: i64,
+        page: Page,
+    ) -> Result<(Vec<DocSummary>, Option<String>, Option<String>)>;
+
+    /// Facts of one kind (or all) with an argument linked to `entity`, newest
+    /// document first (undated last), then in document order.
+    fn entity_facts(
+        &self,
+        entity: i64,
+        kind: Option<FactKind>,
+        page: Page,
+    ) -> Result<Vec<StoredFact<AnyFact>>>;
+
+    /// Quotes whose quoted words contain a stored mention of `entity`, in
+    /// [`Store::entity_facts`] order.
+    fn quotes_about(&self, entity: i64, page: Page) -> Result<Vec<StoredQuote>>;
+
+    /// Claims matching `filter`, in [`Store::entity_facts`] order.
+    fn claims(&self, filter: &ClaimFilter) -> Result<Vec<StoredClaim>>;
+
+    /// Everything about one entity; `page` pages its documents.
+    /// [`StoreError::NoSuchEntity`] when the id is unknown.
+    fn entity(&self, id: i64, page: Page) -> Result<EntityProfile> {
+        let summary = self
+            .entity_summary(id)?
+            .ok_or(StoreError::NoSuchEntity(id))?;
+        let aliases = self.aliases(
+            id,
+            Page {
+                limit: PROFILE_FACTS,
+                offset: 0,
+            },
+        )?;
+        let (documents, first_seen, last_seen) = self.entity_documents(id, page)?;
+        let facts = Page {
+            limit: PROFILE_FACTS,
+            offset: 0,
+        };
+        let roles = derive::typed(self.entity_facts(id, Some(FactKind::Role), facts)?, |f| {
+            match f {
+                AnyFact::Role(r) => Some(r),
+                _ => None,
+            }
+        });
+        let quotes_by: Vec<StoredQuote> =
+            derive::typed(self.entity_facts(id, Some(FactKind::Quote), facts)?, |f| {
+                match f {
+                    AnyFact::Quote(q) => Some(q),
+                    _ => None,
+                }
+            })
+            .into_iter()
+            .filter(|q| q.entity("speaker_entity").or(q.entity("speaker")) == Some(id))
+            .collect();
+        let relations = derive::typed(
+            self.entity_facts(id, Some(FactKind::Relation), facts)?,
+            |f| match f {
+                AnyFact::Relation(r) => Some(r),
+                _ => None,
+            },
+        );
+        let events = derive::typed(self.entity_facts(id, Some(FactKind::Event), facts)?, |f| {
+            match f {
+                AnyFact::Event(e) => Some(e),
+                _ => None,
+            }
+        });
+        let claims = self.claims(&ClaimFilter {
+            subject: Some(id),
+            page: facts,
+            ..ClaimFilter::default()
+        })?;
+        Ok(EntityProfile {
+            summary,
+            aliases,
+            documents,
+            first_seen,
+            last_seen,
+            roles,
+            quotes_by,
+            quotes_about: self.quotes_about(id, facts)?,
+            relations,
+            events,
+            claims,
+        })
+    }
+
+    /// Edges of the evidence graph touching `entity`, both directions, most
+    /// evidence sentences first (then most documents, neighbour id, kind).
+    ///
+    /// The graph is maintained by [`Store::put_batch`] from each document's
+    /// facts and sentences (arguments linked to entities as in [`ArgLink`]):
+    /// `relation:<Type>` source → target (symmetric types stored with the
+    /// smaller id first); `role` person → organisation and person → country;
+    /// `quote` speaker (`speaker_entity`, else `speaker`) → every entity with a
+    /// mention inside the quoted words; `event:<Type>` agent → target,
+    /// participant and place, and participants pairwise; `comention` every pair
+    /// of distinct entities with mentions in one sentence, stored once with the
+    /// smaller id first, among the first [`COMENTION_ENTITY_CAP`] distinct
+    /// entities of the sentence (so a sentence adds at most 190 pairs).
+    /// Self-loops are never stored. Each edge counts distinct supporting
+    /// (document, sentence) pairs and documents, and the first and last
+    /// publication date among them.
+    fn neighbours(&self, entity: i64, filter: &EdgeFilter, page: Page) -> Result<Vec<Neighbour>>;
+
+    /// Sentences supporting edges between `a` and `b` (either direction), of one
+    /// kind or all, newest document first (undated last), then by document and
+    /// position; at most `limit`.
+    fn evidence(&self, a: i64, b: i64, kind: Option<&str>, limit: usize)
+        -> Result<Vec<Evidence>>;
+
+    /// Calls `f` once per aggregated edge, in no particular order, streaming
+    /// (memory does not grow with the number of edges).
+    fn for_each_edge(&self, f: &mut dyn FnMut(EdgeRow)) -> Result<()>;
+
+    /// Loads an external link table in one transaction: entities are found or
+    /// created by (label, [`entity_key`] of the name) like mentions' entities;
+    /// each edge adds its weight to the `sentences` count of (src, dst, kind)
+    /// (`documents` stays unchanged, no evidence rows, no dates). Undirected
+    /// kinds are stored with the smaller id first; self-loops are dropped; an
+    /// index out of range is an error before anything is written. Fast on
+    /// large inputs (bulk paths: prepared statements and late indexes in
+    /// SQLite, binary COPY in PostgreSQL).
+    fn bulk_import_graph(
+        &mut self,
+        kinds: &[&str],
+        entities: &[(String, EntityLabel)],
+        edges: &[ImportEdge],
+    ) -> Result<ImportOutcome>;
+
+    /// Records an analyst decision and applies it at once (see [`Decision`]);
+    /// decisions are replayed on entities created by later batches. Unknown
+    /// entity ids are [`StoreError::NoSuchEntity`].
+    fn add_decision(&mut self, decision: &Decision) -> Result<StoredDecision>;
+
+    /// Every recorded decision, oldest first.
+    fn decisions(&self) -> Result<Vec<StoredDecision>>;
 
     /// Housekeeping after a large ingest: compacts the full-text index and
     /// refreshes the query planner's statistics, so searches stay fast. Never

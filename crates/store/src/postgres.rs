@@ -730,6 +730,90 @@ impl Store for PostgresStore {
         })
     }
 
+    fn facts(&self, _id_or_prefix: &str) -> Result<Facts> {
+        Err(StoreError::Backend("facts: not implemented yet".into()))
+    }
+
+    fn sentence(&self, _id_or_prefix: &str, _pos: usize) -> Result<Option<Sentence>> {
+        Err(StoreError::Backend("sentence: not implemented yet".into()))
+    }
+
+    fn entity_summary(&self, _id: i64) -> Result<Option<EntitySummary>> {
+        Err(StoreError::Backend("entity_summary: not implemented yet".into()))
+    }
+
+    fn find_entities(
+        &self,
+        _name_or_alias: &str,
+        _label: Option<EntityLabel>,
+    ) -> Result<Vec<EntitySummary>> {
+        Err(StoreError::Backend("find_entities: not implemented yet".into()))
+    }
+
+    fn aliases(&self, _entity: i64, _page: Page) -> Result<Vec<Alias>> {
+        Err(StoreError::Backend("aliases: not implemented yet".into()))
+    }
+
+    fn entity_documents(
+        &self,
+        _entity: i64,
+        _page: Page,
+    ) -> Result<(Vec<DocSummary>, Option<String>, Option<String>)> {
+        Err(StoreError::Backend("entity_documents: not implemented yet".into()))
+    }
+
+    fn entity_facts(
+        &self,
+        _entity: i64,
+        _kind: Option<FactKind>,
+        _page: Page,
+    ) -> Result<Vec<StoredFact<AnyFact>>> {
+        Err(StoreError::Backend("entity_facts: not implemented yet".into()))
+    }
+
+    fn quotes_about(&self, _entity: i64, _page: Page) -> Result<Vec<StoredQuote>> {
+        Err(StoreError::Backend("quotes_about: not implemented yet".into()))
+    }
+
+    fn claims(&self, _filter: &ClaimFilter) -> Result<Vec<StoredClaim>> {
+        Err(StoreError::Backend("claims: not implemented yet".into()))
+    }
+
+    fn neighbours(&self, _entity: i64, _filter: &EdgeFilter, _page: Page) -> Result<Vec<Neighbour>> {
+        Err(StoreError::Backend("neighbours: not implemented yet".into()))
+    }
+
+    fn evidence(
+        &self,
+        _a: i64,
+        _b: i64,
+        _kind: Option<&str>,
+        _limit: usize,
+    ) -> Result<Vec<Evidence>> {
+        Err(StoreError::Backend("evidence: not implemented yet".into()))
+    }
+
+    fn for_each_edge(&self, _f: &mut dyn FnMut(EdgeRow)) -> Result<()> {
+        Err(StoreError::Backend("for_each_edge: not implemented yet".into()))
+    }
+
+    fn bulk_import_graph(
+        &mut self,
+        _kinds: &[&str],
+        _entities: &[(String, EntityLabel)],
+        _edges: &[ImportEdge],
+    ) -> Result<ImportOutcome> {
+        Err(StoreError::Backend("bulk_import_graph: not implemented yet".into()))
+    }
+
+    fn add_decision(&mut self, _decision: &Decision) -> Result<StoredDecision> {
+        Err(StoreError::Backend("add_decision: not implemented yet".into()))
+    }
+
+    fn decisions(&self) -> Result<Vec<StoredDecision>> {
+        Err(StoreError::Backend("decisions: not implemented yet".into()))
+    }
+
     fn stats(&self) -> Result<Stats> {
         let mut client = self.client()?;
         let mut tx = snapshot(&mut client)?;

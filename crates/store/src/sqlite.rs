@@ -2,6 +2,8 @@
 
 use crate::snippet::Highlighter;
 use crate::sqlite_query::to_fts;
+use crate::derive::{derive_edges, fact_rows, EdgeBatch, MentionIndex};
+use crate::sqlite_facts::{self, doc_summary, entity_row, DOC_SUMMARY_COLUMNS, ENTITY_COLUMNS};
 use crate::sqlite_schema::{backend, latest, migrate, open_error, MIGRATIONS};
 use crate::*;
 use dossier_core::Format;
@@ -102,7 +104,8 @@ impl SqliteStore {
         Ok(SqliteStore { conn, path: shown })
     }
 
-    fn document_in(&self, id_or_prefix: &str) -> Result<StoredDocument> {
+    /// The row id of a document given by id or unique prefix.
+    fn resolve_seq(&self, id_or_prefix: &str) -> Result<i64> {
         let want = id_or_prefix.trim().to_ascii_lowercase();
         if want.chars().count() < 4 {
             return Err(StoreError::AmbiguousId(id_or_prefix.to_string()));
@@ -120,11 +123,15 @@ impl SqliteStore {
             .map_err(backend)?
             .collect::<rusqlite::Result<_>>()
             .map_err(backend)?;
-        let seq = match seqs.as_slice() {
-            [] => return Err(StoreError::NoSuchDocument(id_or_prefix.to_string())),
-            [one] => *one,
-            _ => return Err(StoreError::AmbiguousId(id_or_prefix.to_string())),
-        };
+        match seqs.as_slice() {
+            [] => Err(StoreError::NoSuchDocument(id_or_prefix.to_string())),
+            [one] => Ok(*one),
+            _ => Err(StoreError::AmbiguousId(id_or_prefix.to_string())),
+        }
+    }
+
+    fn document_in(&self, id_or_prefix: &str) -> Result<StoredDocument> {
+        let seq = self.resolve_seq(id_or_prefix)?;
 
         let mut stmt = self
             .conn
@@ -356,7 +363,7 @@ pub(crate) fn minhash_from_blob(blob: &[u8]) -> Vec<u32> {
         .collect()
 }
 
-fn parse_label(s: &str) -> rusqlite::Result<EntityLabel> {
+pub(crate) fn parse_label(s: &str) -> rusqlite::Result<EntityLabel> {
     s.parse::<EntityLabel>().map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.into())
     })
@@ -388,22 +395,29 @@ pub(crate) fn check_date(d: &str, which: &str) -> Result<String> {
 const ROWS_PER_INSERT: usize = 32;
 
 /// Buffers rows and writes them with multi-row INSERT statements.
-struct RowInserter {
+pub(crate) struct RowInserter {
     head: &'static str,
     columns: usize,
     pending: Vec<Value>,
+    /// After the VALUES list (an ON CONFLICT clause).
+    tail: &'static str,
 }
 
 impl RowInserter {
-    fn new(head: &'static str, columns: usize) -> RowInserter {
+    pub(crate) fn new(head: &'static str, columns: usize) -> RowInserter {
+        Self::with_tail(head, columns, "")
+    }
+
+    pub(crate) fn with_tail(head: &'static str, columns: usize, tail: &'static str) -> RowInserter {
         RowInserter {
             head,
             columns,
             pending: Vec::with_capacity(columns * ROWS_PER_INSERT),
+            tail,
         }
     }
 
-    fn push<const N: usize>(&mut self, conn: &Connection, row: [Value; N]) -> Result<()> {
+    pub(crate) fn push<const N: usize>(&mut self, conn: &Connection, row: [Value; N]) -> Result<()> {
         debug_assert_eq!(N, self.columns);
         self.pending.extend(row);
         if self.pending.len() >= self.columns * ROWS_PER_INSERT {
@@ -412,16 +426,17 @@ impl RowInserter {
         Ok(())
     }
 
-    fn flush(&mut self, conn: &Connection) -> Result<()> {
+    pub(crate) fn flush(&mut self, conn: &Connection) -> Result<()> {
         let rows = self.pending.len() / self.columns.max(1);
         if rows == 0 {
             return Ok(());
         }
         let one = format!("({})", vec!["?"; self.columns].join(", "));
         let sql = format!(
-            "{} VALUES {}",
+            "{} VALUES {}{}",
             self.head,
-            vec![one.as_str(); rows].join(", ")
+            vec![one.as_str(); rows].join(", "),
+            self.tail
         );
         // Full chunks reuse one cached statement; the last, shorter one is rare.
         let mut stmt = conn.prepare_cached(&sql).map_err(backend)?;
@@ -721,6 +736,26 @@ impl Store for SqliteStore {
             }
             mention_rows.flush(&tx)?;
 
+            // Facts and the evidence graph, from the mentions' entities.
+            let mut fact_docs = Vec::with_capacity(stored.len());
+            let mut edges = EdgeBatch::default();
+            for (seq, a, keys) in &stored {
+                let ids: Vec<i64> = keys
+                    .iter()
+                    .map(|k| entities.get(k).map_or(0, |e| e.id))
+                    .collect();
+                let index = MentionIndex::new(a, &ids);
+                let rows = fact_rows(&a.facts, &index)?;
+                edges.add(
+                    *seq,
+                    a.document.published.as_deref(),
+                    derive_edges(a, &index, &rows),
+                );
+                fact_docs.push((*seq, rows));
+            }
+            sqlite_facts::insert_facts(&tx, &fact_docs)?;
+            sqlite_facts::insert_edges(&tx, &edges)?;
+
             // The full-text rows of the whole batch in one statement, last: FTS5
             // flushes its in-memory index at every statement savepoint, so one
             // INSERT per document would write one tiny segment per document.
@@ -965,6 +1000,247 @@ impl Store for SqliteStore {
             .execute_batch("PRAGMA optimize")
             .map_err(backend)?;
         Ok(())
+    }
+
+    fn facts(&self, id_or_prefix: &str) -> Result<Facts> {
+        let snapshot = self.conn.unchecked_transaction().map_err(backend)?;
+        let seq = self.resolve_seq(id_or_prefix)?;
+        let facts = sqlite_facts::facts_of_doc(&self.conn, seq)?;
+        snapshot.finish().map_err(backend)?;
+        Ok(facts)
+    }
+
+    fn sentence(&self, id_or_prefix: &str, pos: usize) -> Result<Option<Sentence>> {
+        let snapshot = self.conn.unchecked_transaction().map_err(backend)?;
+        let seq = self.resolve_seq(id_or_prefix)?;
+        let s = sqlite_facts::sentence_in(&self.conn, seq, pos)?;
+        snapshot.finish().map_err(backend)?;
+        Ok(s)
+    }
+
+    fn entity_summary(&self, id: i64) -> Result<Option<EntitySummary>> {
+        self.conn
+            .prepare_cached(&format!(
+                "SELECT {ENTITY_COLUMNS} FROM entities e WHERE e.id = ?1"
+            ))
+            .map_err(backend)?
+            .query_row([id], entity_row)
+            .optional()
+            .map_err(backend)
+    }
+
+    fn find_entities(
+        &self,
+        name_or_alias: &str,
+        label: Option<EntityLabel>,
+    ) -> Result<Vec<EntitySummary>> {
+        let key = entity_key(name_or_alias);
+        if key.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {ENTITY_COLUMNS} FROM entities e WHERE e.id IN \
+                 (SELECT n.entity FROM entity_names n WHERE n.key = ?1) AND (?2 IS NULL OR e.label = ?2) \
+                 AND e.id NOT IN (SELECT entity FROM entity_redirects) \
+                 ORDER BY e.mention_count DESC, e.id LIMIT 100"
+            ))
+            .map_err(backend)?;
+        let rows = stmt
+            .query_map(params![key, label.map(|l| l.as_str())], entity_row)
+            .map_err(backend)?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(backend)
+    }
+
+    fn aliases(&self, entity: i64, page: Page) -> Result<Vec<Alias>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT text, count(*) FROM mentions WHERE entity = ?1 GROUP BY text \
+                 ORDER BY 2 DESC, 1 LIMIT ?2 OFFSET ?3",
+            )
+            .map_err(backend)?;
+        let rows = stmt
+            .query_map(
+                params![entity, to_i64(page.limit), to_i64(page.offset)],
+                |r| {
+                    Ok(Alias {
+                        text: r.get(0)?,
+                        count: to_usize(r.get(1)?),
+                    })
+                },
+            )
+            .map_err(backend)?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(backend)
+    }
+
+    fn entity_documents(
+        &self,
+        entity: i64,
+        page: Page,
+    ) -> Result<(Vec<DocSummary>, Option<String>, Option<String>)> {
+        let snapshot = self.conn.unchecked_transaction().map_err(backend)?;
+        let docs = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {DOC_SUMMARY_COLUMNS} FROM documents d WHERE d.seq IN \
+                 (SELECT doc FROM mentions WHERE entity = ?1) \
+                 ORDER BY d.published DESC, d.seq LIMIT ?2 OFFSET ?3"
+            ))
+            .map_err(backend)?
+            .query_map(
+                params![entity, to_i64(page.limit), to_i64(page.offset)],
+                doc_summary,
+            )
+            .map_err(backend)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(backend)?;
+        let (first, last): (Option<String>, Option<String>) = self
+            .conn
+            .prepare_cached(
+                "SELECT min(d.published), max(d.published) FROM documents d WHERE d.seq IN \
+                 (SELECT doc FROM mentions WHERE entity = ?1)",
+            )
+            .map_err(backend)?
+            .query_row([entity], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(backend)?;
+        snapshot.finish().map_err(backend)?;
+        Ok((docs, first, last))
+    }
+
+    fn entity_facts(
+        &self,
+        entity: i64,
+        kind: Option<FactKind>,
+        page: Page,
+    ) -> Result<Vec<StoredFact<AnyFact>>> {
+        let snapshot = self.conn.unchecked_transaction().map_err(backend)?;
+        let mut params = vec![Value::Integer(entity)];
+        let mut cond =
+            "f.id IN (SELECT a.fact FROM fact_args a WHERE a.entity = ?1)".to_string();
+        if let Some(k) = kind {
+            params.push(Value::Text(k.as_str().into()));
+            cond.push_str(" AND f.kind = ?2");
+        }
+        let out = sqlite_facts::fact_query(&self.conn, &cond, params, page)?;
+        snapshot.finish().map_err(backend)?;
+        Ok(out)
+    }
+
+    fn quotes_about(&self, entity: i64, page: Page) -> Result<Vec<StoredQuote>> {
+        let snapshot = self.conn.unchecked_transaction().map_err(backend)?;
+        let out = sqlite_facts::fact_query(
+            &self.conn,
+            "f.kind = 'quote' AND EXISTS (SELECT 1 FROM mentions m WHERE m.entity = ?1 AND m.doc = f.doc \
+             AND m.char_start >= f.char_start AND m.char_end <= f.char_end)",
+            vec![Value::Integer(entity)],
+            page,
+        )?;
+        snapshot.finish().map_err(backend)?;
+        Ok(crate::derive::typed(out, |f| match f {
+            AnyFact::Quote(q) => Some(q),
+            _ => None,
+        }))
+    }
+
+    fn claims(&self, filter: &ClaimFilter) -> Result<Vec<StoredClaim>> {
+        let snapshot = self.conn.unchecked_transaction().map_err(backend)?;
+        let mut cond = "f.kind = 'claim'".to_string();
+        let mut params = Vec::new();
+        if let Some(s) = filter.subject {
+            params.push(Value::Integer(s));
+            cond.push_str(&format!(
+                " AND f.id IN (SELECT a.fact FROM fact_args a WHERE a.entity = ?{} AND a.role = 'subject')",
+                params.len()
+            ));
+        }
+        if let Some(attr) = &filter.attribute {
+            params.push(Value::Text(attr.to_lowercase()));
+            cond.push_str(&format!(" AND f.subtype = ?{}", params.len()));
+        }
+        if let Some(doc) = &filter.doc {
+            params.push(Value::Integer(self.resolve_seq(doc)?));
+            cond.push_str(&format!(" AND f.doc = ?{}", params.len()));
+        }
+        let out = sqlite_facts::fact_query(&self.conn, &cond, params, filter.page)?;
+        snapshot.finish().map_err(backend)?;
+        Ok(crate::derive::typed(out, |f| match f {
+            AnyFact::Claim(c) => Some(c),
+            _ => None,
+        }))
+    }
+
+    fn neighbours(&self, entity: i64, filter: &EdgeFilter, page: Page) -> Result<Vec<Neighbour>> {
+        let snapshot = self.conn.unchecked_transaction().map_err(backend)?;
+        let out = sqlite_facts::neighbours(&self.conn, entity, filter, page)?;
+        snapshot.finish().map_err(backend)?;
+        Ok(out)
+    }
+
+    fn evidence(
+        &self,
+        a: i64,
+        b: i64,
+        kind: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<Evidence>> {
+        let snapshot = self.conn.unchecked_transaction().map_err(backend)?;
+        let out = sqlite_facts::evidence(&self.conn, a, b, kind, limit)?;
+        snapshot.finish().map_err(backend)?;
+        Ok(out)
+    }
+
+    fn for_each_edge(&self, f: &mut dyn FnMut(EdgeRow)) -> Result<()> {
+        let snapshot = self.conn.unchecked_transaction().map_err(backend)?;
+        sqlite_facts::for_each_edge(&self.conn, f)?;
+        snapshot.finish().map_err(backend)?;
+        Ok(())
+    }
+
+    fn bulk_import_graph(
+        &mut self,
+        kinds: &[&str],
+        entities: &[(String, EntityLabel)],
+        edges: &[ImportEdge],
+    ) -> Result<ImportOutcome> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(backend)?;
+        let mut ids = Vec::with_capacity(entities.len());
+        for (name, label) in entities {
+            ids.push(sqlite_facts::find_or_create_entity(&tx, name, *label)?);
+        }
+        let prepared = crate::derive::prepare_import(kinds, &ids, edges)?;
+        let stored: i64 = tx
+            .query_row("SELECT count(*) FROM edges", [], |r| r.get(0))
+            .map_err(backend)?;
+        // Maintaining the secondary index row by row costs more than
+        // rebuilding it once when the import outweighs what is stored.
+        let rebuild = to_i64(prepared.len()) > stored;
+        if rebuild {
+            tx.execute_batch("DROP INDEX IF EXISTS edges_dst")
+                .map_err(backend)?;
+        }
+        sqlite_facts::import_edges(&tx, kinds, &prepared)?;
+        if rebuild {
+            tx.execute_batch("CREATE INDEX edges_dst ON edges(dst, src, kind)")
+                .map_err(backend)?;
+        }
+        tx.commit().map_err(backend)?;
+        Ok(ImportOutcome {
+            entity_ids: ids,
+            edges: prepared.len(),
+        })
+    }
+
+    fn add_decision(&mut self, _decision: &Decision) -> Result<StoredDecision> {
+        Err(StoreError::Backend("add_decision: not implemented yet".into()))
+    }
+
+    fn decisions(&self) -> Result<Vec<StoredDecision>> {
+        Err(StoreError::Backend("decisions: not implemented yet".into()))
     }
 
     fn stats(&self) -> Result<Stats> {

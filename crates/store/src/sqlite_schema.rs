@@ -124,6 +124,82 @@ CREATE VIRTUAL TABLE documents_fts USING fts5(
     prefix = '2 3'
 );
 "#,
+    // 2: facts with their argument-entity links, the evidence graph, analyst
+    // decisions.
+    r#"
+-- One row per fact; body is the fact as JSON (what `facts` returns), the
+-- other columns are what queries filter and sort on.
+CREATE TABLE facts (
+    id         INTEGER PRIMARY KEY,
+    doc        INTEGER NOT NULL REFERENCES documents(seq),
+    kind       TEXT NOT NULL,
+    ord        INTEGER NOT NULL,
+    char_start INTEGER NOT NULL,
+    char_end   INTEGER NOT NULL,
+    -- relation/event type, quote kind, time type, role title or claim attribute
+    subtype    TEXT,
+    extractor  TEXT NOT NULL,
+    confidence REAL NOT NULL,
+    body       TEXT NOT NULL
+);
+CREATE INDEX facts_doc ON facts(doc, kind, ord);
+CREATE INDEX facts_claims ON facts(subtype) WHERE kind = 'claim';
+
+-- The arguments that name entities, each linked to the entity of the stored
+-- mention at (or inside) its span, or NULL.
+CREATE TABLE fact_args (
+    fact       INTEGER NOT NULL REFERENCES facts(id),
+    pos        INTEGER NOT NULL,
+    role       TEXT NOT NULL,
+    char_start INTEGER NOT NULL,
+    char_end   INTEGER NOT NULL,
+    entity     INTEGER,
+    PRIMARY KEY (fact, pos)
+) WITHOUT ROWID;
+CREATE INDEX fact_args_entity ON fact_args(entity, fact) WHERE entity IS NOT NULL;
+
+CREATE TABLE edge_kinds (
+    id   INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE
+);
+
+-- The evidence graph, aggregated: one row per (src, dst, kind). No foreign
+-- keys: bulk imports of millions of edges would pay a lookup per row.
+CREATE TABLE edges (
+    src        INTEGER NOT NULL,
+    dst        INTEGER NOT NULL,
+    kind       INTEGER NOT NULL,
+    sentences  INTEGER NOT NULL,
+    docs       INTEGER NOT NULL,
+    first_seen TEXT,
+    last_seen  TEXT,
+    PRIMARY KEY (src, dst, kind)
+) WITHOUT ROWID;
+CREATE INDEX edges_dst ON edges(dst, src, kind);
+
+-- The sentences behind each edge.
+CREATE TABLE edge_evidence (
+    src        INTEGER NOT NULL,
+    dst        INTEGER NOT NULL,
+    kind       INTEGER NOT NULL,
+    doc        INTEGER NOT NULL,
+    char_start INTEGER NOT NULL,
+    char_end   INTEGER NOT NULL,
+    PRIMARY KEY (src, dst, kind, doc, char_start, char_end)
+) WITHOUT ROWID;
+
+-- Analyst decisions in the order made (body: the Decision as JSON).
+CREATE TABLE decisions (
+    id   INTEGER PRIMARY KEY,
+    body TEXT NOT NULL,
+    note TEXT NOT NULL
+);
+-- Entities merged away, and where their mentions go instead.
+CREATE TABLE entity_redirects (
+    entity INTEGER PRIMARY KEY,
+    into_entity INTEGER NOT NULL
+);
+"#,
 ];
 
 /// The schema version this build writes.
