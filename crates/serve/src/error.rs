@@ -159,7 +159,10 @@ impl IntoResponse for ApiError {
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> ApiError {
         match e {
-            StoreError::NoSuchDocument(_) => ApiError::new(ErrorCode::NotFound, e.to_string()),
+            StoreError::NoSuchDocument(_) | StoreError::NoSuchEntity(_) => {
+                ApiError::new(ErrorCode::NotFound, e.to_string())
+            }
+            StoreError::Invalid(_) => ApiError::new(ErrorCode::BadParameter, e.to_string()),
             StoreError::AmbiguousId(_) => ApiError::new(ErrorCode::AmbiguousId, e.to_string()),
             StoreError::InvalidQuery(_) => ApiError::new(ErrorCode::BadQuery, e.to_string()),
             // Backend details (SQL, paths) belong in the server log, not the answer.

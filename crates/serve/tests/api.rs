@@ -10,6 +10,7 @@ use dossier_core::{DocId, SearchRequest};
 use dossier_serve::pool::{Opener, StorePool};
 use dossier_serve::routes::ROUTES;
 use dossier_serve::{router, AppState, Limits};
+use dossier_store as ds;
 use dossier_store::conformance::corpus;
 use dossier_store::{
     AnalysedDocument, BatchOutcome, DocSummary, DupCandidate, EntitySummary, Page, SearchResults,
@@ -872,6 +873,80 @@ impl Store for Slow {
     }
     fn optimize(&mut self) -> dossier_store::Result<()> {
         self.inner.optimize()
+    }
+    fn facts(&self, id: &str) -> dossier_store::Result<dossier_core::Facts> {
+        self.inner.facts(id)
+    }
+    fn sentence(&self, id: &str, pos: usize) -> dossier_store::Result<Option<ds::Sentence>> {
+        self.inner.sentence(id, pos)
+    }
+    fn entity_summary(&self, id: i64) -> dossier_store::Result<Option<EntitySummary>> {
+        self.inner.entity_summary(id)
+    }
+    fn find_entities(
+        &self,
+        name: &str,
+        label: Option<dossier_core::EntityLabel>,
+    ) -> dossier_store::Result<Vec<EntitySummary>> {
+        self.inner.find_entities(name, label)
+    }
+    fn aliases(&self, entity: i64, page: Page) -> dossier_store::Result<Vec<ds::Alias>> {
+        self.inner.aliases(entity, page)
+    }
+    fn entity_documents(
+        &self,
+        entity: i64,
+        page: Page,
+    ) -> dossier_store::Result<(Vec<DocSummary>, Option<String>, Option<String>)> {
+        self.inner.entity_documents(entity, page)
+    }
+    fn entity_facts(
+        &self,
+        entity: i64,
+        kind: Option<ds::FactKind>,
+        page: Page,
+    ) -> dossier_store::Result<Vec<ds::StoredFact<ds::AnyFact>>> {
+        self.inner.entity_facts(entity, kind, page)
+    }
+    fn quotes_about(&self, entity: i64, page: Page) -> dossier_store::Result<Vec<ds::StoredQuote>> {
+        self.inner.quotes_about(entity, page)
+    }
+    fn claims(&self, filter: &ds::ClaimFilter) -> dossier_store::Result<Vec<ds::StoredClaim>> {
+        self.inner.claims(filter)
+    }
+    fn neighbours(
+        &self,
+        entity: i64,
+        filter: &ds::EdgeFilter,
+        page: Page,
+    ) -> dossier_store::Result<Vec<ds::Neighbour>> {
+        self.inner.neighbours(entity, filter, page)
+    }
+    fn evidence(
+        &self,
+        a: i64,
+        b: i64,
+        kind: Option<&str>,
+        limit: usize,
+    ) -> dossier_store::Result<Vec<ds::Evidence>> {
+        self.inner.evidence(a, b, kind, limit)
+    }
+    fn for_each_edge(&self, f: &mut dyn FnMut(ds::EdgeRow)) -> dossier_store::Result<()> {
+        self.inner.for_each_edge(f)
+    }
+    fn bulk_import_graph(
+        &mut self,
+        kinds: &[&str],
+        entities: &[(String, dossier_core::EntityLabel)],
+        edges: &[ds::ImportEdge],
+    ) -> dossier_store::Result<ds::ImportOutcome> {
+        self.inner.bulk_import_graph(kinds, entities, edges)
+    }
+    fn add_decision(&mut self, d: &ds::Decision) -> dossier_store::Result<ds::StoredDecision> {
+        self.inner.add_decision(d)
+    }
+    fn decisions(&self) -> dossier_store::Result<Vec<ds::StoredDecision>> {
+        self.inner.decisions()
     }
 }
 
