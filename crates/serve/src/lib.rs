@@ -16,8 +16,13 @@
 //! dossier_serve::run(config).unwrap();
 //! ```
 
+// The OpenAPI schemas are one large `json!` literal.
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod error;
+pub mod graph;
+mod graph_routes;
 pub mod openapi;
 pub mod params;
 pub mod pool;
@@ -40,6 +45,8 @@ use tower_http::timeout::TimeoutLayer;
 #[derive(Clone)]
 pub struct AppState {
     pub pool: Arc<StorePool>,
+    /// The evidence graph snapshot of the graph routes.
+    pub graph: Arc<graph::GraphCache>,
     /// BLAKE3 digest of the token, when one is required.
     token: Option<blake3::Hash>,
     pub(crate) openapi: axum::body::Bytes,
@@ -52,6 +59,7 @@ impl AppState {
         let doc = openapi::document(routes::ROUTES);
         AppState {
             pool,
+            graph: Arc::new(graph::GraphCache::default()),
             token: token
                 .filter(|t| !t.is_empty())
                 .map(|t| blake3::hash(t.as_bytes())),

@@ -46,12 +46,18 @@ pub fn document(routes: &[Route]) -> Value {
 
 fn operation(r: &Route) -> Value {
     let mut responses = Map::new();
+    let mut content = Map::new();
+    for m in r.media {
+        let schema = if *m == "application/json" {
+            schema_ref(r.response)
+        } else {
+            json!({"type": "string"})
+        };
+        content.insert((*m).to_string(), json!({ "schema": schema }));
+    }
     responses.insert(
         "200".into(),
-        json!({
-            "description": "OK",
-            "content": {"application/json": {"schema": schema_ref(r.response)}}
-        }),
+        json!({"description": "OK", "content": content}),
     );
     // Group error codes by status: several codes share 400.
     let mut by_status: BTreeMap<u16, Vec<&'static str>> = BTreeMap::new();
@@ -110,6 +116,10 @@ fn parameter(p: &Param) -> Value {
             "pattern": "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
         }),
         Kind::EntityType => json!({"type": "string", "enum": ENTITY_TYPES}),
+        Kind::Id => json!({"type": "integer", "minimum": 1}),
+        Kind::IdList { .. } => json!({"type": "string", "pattern": "^[0-9]+(,[0-9]+)*$"}),
+        Kind::Choice(words) => json!({"type": "string", "enum": words, "default": words.first()}),
+        Kind::Kinds => json!({"type": "string", "pattern": "^[A-Za-z0-9:_]+(,[A-Za-z0-9:_]+)*$"}),
     };
     let mut v = json!({
         "name": p.name,
@@ -151,6 +161,28 @@ fn nullable(t: &str) -> Value {
 
 fn array_of(items: Value) -> Value {
     json!({"type": "array", "items": items})
+}
+
+/// A page with extra top-level properties.
+fn page_with(item: &str, extra: Value) -> Value {
+    let mut p = page(item, false);
+    if let (Some(props), Some(extra)) = (
+        p.get_mut("properties").and_then(Value::as_object_mut),
+        extra.as_object(),
+    ) {
+        for (k, v) in extra {
+            props.insert(k.clone(), v.clone());
+        }
+    }
+    let keys: Vec<Value> = p
+        .get("properties")
+        .and_then(Value::as_object)
+        .map(|m| m.keys().map(|k| json!(k)).collect())
+        .unwrap_or_default();
+    if let Some(obj) = p.as_object_mut() {
+        obj.insert("required".into(), Value::Array(keys));
+    }
+    p
 }
 
 fn page(item: &str, with_total: bool) -> Value {
@@ -288,6 +320,171 @@ fn schemas() -> Value {
             "snippet": {"type": "string"},
             "highlights": array_of(span())
         })),
-        "SearchPage": page("SearchHit", true)
+        "SearchPage": page("SearchHit", true),
+        "Evidence": object(json!({
+            "doc": {"type": "string"},
+            "title": nullable("string"),
+            "published": nullable("string"),
+            "span": span(),
+            "sentence": {"type": "string"},
+            "kind": {"type": "string"},
+            "src": {"type": "integer"},
+            "dst": {"type": "integer"}
+        })),
+        "Neighbour": object(json!({
+            "entity": schema_ref("EntitySummary"),
+            "kind": {"type": "string"},
+            "direction": {"type": "string", "enum": ["out", "in", "both"]},
+            "sentences": {"type": "integer", "minimum": 0},
+            "documents": {"type": "integer", "minimum": 0},
+            "first_seen": nullable("string"),
+            "last_seen": nullable("string"),
+            "evidence": array_of(schema_ref("Evidence"))
+        })),
+        "NeighbourPage": page("Neighbour", false),
+        "Fact": {
+            "type": "object",
+            "description": "a stored fact: its document, sentence, the fact as extracted (shape per kind) and the entities its arguments are linked to",
+            "required": ["doc", "title", "published", "sentence", "fact", "links"],
+            "properties": {
+                "doc": {"type": "string"},
+                "title": nullable("string"),
+                "published": nullable("string"),
+                "sentence": {"type": ["object", "null"]},
+                "fact": {"type": "object"},
+                "links": array_of(object(json!({
+                    "role": {"type": "string"},
+                    "span": span(),
+                    "entity": nullable("integer")
+                })))
+            }
+        },
+        "ClaimPage": page("Fact", false),
+        "Alias": object(json!({
+            "text": {"type": "string"},
+            "count": {"type": "integer", "minimum": 1}
+        })),
+        "EntityProfile": object(json!({
+            "entity": schema_ref("EntitySummary"),
+            "aliases": array_of(schema_ref("Alias")),
+            "documents": schema_ref("DocumentPage"),
+            "first_seen": nullable("string"),
+            "last_seen": nullable("string"),
+            "roles": array_of(schema_ref("Fact")),
+            "quotes_by": array_of(schema_ref("Fact")),
+            "quotes_about": array_of(schema_ref("Fact")),
+            "relations": array_of(schema_ref("Fact")),
+            "events": array_of(schema_ref("Fact")),
+            "claims": array_of(schema_ref("Fact"))
+        })),
+        "Node": object(json!({
+            "id": {"type": "integer"},
+            "name": {"type": "string"},
+            "label": {"type": "string"},
+            "degree": {"type": "integer", "minimum": 0}
+        })),
+        "GraphEdge": object(json!({
+            "edge": {"type": "integer", "minimum": 0},
+            "src": {"type": "integer"},
+            "dst": {"type": "integer"},
+            "kind": {"type": "string"},
+            "directed": {"type": "boolean"},
+            "sentences": {"type": "integer", "minimum": 0},
+            "docs": {"type": "integer", "minimum": 0},
+            "first_seen": {"type": ["integer", "null"], "description": "days since 1970-01-01"},
+            "last_seen": {"type": ["integer", "null"], "description": "days since 1970-01-01"},
+            "strength": {"type": "number"}
+        })),
+        "Hop": object(json!({
+            "from": {"type": "integer"},
+            "to": {"type": "integer"},
+            "edge": schema_ref("GraphEdge"),
+            "cost": {"type": "number"},
+            "evidence": array_of(schema_ref("Evidence"))
+        })),
+        "Path": object(json!({
+            "nodes": array_of(schema_ref("Node")),
+            "hops": array_of(schema_ref("Hop")),
+            "cost": {"type": "number"},
+            "min_strength": {"type": "number"}
+        })),
+        "PathList": object(json!({
+            "source": {"type": "integer"},
+            "target": {"type": "integer"},
+            "paths": array_of(schema_ref("Path"))
+        })),
+        "BarePath": object(json!({
+            "nodes": array_of(schema_ref("Node")),
+            "hops": array_of(object(json!({
+                "from": {"type": "integer"},
+                "to": {"type": "integer"},
+                "edge": schema_ref("GraphEdge"),
+                "cost": {"type": "number"}
+            }))),
+            "cost": {"type": "number"},
+            "min_strength": {"type": "number"}
+        })),
+        "Connection": object(json!({
+            "shared": array_of(object(json!({
+                "node": schema_ref("Node"),
+                "members": array_of(json!({"type": "integer"})),
+                "edges": array_of(schema_ref("GraphEdge")),
+                "score": {"type": "number"}
+            }))),
+            "nodes": array_of(object(json!({
+                "node": schema_ref("Node"),
+                "terminal": {"type": "boolean"},
+                "score": {"type": "number"}
+            }))),
+            "edges": array_of(schema_ref("GraphEdge")),
+            "paths": array_of(schema_ref("BarePath")),
+            "unreachable": array_of(json!({"type": "integer"})),
+            "evidence": array_of(object(json!({
+                "edge": {"type": "integer", "minimum": 0},
+                "evidence": array_of(schema_ref("Evidence"))
+            })))
+        })),
+        "Ranked": object(json!({
+            "node": schema_ref("Node"),
+            "score": {"type": "number"}
+        })),
+        "CentralityPage": page_with("Ranked", json!({
+            "measure": {"type": "string", "enum": ["pagerank", "degree", "betweenness"]},
+            "exact": {"type": "boolean", "description": "false when betweenness was sampled"},
+            "total": {"type": "integer", "minimum": 0}
+        })),
+        "Community": object(json!({
+            "id": {"type": "integer", "minimum": 0},
+            "size": {"type": "integer", "minimum": 1},
+            "label": {"type": "string"},
+            "top_members": array_of(schema_ref("Node")),
+            "dominant_label": {"type": "string"}
+        })),
+        "CommunityPage": page("Community", true),
+        "GraphExport": object(json!({
+            "nodes": array_of(json!({
+                "type": "object",
+                "required": ["id", "name", "label", "degree"],
+                "properties": {
+                    "id": {"type": "integer"},
+                    "name": {"type": "string"},
+                    "label": {"type": "string"},
+                    "degree": {"type": "integer"},
+                    "attrs": {"type": "object", "description": "numeric columns, e.g. pagerank"}
+                }
+            })),
+            "edges": array_of(object(json!({
+                "id": {"type": "integer"},
+                "source": {"type": "integer"},
+                "target": {"type": "integer"},
+                "kind": {"type": "string"},
+                "directed": {"type": "boolean"},
+                "sentences": {"type": "integer"},
+                "docs": {"type": "integer"},
+                "first_seen": nullable("string"),
+                "last_seen": nullable("string"),
+                "strength": {"type": "number"}
+            })))
+        }))
     })
 }

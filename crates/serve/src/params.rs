@@ -37,6 +37,16 @@ pub enum Kind {
     Date,
     /// An entity type (re3d label; CoNLL PER/ORG/LOC are mapped to re3d).
     EntityType,
+    /// An entity id (positive integer).
+    Id,
+    /// Comma-separated entity ids, `min..=max` of them.
+    IdList { min: usize, max: usize },
+    /// One of these words; the first is the default.
+    Choice(&'static [&'static str]),
+    /// Comma-separated edge kinds (`comention`, `role`, `quote`,
+    /// `relation:<Type>`, `event:<Type>`; a name without `:` also matches
+    /// every kind it prefixes, `relation` → all `relation:*`).
+    Kinds,
 }
 
 /// One declared parameter.
@@ -152,6 +162,18 @@ impl Params {
                 Kind::EntityType => {
                     params.entity_type(p.name)?;
                 }
+                Kind::Id => {
+                    params.id(p.name)?;
+                }
+                Kind::IdList { .. } => {
+                    params.ids(p.name)?;
+                }
+                Kind::Choice(_) => {
+                    params.choice(p.name)?;
+                }
+                Kind::Kinds => {
+                    params.kinds(p.name)?;
+                }
             }
         }
         Ok(params)
@@ -238,10 +260,97 @@ impl Params {
             })
     }
 
+    pub fn id(&self, name: &str) -> Result<Option<i64>, ApiError> {
+        let spec = self.spec(name)?;
+        let Some(v) = self.values.get(spec.name) else {
+            return Ok(None);
+        };
+        parse_id(v).map(Some).ok_or_else(|| {
+            ApiError::bad_parameter(format!(
+                "parameter {name:?} must be an entity id (a positive integer), not {v:?}"
+            ))
+        })
+    }
+
+    pub fn ids(&self, name: &str) -> Result<Vec<i64>, ApiError> {
+        let spec = self.spec(name)?;
+        let Kind::IdList { min, max } = spec.kind else {
+            return Err(ApiError::internal(format!("{name:?} is not an id list")));
+        };
+        let v = self.values.get(spec.name).map(String::as_str).unwrap_or("");
+        let ids: Option<Vec<i64>> = v
+            .split(',')
+            .filter(|s| !s.trim().is_empty())
+            .map(parse_id)
+            .collect();
+        match ids {
+            Some(ids) if (min..=max).contains(&ids.len()) => Ok(ids),
+            _ => Err(ApiError::bad_parameter(format!(
+                "parameter {name:?} must be {min} to {max} comma-separated entity ids, not {v:?}"
+            ))),
+        }
+    }
+
+    /// The chosen word, or the first of the list when absent.
+    pub fn choice(&self, name: &str) -> Result<&'static str, ApiError> {
+        let spec = self.spec(name)?;
+        let Kind::Choice(words) = spec.kind else {
+            return Err(ApiError::internal(format!("{name:?} is not a choice")));
+        };
+        let Some(v) = self.values.get(spec.name) else {
+            return words
+                .first()
+                .copied()
+                .ok_or_else(|| ApiError::internal("empty choice"));
+        };
+        words
+            .iter()
+            .find(|w| w.eq_ignore_ascii_case(v.trim()))
+            .copied()
+            .ok_or_else(|| {
+                ApiError::bad_parameter(format!(
+                    "parameter {name:?} must be one of {}, not {v:?}",
+                    words.join(", ")
+                ))
+            })
+    }
+
+    /// Edge kind names (empty = all kinds).
+    pub fn kinds(&self, name: &str) -> Result<Vec<String>, ApiError> {
+        let spec = self.spec(name)?;
+        let Some(v) = self.values.get(spec.name) else {
+            return Ok(Vec::new());
+        };
+        let kinds: Vec<String> = v
+            .split(',')
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+            .map(str::to_string)
+            .collect();
+        if kinds.len() > 64
+            || kinds.iter().any(|k| {
+                k.len() > 64
+                    || !k
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == ':' || c == '_')
+            })
+        {
+            return Err(ApiError::bad_parameter(format!(
+                "parameter {name:?} must be comma-separated edge kinds such as comention,relation:MemberOf, not {v:?}"
+            )));
+        }
+        Ok(kinds)
+    }
+
     /// `limit` and `offset` of a list route.
     pub fn page(&self) -> Result<(usize, usize), ApiError> {
         Ok((self.int("limit")?, self.int("offset")?))
     }
+}
+
+/// A positive entity id.
+pub fn parse_id(s: &str) -> Option<i64> {
+    s.trim().parse::<i64>().ok().filter(|&n| n > 0)
 }
 
 /// The entity types accepted by `type` (re3d labels).

@@ -8,7 +8,7 @@ use crate::error::{ApiError, ErrorCode};
 use crate::params::{
     date_ceiling, date_floor, In, Kind, Param, Params, ENTITY_TYPE, LIMIT, OFFSET,
 };
-use crate::AppState;
+use crate::{graph_routes, AppState};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -28,8 +28,11 @@ pub struct Route {
     pub summary: &'static str,
     pub description: &'static str,
     pub params: &'static [Param],
-    /// Name of the response schema in the document's `components.schemas`.
+    /// Name of the response schema in the document's `components.schemas`
+    /// (of the `application/json` answer).
     pub response: &'static str,
+    /// Media types answered; anything but JSON is documented as a string.
+    pub media: &'static [&'static str],
     /// Errors this route can answer besides `unauthorized` and `internal`.
     pub errors: &'static [ErrorCode],
     /// Answered without a bearer token even when the server has one.
@@ -39,8 +42,24 @@ pub struct Route {
 
 /// Every route, in documentation order.
 pub const ROUTES: &[Route] = &[
-    HEALTH, OPENAPI, STATS, DOCUMENTS, DOCUMENT, ENTITIES, SEARCH,
+    HEALTH,
+    OPENAPI,
+    STATS,
+    DOCUMENTS,
+    DOCUMENT,
+    ENTITIES,
+    SEARCH,
+    graph_routes::ENTITY,
+    graph_routes::NEIGHBOURS,
+    graph_routes::CLAIMS,
+    graph_routes::PATHS,
+    graph_routes::CONNECT,
+    graph_routes::CENTRALITY,
+    graph_routes::COMMUNITIES,
+    graph_routes::EXPORT,
 ];
+
+pub const JSON: &[&str] = &["application/json"];
 
 /// Longest search query accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 1000;
@@ -78,7 +97,7 @@ const SOURCE: Param = Param {
     example: "news",
 };
 
-const FROM: Param = Param {
+pub(crate) const FROM: Param = Param {
     name: "from",
     location: In::Query,
     required: false,
@@ -88,7 +107,7 @@ const FROM: Param = Param {
     example: "2017",
 };
 
-const TO: Param = Param {
+pub(crate) const TO: Param = Param {
     name: "to",
     location: In::Query,
     required: false,
@@ -98,7 +117,7 @@ const TO: Param = Param {
     example: "2017-12",
 };
 
-const ENTITY: Param = Param {
+pub(crate) const ENTITY: Param = Param {
     name: "entity",
     location: In::Query,
     required: false,
@@ -130,6 +149,7 @@ pub const HEALTH: Route = Route {
     description: "Answers without touching the knowledge base, and without a token.",
     params: HEALTH_PARAMS,
     response: "Health",
+    media: JSON,
     errors: &[ErrorCode::BadParameter],
     public: true,
     handler: || get(health),
@@ -144,6 +164,7 @@ pub const OPENAPI: Route = Route {
     description: "",
     params: OPENAPI_PARAMS,
     response: "OpenApiDocument",
+    media: JSON,
     errors: &[ErrorCode::BadParameter],
     public: false,
     handler: || get(openapi),
@@ -158,6 +179,7 @@ pub const STATS: Route = Route {
     description: "",
     params: STATS_PARAMS,
     response: "Stats",
+    media: JSON,
     errors: &[ErrorCode::BadParameter],
     public: false,
     handler: || get(stats),
@@ -172,6 +194,7 @@ pub const DOCUMENTS: Route = Route {
     description: "",
     params: DOCUMENTS_PARAMS,
     response: "DocumentPage",
+    media: JSON,
     errors: &[ErrorCode::BadParameter],
     public: false,
     handler: || get(documents),
@@ -187,6 +210,7 @@ pub const DOCUMENT: Route = Route {
     description: "All offsets are Unicode code point offsets into `text`, end exclusive.",
     params: DOCUMENT_PARAMS,
     response: "DocumentDetail",
+    media: JSON,
     errors: &[
         ErrorCode::BadParameter,
         ErrorCode::AmbiguousId,
@@ -205,6 +229,7 @@ pub const ENTITIES: Route = Route {
     description: "",
     params: ENTITIES_PARAMS,
     response: "EntityPage",
+    media: JSON,
     errors: &[ErrorCode::BadParameter],
     public: false,
     handler: || get(entities),
@@ -219,12 +244,13 @@ pub const SEARCH: Route = Route {
     description: "The query language and filters of `dossier search`. Filters combine with AND.",
     params: SEARCH_PARAMS,
     response: "SearchPage",
+    media: JSON,
     errors: &[ErrorCode::BadParameter, ErrorCode::BadQuery],
     public: false,
     handler: || get(search),
 };
 
-type ApiResult<T> = Result<T, ApiError>;
+pub(crate) type ApiResult<T> = Result<T, ApiError>;
 
 async fn health(RawQuery(raw): RawQuery) -> ApiResult<Json<Health>> {
     Params::parse(raw.as_deref(), HEALTH_PARAMS)?;

@@ -33,10 +33,23 @@ struct Kb {
     docs: Vec<AnalysedDocument>,
 }
 
+/// The store conformance corpus (no facts).
 fn kb() -> Kb {
+    kb_with(corpus())
+}
+
+/// The corpus plus the two documents carrying facts (quotes, roles, relations,
+/// events, claims): entities 1–7 as in `kb()`, then Mark Rutte and Netherlands.
+fn full_kb() -> Kb {
+    let mut docs = corpus();
+    docs.push(dossier_store::conformance::facts_doc());
+    docs.push(dossier_store::conformance::facts_doc_later());
+    kb_with(docs)
+}
+
+fn kb_with(docs: Vec<AnalysedDocument>) -> Kb {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("kb.sqlite");
-    let docs = corpus();
     let mut store = SqliteStore::open(&path).unwrap();
     store.put_batch(&docs).unwrap();
     Kb {
@@ -232,18 +245,48 @@ fn documented(doc: &Value) -> BTreeSet<(String, String)> {
     out
 }
 
-/// The path with every `{param}` replaced by `value`.
-fn fill(path: &str, value: &str) -> String {
+/// The path with its `{param}`s filled: a document id for documents, an
+/// entity id for entities, `json` for a format.
+fn fill(path: &str, doc_id: &str) -> String {
+    let value = |name: &str| match name {
+        "format" => "json".to_string(),
+        "id" if path.starts_with("/entities") => "2".to_string(),
+        _ => doc_id.to_string(),
+    };
     let mut out = String::new();
     let mut rest = path;
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
         let close = rest[open..].find('}').unwrap() + open;
-        out.push_str(value);
+        out.push_str(&value(&rest[open + 1..close]));
         rest = &rest[close + 1..];
     }
     out.push_str(rest);
     out
+}
+
+/// A request the document says is valid: path filled, every query parameter
+/// with its documented example.
+fn example_uri(doc: &Value, path: &str, method: &str, doc_id: &str) -> String {
+    let op = &doc["paths"][path][method];
+    let query: Vec<(String, String)> = op["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["in"] == "query")
+        .filter_map(|p| {
+            Some((
+                p["name"].as_str()?.to_string(),
+                p["example"].as_str()?.to_string(),
+            ))
+        })
+        .collect();
+    let base = fill(path, doc_id);
+    if query.is_empty() {
+        base
+    } else {
+        format!("{base}?{}", serde_urlencoded::to_string(&query).unwrap())
+    }
 }
 
 #[tokio::test]
@@ -300,31 +343,15 @@ async fn openapi_document_is_openapi_3_and_lists_exactly_the_served_routes() {
 
 #[tokio::test]
 async fn every_documented_route_answers_with_its_documented_schema() {
-    let kb = kb();
+    let kb = full_kb();
     let app = app(&kb);
     let doc = openapi(&app).await;
     let some_id = kb.docs[4].document.id.0.clone();
     for (path, method) in documented(&doc) {
         assert_eq!(method, "get");
         let op = &doc["paths"][&path][&method];
-        let params = op["parameters"].as_array().unwrap();
-        // Every documented query parameter, with its documented example.
-        let query: Vec<(String, String)> = params
-            .iter()
-            .filter(|p| p["in"] == "query")
-            .filter_map(|p| {
-                Some((
-                    p["name"].as_str()?.to_string(),
-                    p["example"].as_str()?.to_string(),
-                ))
-            })
-            .collect();
+        let uri = example_uri(&doc, &path, &method, &some_id);
         let base = fill(&path, &some_id);
-        let uri = if query.is_empty() {
-            base.clone()
-        } else {
-            format!("{base}?{}", serde_urlencoded::to_string(&query).unwrap())
-        };
         let body = get_ok(&app, &uri).await;
         validate(
             &doc,
@@ -375,7 +402,7 @@ async fn unknown_routes_are_json_404() {
 
 #[tokio::test]
 async fn bearer_token_guards_every_route_but_health() {
-    let kb = kb();
+    let kb = full_kb();
     let open = app(&kb);
     let doc = openapi(&open).await;
     let app = app_with(&kb, Some(TOKEN), 2, Limits::default());
@@ -388,12 +415,7 @@ async fn bearer_token_guards_every_route_but_health() {
         b.body(Body::empty()).unwrap()
     };
     for r in ROUTES {
-        let uri = fill(r.path, id);
-        let uri = if r.path == "/search" {
-            format!("{uri}?q=raqqa")
-        } else {
-            uri
-        };
+        let uri = example_uri(&doc, r.path, r.method, id);
         let (s, _, b) = send(&app, with(&uri, None)).await;
         if r.public {
             assert_eq!(s, StatusCode::OK, "{uri} {b}");
