@@ -1030,3 +1030,500 @@ async fn slow_requests_time_out_with_the_error_shape() {
     // Other routes still answer.
     assert_eq!(get(&app, "/health").await.0, StatusCode::OK);
 }
+
+/// Entity ids by name.
+async fn entity_ids(app: &Router) -> std::collections::HashMap<String, i64> {
+    get_ok(app, "/entities?limit=100").await["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["name"].as_str().unwrap().to_string(),
+                e["id"].as_i64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn entity_profile_with_facts_and_paged_documents() {
+    let kb = full_kb();
+    let app = app(&kb);
+    let doc = openapi(&app).await;
+    let ids = entity_ids(&app).await;
+    let schoof = ids["Dick Schoof"];
+    let p = get_ok(&app, &format!("/entities/{schoof}")).await;
+    validate(&doc, &schema("EntityProfile"), &p, "$").unwrap();
+    assert_eq!(p["entity"]["name"], "Dick Schoof");
+    assert_eq!(p["entity"]["label"], "Person");
+    let aliases: BTreeSet<&str> = p["aliases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(aliases, BTreeSet::from(["Dick Schoof", "Schoof"]));
+    // Mentioned in the corpus' "Returnees" and in the facts document.
+    assert_eq!(p["documents"]["items"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        p["first_seen"].as_str().map(|d| &d[..10]),
+        Some("2017-10-17")
+    );
+    assert_eq!(
+        p["last_seen"].as_str().map(|d| &d[..10]),
+        Some("2017-11-02")
+    );
+    assert_eq!(p["quotes_by"].as_array().unwrap().len(), 1);
+    assert!(p["quotes_by"][0]["fact"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("losing Raqqa"));
+    assert!(!p["roles"].as_array().unwrap().is_empty());
+
+    // Documents are paged like every list.
+    let first = get_ok(&app, &format!("/entities/{schoof}?limit=1")).await;
+    assert_eq!(first["documents"]["items"].as_array().unwrap().len(), 1);
+    assert_eq!(first["documents"]["next_offset"], 1);
+    let next = first["documents"]["next"].as_str().unwrap();
+    let second = get_ok(&app, next).await;
+    assert_eq!(second["documents"]["items"].as_array().unwrap().len(), 1);
+    assert!(second["documents"]["next"].is_null());
+    assert_ne!(
+        first["documents"]["items"][0]["id"],
+        second["documents"]["items"][0]["id"]
+    );
+
+    expect_error(
+        &app,
+        &doc,
+        "/entities/99999",
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    for bad in ["abc", "0", "-3", "1.5", "99999999999999999999"] {
+        expect_error(
+            &app,
+            &doc,
+            &format!("/entities/{bad}"),
+            StatusCode::BAD_REQUEST,
+            "bad_parameter",
+        )
+        .await;
+    }
+}
+
+#[tokio::test]
+async fn neighbours_filter_and_carry_evidence() {
+    let kb = full_kb();
+    let app = app(&kb);
+    let doc = openapi(&app).await;
+    let ids = entity_ids(&app).await;
+    let schoof = ids["Dick Schoof"];
+    let all = get_ok(
+        &app,
+        &format!("/entities/{schoof}/neighbours?limit=100&evidence=2"),
+    )
+    .await;
+    validate(&doc, &schema("NeighbourPage"), &all, "$").unwrap();
+    let items = all["items"].as_array().unwrap();
+    assert!(!items.is_empty());
+    let names: BTreeSet<&str> = items
+        .iter()
+        .map(|n| n["entity"]["name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains("Mark Rutte"), "{names:?}");
+    let sentences: Vec<u64> = items
+        .iter()
+        .map(|n| n["sentences"].as_u64().unwrap())
+        .collect();
+    assert!(
+        sentences.windows(2).all(|w| w[0] >= w[1]),
+        "most evidence first"
+    );
+    for n in items {
+        let ev = n["evidence"].as_array().unwrap();
+        assert!(!ev.is_empty() && ev.len() <= 2, "{n}");
+        for e in ev {
+            // The evidence is the edge's own: its ends are this entity and the neighbour.
+            let ends = BTreeSet::from([e["src"].as_i64().unwrap(), e["dst"].as_i64().unwrap()]);
+            assert_eq!(
+                ends,
+                BTreeSet::from([schoof, n["entity"]["id"].as_i64().unwrap()])
+            );
+            assert_eq!(e["kind"], n["kind"]);
+            assert!(!e["sentence"].as_str().unwrap().is_empty());
+        }
+    }
+    let walked = walk(
+        &app,
+        &format!("/entities/{schoof}/neighbours?limit=1&evidence=0"),
+        1,
+    )
+    .await;
+    assert_eq!(walked.len(), items.len());
+    assert!(walked
+        .iter()
+        .all(|n| n["evidence"].as_array().unwrap().is_empty()));
+
+    let only_rel = get_ok(
+        &app,
+        &format!("/entities/{schoof}/neighbours?kinds=relation,role&limit=100"),
+    )
+    .await;
+    for n in only_rel["items"].as_array().unwrap() {
+        let k = n["kind"].as_str().unwrap();
+        assert!(k.starts_with("relation:") || k == "role", "{k}");
+    }
+    let locs = get_ok(
+        &app,
+        &format!("/entities/{schoof}/neighbours?type=Location&limit=100"),
+    )
+    .await;
+    let locs = locs["items"].as_array().unwrap();
+    assert!(!locs.is_empty());
+    assert!(locs.iter().all(|n| n["entity"]["label"] == "Location"));
+    let none = get_ok(
+        &app,
+        &format!("/entities/{schoof}/neighbours?min_evidence=1000"),
+    )
+    .await;
+    assert!(none["items"].as_array().unwrap().is_empty());
+    let none = get_ok(&app, &format!("/entities/{schoof}/neighbours?to=2000")).await;
+    assert!(none["items"].as_array().unwrap().is_empty());
+
+    expect_error(
+        &app,
+        &doc,
+        "/entities/99999/neighbours",
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    for bad in [
+        "kinds=a%20b",
+        "evidence=6",
+        "from=2017-02-30x",
+        "type=Dragon",
+    ] {
+        expect_error(
+            &app,
+            &doc,
+            &format!("/entities/{schoof}/neighbours?{bad}"),
+            StatusCode::BAD_REQUEST,
+            "bad_parameter",
+        )
+        .await;
+    }
+}
+
+#[tokio::test]
+async fn claims_filter_and_paginate() {
+    let kb = full_kb();
+    let app = app(&kb);
+    let doc = openapi(&app).await;
+    let ids = entity_ids(&app).await;
+    let all = get_ok(&app, "/claims?limit=100").await;
+    validate(&doc, &schema("ClaimPage"), &all, "$").unwrap();
+    let all = all["items"].as_array().unwrap().clone();
+    let claims: usize = kb.docs.iter().map(|d| d.facts.claims.len()).sum();
+    assert_eq!(all.len(), claims);
+    assert!(claims >= 2);
+    let walked = walk(&app, "/claims?limit=1", 1).await;
+    assert_eq!(walked, all);
+    let nl = ids["Netherlands"];
+    let by_subject = get_ok(&app, &format!("/claims?subject={nl}")).await;
+    for c in by_subject["items"].as_array().unwrap() {
+        assert!(c["links"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["role"] == "subject" && l["entity"] == nl));
+    }
+    let later = &kb.docs.last().unwrap().document.id.0;
+    let of_doc = get_ok(&app, &format!("/claims?doc={}", &later[..10])).await;
+    assert_eq!(of_doc["items"].as_array().unwrap().len(), 1);
+    assert_eq!(of_doc["items"][0]["doc"], *later);
+    let none = get_ok(&app, "/claims?attribute=no%20such%20thing").await;
+    assert!(none["items"].as_array().unwrap().is_empty());
+    expect_error(
+        &app,
+        &doc,
+        "/claims?subject=x",
+        StatusCode::BAD_REQUEST,
+        "bad_parameter",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn paths_have_evidence_for_every_hop() {
+    let kb = full_kb();
+    let app = app(&kb);
+    let doc = openapi(&app).await;
+    let ids = entity_ids(&app).await;
+    let (rutte, mayadin) = (ids["Mark Rutte"], ids["Mayadin"]);
+    let r = get_ok(&app, &format!("/paths?source={rutte}&target={mayadin}&k=3")).await;
+    validate(&doc, &schema("PathList"), &r, "$").unwrap();
+    let paths = r["paths"].as_array().unwrap();
+    assert!(!paths.is_empty() && paths.len() <= 3);
+    let costs: Vec<f64> = paths.iter().map(|p| p["cost"].as_f64().unwrap()).collect();
+    assert!(
+        costs.windows(2).all(|w| w[0] <= w[1]),
+        "cheapest first: {costs:?}"
+    );
+    for p in paths {
+        let nodes = p["nodes"].as_array().unwrap();
+        assert_eq!(nodes.first().unwrap()["id"], rutte);
+        assert_eq!(nodes.last().unwrap()["id"], mayadin);
+        let hops = p["hops"].as_array().unwrap();
+        assert_eq!(hops.len() + 1, nodes.len());
+        for (i, h) in hops.iter().enumerate() {
+            assert_eq!(h["from"], nodes[i]["id"]);
+            assert_eq!(h["to"], nodes[i + 1]["id"]);
+            let ev = h["evidence"].as_array().unwrap();
+            assert_eq!(ev.len(), 1, "one sentence per hop: {h}");
+            assert_eq!(ev[0]["kind"], h["edge"]["kind"]);
+            let ends = BTreeSet::from([
+                ev[0]["src"].as_i64().unwrap(),
+                ev[0]["dst"].as_i64().unwrap(),
+            ]);
+            assert_eq!(
+                ends,
+                BTreeSet::from([h["from"].as_i64().unwrap(), h["to"].as_i64().unwrap()])
+            );
+        }
+    }
+    // Not connected under a filter that leaves no edges: no paths, not an error.
+    let r = get_ok(
+        &app,
+        &format!("/paths?source={rutte}&target={mayadin}&kinds=no_such_kind"),
+    )
+    .await;
+    assert!(r["paths"].as_array().unwrap().is_empty());
+
+    expect_error(
+        &app,
+        &doc,
+        &format!("/paths?source={rutte}&target=99999"),
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    for bad in [
+        format!("source={rutte}"),
+        format!("source={rutte}&target={mayadin}&k=11"),
+        format!("source={rutte}&target={mayadin}&k=0"),
+        format!("source=x&target={mayadin}"),
+    ] {
+        expect_error(
+            &app,
+            &doc,
+            &format!("/paths?{bad}"),
+            StatusCode::BAD_REQUEST,
+            "bad_parameter",
+        )
+        .await;
+    }
+}
+
+#[tokio::test]
+async fn connect_ranks_shared_neighbours_with_evidence() {
+    let kb = full_kb();
+    let app = app(&kb);
+    let doc = openapi(&app).await;
+    let ids = entity_ids(&app).await;
+    let (rutte, mayadin) = (ids["Mark Rutte"], ids["Mayadin"]);
+    let r = get_ok(&app, &format!("/connect?ids={rutte},{mayadin}")).await;
+    validate(&doc, &schema("Connection"), &r, "$").unwrap();
+    let terminals: BTreeSet<i64> = r["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["terminal"] == true)
+        .map(|n| n["node"]["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(terminals, BTreeSet::from([rutte, mayadin]));
+    assert!(r["unreachable"].as_array().unwrap().is_empty());
+    let edges: BTreeSet<u64> = r["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["edge"].as_u64().unwrap())
+        .collect();
+    assert!(!edges.is_empty());
+    let with_evidence: BTreeSet<u64> = r["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            assert!(!e["evidence"].as_array().unwrap().is_empty());
+            e["edge"].as_u64().unwrap()
+        })
+        .collect();
+    assert_eq!(with_evidence, edges, "every subgraph edge has its evidence");
+    for bad in ["ids=1", "ids=", "ids=1,x"] {
+        expect_error(
+            &app,
+            &doc,
+            &format!("/connect?{bad}"),
+            StatusCode::BAD_REQUEST,
+            "bad_parameter",
+        )
+        .await;
+    }
+    let many: Vec<String> = (1..=33).map(|i| i.to_string()).collect();
+    expect_error(
+        &app,
+        &doc,
+        &format!("/connect?ids={}", many.join(",")),
+        StatusCode::BAD_REQUEST,
+        "bad_parameter",
+    )
+    .await;
+    expect_error(
+        &app,
+        &doc,
+        &format!("/connect?ids={rutte},99999"),
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn centrality_and_communities_rank_and_paginate() {
+    let kb = full_kb();
+    let app = app(&kb);
+    let doc = openapi(&app).await;
+    let entities = entity_ids(&app).await.len();
+    for measure in ["pagerank", "degree", "betweenness"] {
+        let r = get_ok(&app, &format!("/centrality?measure={measure}&limit=100")).await;
+        validate(&doc, &schema("CentralityPage"), &r, "$").unwrap();
+        assert_eq!(r["measure"], measure);
+        assert_eq!(r["exact"], true);
+        assert_eq!(r["total"], entities);
+        let scores: Vec<f64> = r["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["score"].as_f64().unwrap())
+            .collect();
+        assert_eq!(scores.len(), entities);
+        assert!(
+            scores.windows(2).all(|w| w[0] >= w[1]),
+            "{measure}: {scores:?}"
+        );
+        let walked = walk(&app, &format!("/centrality?measure={measure}&limit=4"), 4).await;
+        assert_eq!(walked, *r["items"].as_array().unwrap());
+    }
+    // Degree follows the graph: Islamic State (in most documents) has the highest degree.
+    let top = get_ok(&app, "/centrality?measure=degree&limit=1").await;
+    assert_eq!(top["items"][0]["node"]["name"], "Islamic State");
+    let people = get_ok(&app, "/centrality?type=Person").await;
+    assert!(people["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|i| i["node"]["label"] == "Person"));
+    assert_eq!(people["total"], 2);
+    expect_error(
+        &app,
+        &doc,
+        "/centrality?measure=fame",
+        StatusCode::BAD_REQUEST,
+        "bad_parameter",
+    )
+    .await;
+
+    let c = get_ok(&app, "/communities?limit=100").await;
+    validate(&doc, &schema("CommunityPage"), &c, "$").unwrap();
+    let all = c["items"].as_array().unwrap().clone();
+    assert_eq!(c["total"], all.len());
+    let sizes: Vec<u64> = all.iter().map(|x| x["size"].as_u64().unwrap()).collect();
+    assert_eq!(
+        sizes.iter().sum::<u64>() as usize,
+        entities,
+        "every entity in one community"
+    );
+    assert!(sizes.windows(2).all(|w| w[0] >= w[1]), "largest first");
+    assert!(all.iter().all(|x| !x["label"].as_str().unwrap().is_empty()));
+    assert_eq!(walk(&app, "/communities?limit=1", 1).await, all);
+}
+
+#[tokio::test]
+async fn ego_network_exports() {
+    let kb = full_kb();
+    let app = app(&kb);
+    let doc = openapi(&app).await;
+    let ids = entity_ids(&app).await;
+    let schoof = ids["Dick Schoof"];
+    let j = get_ok(&app, &format!("/export/json?entity={schoof}&radius=1")).await;
+    validate(&doc, &schema("GraphExport"), &j, "$").unwrap();
+    let nodes: BTreeSet<i64> = j["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["id"].as_i64().unwrap())
+        .collect();
+    assert!(nodes.contains(&schoof) && nodes.contains(&ids["Mark Rutte"]));
+    for e in j["edges"].as_array().unwrap() {
+        assert!(nodes.contains(&e["source"].as_i64().unwrap()));
+        assert!(nodes.contains(&e["target"].as_i64().unwrap()));
+    }
+    let small = get_ok(
+        &app,
+        &format!("/export/json?entity={schoof}&radius=3&max_nodes=2"),
+    )
+    .await;
+    assert_eq!(small["nodes"].as_array().unwrap().len(), 2);
+
+    for (format, root, media) in [
+        ("graphml", "<graphml", "application/graphml+xml"),
+        ("gexf", "<gexf", "application/gexf+xml"),
+    ] {
+        let req = Request::get(format!("/export/{format}?entity={schoof}"))
+            .body(Body::empty())
+            .unwrap();
+        let resp = app.clone().oneshot(req).await.unwrap();
+        assert_eq!(resp.status(), StatusCode::OK);
+        assert_eq!(resp.headers()[header::CONTENT_TYPE], media);
+        let body = resp.into_body().collect().await.unwrap().to_bytes();
+        let text = String::from_utf8(body.to_vec()).unwrap();
+        assert!(text.starts_with("<?xml") && text.contains(root), "{format}");
+        assert!(text.contains("Mark Rutte"));
+    }
+    expect_error(
+        &app,
+        &doc,
+        &format!("/export/dot?entity={schoof}"),
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    expect_error(
+        &app,
+        &doc,
+        "/export/json?entity=99999",
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    expect_error(
+        &app,
+        &doc,
+        "/export/json",
+        StatusCode::BAD_REQUEST,
+        "bad_parameter",
+    )
+    .await;
+    expect_error(
+        &app,
+        &doc,
+        &format!("/export/json?entity={schoof}&radius=4"),
+        StatusCode::BAD_REQUEST,
+        "bad_parameter",
+    )
+    .await;
+}
