@@ -2,8 +2,9 @@
 # HTTP load test of `dossier serve` on loopback: builds release, ingests the demo
 # corpus (`dossier demo`), starts the server with a bearer token and sends a mix
 # of routes (health, stats, document lists and pages, single documents, entity
-# lists, searches with filters) with wrk: REQUESTS requests in all at CONNECTIONS
-# concurrent connections. Prints requests, errors (socket errors and non-2xx),
+# lists, searches with filters, and the graph routes: profile, neighbours,
+# paths, connect, centrality, communities, claims, export) with wrk:
+# REQUESTS requests in all at CONNECTIONS # concurrent connections. Prints requests, errors (socket errors and non-2xx),
 # p50/p90/p99/max latency and throughput.
 #
 # usage: tools/bench/http_load.sh            (REQUESTS=10000 CONNECTIONS=50 THREADS=2 PORT=18080)
@@ -55,6 +56,8 @@ api() { curl -sf -H "$AUTH" "$BASE$1"; }
 mapfile -t DOC_IDS < <(api "/documents?limit=10" | jq -r '.items[].id')
 [ "${#DOC_IDS[@]}" -gt 0 ] || { echo "http_load: no documents served" >&2; exit 1; }
 PERSON=$(api "/entities?type=Person&limit=1" | jq -r '.items[0].name // "Velasco"')
+mapfile -t HUBS < <(api "/centrality?measure=degree&limit=3" | jq -r '.items[].node.id')
+[ "${#HUBS[@]}" -ge 3 ] || { echo "http_load: the graph has fewer than 3 entities" >&2; exit 1; }
 
 urlencode() { jq -rn --arg v "$1" '$v|@uri'; }
 PATHS=(
@@ -70,6 +73,15 @@ PATHS=(
   "/search?q=$(urlencode 'attack OR bomb* -drill')&from=2025&to=2026-06"
   "/search?q=$(urlencode 'Rotterdam')&type=Person&limit=5"
   "/search?q=$(urlencode 'court')&entity=$(urlencode "$PERSON")"
+  "/entities/${HUBS[0]}"
+  "/entities/${HUBS[1]}/neighbours?limit=20"
+  "/entities/${HUBS[2]}/neighbours?kinds=relation,role&type=Person"
+  "/paths?source=${HUBS[1]}&target=${HUBS[2]}&k=3"
+  "/connect?ids=${HUBS[0]},${HUBS[2]}&shared=5"
+  "/centrality?measure=pagerank&limit=20"
+  "/communities?limit=10"
+  "/claims?limit=20"
+  "/export/json?entity=${HUBS[0]}&max_nodes=100"
 )
 for id in "${DOC_IDS[@]:0:5}"; do PATHS+=("/documents/$id" "/documents/${id:0:8}"); done
 # Every route of the mix must answer 200 before the load starts.

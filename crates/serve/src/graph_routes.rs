@@ -239,6 +239,10 @@ const EXPORT_PARAMS: &[Param] = &[FORMAT, EGO_ID, RADIUS, MAX_NODES, KINDS, MIN_
 const MAX_K: usize = 10;
 const MAX_MEMBERS: usize = 32;
 
+/// Bounds the work of one path search (nodes settled), so a hostile query
+/// on a huge graph ends; far above what real paths need.
+const MAX_SETTLED: usize = 2_000_000;
+
 const NOT_FOUND_ERRORS: &[ErrorCode] = &[ErrorCode::BadParameter, ErrorCode::NotFound];
 
 pub const ENTITY: Route = Route {
@@ -579,6 +583,7 @@ async fn paths(State(st): State<AppState>, RawQuery(raw): RawQuery) -> ApiResult
         .run(move |s| {
             let opts = PathOptions {
                 filter: edge_filter(&snap.graph, &kinds, min_ev),
+                max_settled: MAX_SETTLED,
                 ..PathOptions::default()
             };
             let paths = snap
@@ -655,6 +660,7 @@ async fn connect(
             let opts = dossier_graph::ConnectOptions {
                 filter: edge_filter(&snap.graph, &kinds, min_ev),
                 max_shared: shared,
+                max_settled: MAX_SETTLED,
                 ..dossier_graph::ConnectOptions::default()
             };
             let connection = snap
