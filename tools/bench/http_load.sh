@@ -4,8 +4,9 @@
 # of routes (health, stats, document lists and pages, single documents, entity
 # lists, searches with filters, and the graph routes: profile, neighbours,
 # paths, connect, centrality, communities, claims, export) with wrk:
-# REQUESTS requests in all at CONNECTIONS # concurrent connections. Prints requests, errors (socket errors and non-2xx),
-# p50/p90/p99/max latency and throughput.
+# REQUESTS requests in all at CONNECTIONS concurrent connections. Prints
+# requests, errors (socket errors and non-2xx), p50/p90/p99/max latency and
+# throughput.
 #
 # usage: tools/bench/http_load.sh            (REQUESTS=10000 CONNECTIONS=50 THREADS=2 PORT=18080)
 # needs: cargo, curl, jq, wrk (installed with apt-get when missing and running as root)
