@@ -41,7 +41,7 @@ cleanup() {
 trap cleanup EXIT
 
 DB=$TMP/dossier.db
-"$BIN" --db "$DB" demo > "$TMP/demo.log"
+"$BIN" --db "$DB" demo > "$TMP/demo.log" 2>&1
 "$BIN" --db "$DB" serve --port "$PORT" --token "$TOKEN" --workers "$WORKERS" 2> "$TMP/server.log" &
 SERVER=$!
 BASE=http://127.0.0.1:$PORT
@@ -99,14 +99,25 @@ LUA=$TMP/mix.lua
   cat <<EOF
 local budget = math.ceil($REQUESTS / $THREADS)
 local i, done_n = 0, 0
+local threads = 0
 wrk.headers["Authorization"] = "Bearer $TOKEN"
+function setup(thread)
+  threads = threads + 1
+  thread:set("tid", threads)
+end
 function request()
   i = i + 1
   return wrk.format("GET", paths[(i % #paths) + 1])
 end
+-- Each thread stops after its share and leaves a marker; the script then
+-- interrupts wrk, which otherwise sleeps out the whole -d duration.
 function response(status, headers, body)
   done_n = done_n + 1
-  if done_n >= budget then wrk.thread:stop() end
+  if done_n == budget then
+    local f = io.open("$TMP/done/" .. tostring(tid), "w")
+    if f then f:close() end
+    wrk.thread:stop()
+  end
 end
 function done(summary, latency, requests)
   local e = summary.errors
@@ -125,7 +136,13 @@ EOF
 echo "dossier serve load: $REQUESTS requests, $CONNECTIONS connections, $THREADS wrk threads, ${#PATHS[@]} routes in the mix, $(nproc) cores"
 grep -o '([0-9]* store handles[^)]*)' "$TMP/server.log" || true
 # -d bounds the run in time; each thread stops after its share of REQUESTS.
-wrk -t "$THREADS" -c "$CONNECTIONS" -d 300s --timeout 10s -s "$LUA" "$BASE" | tee "$TMP/wrk.out" | sed -n '/^requests /,$p'
+mkdir -p "$TMP/done"
+wrk -t "$THREADS" -c "$CONNECTIONS" -d 300s --timeout 10s -s "$LUA" "$BASE" > "$TMP/wrk.out" &
+WRK=$!
+while kill -0 "$WRK" 2>/dev/null && [ "$(find "$TMP/done" -type f | wc -l)" -lt "$THREADS" ]; do sleep 0.05; done
+kill -INT "$WRK" 2>/dev/null || true
+wait "$WRK" || true
+sed -n '/^requests /,$p' "$TMP/wrk.out"
 if grep -q '^requests .* errors 0 ' "$TMP/wrk.out"; then
   echo "http_load: OK, no errors"
 else
