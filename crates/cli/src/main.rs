@@ -2,12 +2,16 @@
 //! this file holds the argument grammar and turns errors into one-line messages.
 
 mod bench;
+mod curate;
 mod demo;
 mod extract;
+mod facts_view;
+mod graph;
 mod ingest;
 mod model;
 mod output;
 mod query;
+mod resolve;
 mod serve;
 
 use clap::{Parser, Subcommand};
@@ -60,6 +64,36 @@ enum Command {
     Entities(query::EntitiesArgs),
     /// Counts of documents, mentions, entities, formats and languages.
     Stats(query::JsonArgs),
+    /// An entity's profile: names, roles, quotes by and about it, relations, events
+    /// (as a timeline), claims and documents.
+    Entity(graph::EntityArgs),
+    /// The entities linked to one entity, strongest evidence first, with the sentences.
+    Neighbours(graph::NeighboursArgs),
+    /// The best paths between two entities (k-shortest by evidence), a sentence per hop.
+    Path(graph::PathArgs),
+    /// What connects two or more entities: shared neighbours ranked by how specific
+    /// the link is (hubs rank low), with evidence.
+    Connect(graph::ConnectArgs),
+    /// Who sits in the middle: PageRank, betweenness or degree over the evidence graph.
+    Centrality(graph::CentralityArgs),
+    /// Communities of the evidence graph (Louvain), each labelled by its top members.
+    Communities(graph::CommunitiesArgs),
+    /// Export the evidence graph (or an entity's ego network) as GraphML, GEXF or JSON.
+    Export(graph::ExportArgs),
+    /// Numeric claims ("approximately 300 foreign fighters"), with subject, source and sentence.
+    Claims(curate::ClaimsArgs),
+    /// Record that two entities are the same: the second is merged into the first.
+    /// Decisions are kept and replayed after every re-ingest.
+    Merge(curate::MergeArgs),
+    /// Move mentions wrongly attached to an entity out into a new entity.
+    Split(curate::SplitArgs),
+    /// Give an entity a new display name.
+    Rename(curate::RenameArgs),
+    /// Record that two entities are different and must never be merged.
+    #[command(name = "not-same")]
+    NotSame(curate::NotSameArgs),
+    /// List the analyst decisions (merge, split, rename, not-same) in the order made.
+    Decisions(curate::ListArgs),
     /// Run the extractor on JSON Lines from stdin (the extraction contract).
     ///
     /// Input lines: {"id": "...", "text": "...", "published": "2017-10-25"}.
@@ -67,6 +101,8 @@ enum Command {
     /// "label", "text", "confidence"}]} with code point offsets. A malformed line gives
     /// {"id": ..., "error": "..."} and processing goes on.
     Extract(extract::Args),
+    /// Resolve mentions to entities across a JSON Lines stream (the resolution contract).
+    Resolve(resolve::Args),
     /// Train the entity tagger (CoNLL and/or re3d models) from annotated data.
     ///
     /// Rebuilds the shipped models from ../shared/data, or trains on any CoNLL
@@ -86,6 +122,12 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // `dossier ... | head` must end quietly when the reader goes away, as other
+    // Unix tools do, instead of panicking on a failed print.
+    // SAFETY: restoring the default disposition of SIGPIPE before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Demo(args) => demo::run(&cli.db, args),
@@ -95,7 +137,21 @@ fn main() -> ExitCode {
         Command::Show(args) => query::show(&cli.db, args),
         Command::Entities(args) => query::entities(&cli.db, args),
         Command::Stats(args) => query::stats(&cli.db, args),
+        Command::Entity(args) => graph::entity(&cli.db, args),
+        Command::Neighbours(args) => graph::neighbours(&cli.db, args),
+        Command::Path(args) => graph::path(&cli.db, args),
+        Command::Connect(args) => graph::connect(&cli.db, args),
+        Command::Centrality(args) => graph::centrality(&cli.db, args),
+        Command::Communities(args) => graph::communities(&cli.db, args),
+        Command::Export(args) => graph::export(&cli.db, args),
+        Command::Claims(args) => curate::claims(&cli.db, args),
+        Command::Merge(args) => curate::merge(&cli.db, args),
+        Command::Split(args) => curate::split(&cli.db, args),
+        Command::Rename(args) => curate::rename(&cli.db, args),
+        Command::NotSame(args) => curate::not_same(&cli.db, args),
+        Command::Decisions(args) => curate::decisions(&cli.db, args),
         Command::Extract(args) => extract::run(args),
+        Command::Resolve(args) => resolve::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Train(args) => model::train(args),
         Command::Eval(args) => model::eval(args),

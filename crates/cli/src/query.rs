@@ -77,7 +77,7 @@ pub struct EntitiesArgs {
     page: PageArgs,
 }
 
-fn parse_date(s: &str) -> Result<String, String> {
+pub(crate) fn parse_date(s: &str) -> Result<String, String> {
     let b = s.as_bytes();
     let ok = b.len() == 10
         && b[4] == b'-'
@@ -96,14 +96,14 @@ fn parse_date(s: &str) -> Result<String, String> {
     }
 }
 
-fn parse_label(s: &str) -> Result<EntityLabel, String> {
+pub(crate) fn parse_label(s: &str) -> Result<EntityLabel, String> {
     s.parse::<EntityLabel>().map(|l| l.to_re3d()).map_err(|e| {
         let all: Vec<&str> = EntityLabel::RE3D.iter().map(|l| l.as_str()).collect();
         format!("{e}; use one of {}", all.join(", "))
     })
 }
 
-fn open(db: &str) -> anyhow::Result<Box<dyn Store>> {
+pub(crate) fn open(db: &str) -> anyhow::Result<Box<dyn Store>> {
     Ok(dossier::open_store(db, false)?)
 }
 
@@ -238,7 +238,14 @@ pub fn show(db: &str, args: ShowArgs) -> anyhow::Result<ExitCode> {
     let store = open(db)?;
     let doc = store.document(&args.id)?;
     if args.json {
-        print_json(&doc)?;
+        let mut v = serde_json::to_value(&doc)?;
+        if let Some(o) = v.as_object_mut() {
+            o.insert(
+                "facts".into(),
+                serde_json::to_value(store.facts(&doc.document.id.to_string())?)?,
+            );
+        }
+        print_json(&v)?;
         return Ok(ExitCode::SUCCESS);
     }
     let d = &doc.document;
@@ -293,6 +300,12 @@ pub fn show(db: &str, args: ShowArgs) -> anyhow::Result<ExitCode> {
                 e.extractor
             );
         }
+    }
+    let facts = store.facts(&doc.document.id.to_string())?;
+    let rendered = crate::facts_view::render(&facts);
+    if !rendered.is_empty() {
+        println!();
+        print!("{rendered}");
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -9,9 +9,11 @@
 //! println!("{} new documents", report.inserted);
 //! ```
 
+pub mod analysis;
 pub mod pipeline;
 
 pub use dossier_core as core;
+pub use dossier_graph as graph;
 pub use dossier_ingest as ingest_formats;
 pub use dossier_nlp as nlp;
 pub use dossier_resolve as resolve;

@@ -14,7 +14,7 @@
 //! completes it without duplicates.
 
 use crossbeam_channel::{bounded, Receiver, RecvTimeoutError, Sender};
-use dossier_core::{DocId, Document, Schema};
+use dossier_core::{DocId, Document};
 use dossier_ingest::{IngestConfig, IngestError, Parsed};
 use dossier_nlp::{DocContext, Pipeline};
 use dossier_store::{AnalysedDocument, ResolvedMention, Store, StoreError};
@@ -352,7 +352,7 @@ fn analyse(doc: Document, pipeline: &Pipeline) -> Result<AnalysedDocument, Inges
         let ctx = DocContext {
             published: doc.published_date(),
         };
-        let extraction = pipeline.extract(&doc.text, &ctx, Schema::Re3d);
+        let extraction = pipeline.extract_knowledge(&doc.text, &ctx);
         let canonical = dossier_resolve::canonical_names(&extraction.entities);
         // Mentions that name no entity (unresolved pronouns, generic nouns) stay in
         // `dossier extract` output but not in the knowledge base's entity index.

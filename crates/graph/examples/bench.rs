@@ -43,6 +43,27 @@ fn status_kib(field: &str) -> Option<u64> {
         .and_then(|v| v.parse().ok())
 }
 
+/// CPU seconds used by the process so far (all threads), from /proc/self/stat; on a shared,
+/// busy machine this is a steadier figure than wall time.
+fn cpu_s() -> f64 {
+    let Ok(s) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    let Some(rest) = s.rsplit(')').next() else {
+        return 0.0;
+    };
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|x| x.parse::<f64>().ok()).unwrap_or(0.0);
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+/// Wall and CPU seconds of a closure.
+fn timed<T>(f: impl FnOnce() -> T) -> (T, f64, f64) {
+    let (w, c) = (Instant::now(), cpu_s());
+    let out = f();
+    (out, w.elapsed().as_secs_f64(), cpu_s() - c)
+}
+
 fn mib(bytes: usize) -> f64 {
     bytes as f64 / (1024.0 * 1024.0)
 }
@@ -138,15 +159,14 @@ fn main() {
         });
     }
     let t_gen = t0.elapsed();
-    let t1 = Instant::now();
-    let g = b.build().expect("build");
-    let t_build = t1.elapsed();
+    let (g, t_build, c_build) = timed(|| b.build().expect("build"));
     drop(cum);
     let mem = g.memory();
     println!(
-        "generate+add_edge {:.2} s; build() {:.2} s  ->  {} nodes, {} edges (after merging duplicates, {} self-loops dropped), max degree {}",
+        "generate+add_edge {:.2} s; build() {:.2} s wall, {:.2} s CPU  ->  {} nodes, {} edges (after merging duplicates, {} self-loops dropped), max degree {}",
         t_gen.as_secs_f64(),
-        t_build.as_secs_f64(),
+        t_build,
+        c_build,
         g.node_count(),
         g.edge_count(),
         g.self_loops_dropped(),
@@ -275,46 +295,47 @@ fn main() {
     println!("    mean {:.0} KiB written", bytes as f64 / 20.0 / 1024.0);
 
     // Whole-graph algorithms.
-    let s = Instant::now();
-    let sv = SimpleView::new(&g, &EdgeFilter::default());
+    let (sv, w, c) = timed(|| SimpleView::new(&g, &EdgeFilter::default()));
     println!(
-        "simple view: {:.2} s ({} undirected edges, {:.1} MiB)",
-        s.elapsed().as_secs_f64(),
+        "simple view: {w:.2} s wall, {c:.2} s CPU ({} undirected edges, {:.1} MiB)",
         sv.edge_count(),
         mib(sv.memory_bytes())
     );
-    let s = Instant::now();
-    let pr = pagerank(&sv, 0.85, 1e-6, 200);
+    let (pr, w, c) = timed(|| pagerank(&sv, 0.85, 1e-6, 200));
     println!(
-        "PageRank: {:.2} s, {} iterations, converged {} (L1 change < 1e-6)",
-        s.elapsed().as_secs_f64(),
-        pr.iterations,
-        pr.converged
+        "PageRank: {w:.2} s wall, {c:.2} s CPU, {} iterations, converged {} (L1 change < 1e-6)",
+        pr.iterations, pr.converged
     );
-    let s = Instant::now();
-    let c = louvain(&sv, 1.0, seed);
-    let t_louvain = s.elapsed();
-    let sum = summarize(&g, &c, &pr.scores, 3, 3);
+    let (comm, w, c) = timed(|| louvain(&sv, 1.0, seed));
+    let sum = summarize(&g, &comm, &pr.scores, 3, 3);
     println!(
-        "Louvain: {:.2} s, {} communities, modularity {:.4}, {} levels; largest: {}",
-        t_louvain.as_secs_f64(),
-        c.count,
-        c.modularity,
-        c.levels,
+        "Louvain: {w:.2} s wall, {c:.2} s CPU, {} communities, modularity {:.4}, {} levels; largest: {}",
+        comm.count,
+        comm.modularity,
+        comm.levels,
         sum.iter()
             .map(|x| format!("[{} nodes: {}]", x.size, x.label))
             .collect::<Vec<_>>()
             .join(" ")
     );
-    let s = Instant::now();
-    let bc = betweenness(&sv, Some(pivots), seed);
+    let (bc, w, c) = timed(|| betweenness(&sv, Some(pivots), seed));
     println!(
-        "betweenness (sampled, {} pivots): {:.2} s, stated 95% error bound {:.3} (normalised scale), top value {:.5}",
+        "betweenness (sampled, {} pivots): {w:.2} s wall, {c:.2} s CPU, stated 95% error bound {:.3} (normalised scale)",
         bc.pivots,
-        s.elapsed().as_secs_f64(),
         bc.error_bound_95,
-        top_k(&bc.normalized, 1).first().map_or(0.0, |x| x.1)
     );
+    for (v, x) in top_k(&bc.normalized, 3) {
+        let se = bc
+            .stderr
+            .as_ref()
+            .and_then(|s| s.get(v as usize))
+            .copied()
+            .unwrap_or(0.0);
+        println!(
+            "    top: node degree {:>6}  betweenness {x:.5} ± {se:.5} (empirical s.e.)",
+            g.degree(v)
+        );
+    }
     println!(
         "peak RSS (VmHWM) at end {:.1} MiB",
         status_kib("VmHWM:").unwrap_or(0) as f64 / 1024.0

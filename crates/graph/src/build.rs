@@ -9,10 +9,18 @@ use crate::{Day, EdgeRecord, GraphError, KindId, NodeIdx, NodeInfo, Result};
 const NO_DAY: Day = Day::MIN;
 
 /// One adjacency entry: the neighbour and the edge leading to it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) struct Adj {
     pub(crate) nbr: u32,
     pub(crate) edge: u32,
+    /// Path cost of the edge, `1 / strength`, inline so searches touch no edge array.
+    pub(crate) cost: f32,
+}
+
+/// Path cost of an edge of the given strength (one rounding, shared by every user).
+#[inline]
+pub(crate) fn edge_cost(strength: f32) -> f32 {
+    (1.0 / f64::from(strength)) as f32
 }
 
 /// Raw record kept until `build` (ids still external).
@@ -142,11 +150,30 @@ impl GraphBuilder {
         };
 
         // Merge duplicate records.
-        let mut mapped: Vec<(u32, u32, u16, bool, u32)> = records
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (idx(r.a), idx(r.b), r.kind, r.directed, i as u32))
-            .collect();
+        if records.len() >= u32::MAX as usize {
+            return Err(GraphError::TooLarge(format!(
+                "{} edge records",
+                records.len()
+            )));
+        }
+        // Id lookups are the costly part: spread them over the threads.
+        let mut mapped: Vec<(u32, u32, u16, bool, u32)> = vec![(0, 0, 0, false, 0); records.len()];
+        let chunk = records.len().div_ceil(crate::threads()).max(1);
+        std::thread::scope(|sc| {
+            for (ci, (out, recs)) in mapped
+                .chunks_mut(chunk)
+                .zip(records.chunks(chunk))
+                .enumerate()
+            {
+                let idx = &idx;
+                sc.spawn(move || {
+                    for (k, (slot, r)) in out.iter_mut().zip(recs).enumerate() {
+                        let i = (ci * chunk + k) as u32;
+                        *slot = (idx(r.a), idx(r.b), r.kind, r.directed, i);
+                    }
+                });
+            }
+        });
         mapped.sort_unstable();
         let mut e_src = Vec::new();
         let mut e_dst = Vec::new();
@@ -231,33 +258,69 @@ impl GraphBuilder {
             offsets[i + 1] += offsets[i];
         }
         let mut fill: Vec<u32> = offsets[..n].to_vec();
-        let mut adj = vec![Adj { nbr: 0, edge: 0 }; 2 * m];
+        let mut adj = vec![
+            Adj {
+                nbr: 0,
+                edge: 0,
+                cost: 0.0
+            };
+            2 * m
+        ];
         for e in 0..m {
             let (a, b) = (e_src[e], e_dst[e]);
+            let cost = edge_cost(e_strength[e]);
             let pa = &mut fill[a as usize];
             adj[*pa as usize] = Adj {
                 nbr: b,
                 edge: e as u32,
+                cost,
             };
             *pa += 1;
             let pb = &mut fill[b as usize];
             adj[*pb as usize] = Adj {
                 nbr: a,
                 edge: e as u32,
+                cost,
             };
             *pb += 1;
         }
         drop(fill);
-        for v in 0..n {
-            let seg = &mut adj[offsets[v] as usize..offsets[v + 1] as usize];
-            seg.sort_unstable_by(|x, y| {
-                let sx = e_strength[x.edge as usize];
-                let sy = e_strength[y.edge as usize];
-                sy.total_cmp(&sx)
-                    .then(x.nbr.cmp(&y.nbr))
-                    .then(x.edge.cmp(&y.edge))
-            });
-        }
+        // Cost ascending is strength descending; the strength decides between equal rounded
+        // costs. Parallel over node ranges (disjoint slices of `adj`).
+        let by_strength = |x: &Adj, y: &Adj| {
+            x.cost
+                .total_cmp(&y.cost)
+                .then_with(|| {
+                    let sx = e_strength.get(x.edge as usize).copied().unwrap_or(0.0);
+                    let sy = e_strength.get(y.edge as usize).copied().unwrap_or(0.0);
+                    sy.total_cmp(&sx)
+                })
+                .then(x.nbr.cmp(&y.nbr))
+                .then(x.edge.cmp(&y.edge))
+        };
+        let ranges = crate::centrality::balanced_ranges(n, crate::threads(), |v| {
+            (offsets[v + 1] - offsets[v]) as usize
+        });
+        std::thread::scope(|sc| {
+            let mut rest: &mut [Adj] = &mut adj;
+            let mut consumed = 0usize;
+            for r in &ranges {
+                let end = offsets[r.end] as usize;
+                let (chunk, tail) = rest.split_at_mut(end - consumed);
+                rest = tail;
+                let base = consumed;
+                consumed = end;
+                let (offsets, r) = (&offsets, r.clone());
+                sc.spawn(move || {
+                    for v in r {
+                        let (a, b) = (offsets[v] as usize - base, offsets[v + 1] as usize - base);
+                        if let Some(seg) = chunk.get_mut(a..b) {
+                            seg.sort_unstable_by(by_strength);
+                        }
+                    }
+                });
+            }
+        });
 
         // Node infos.
         let mut names: Vec<Box<str>> = vec![Box::from(""); n];
@@ -399,7 +462,7 @@ impl Graph {
         self.index_of(id).ok_or(GraphError::UnknownNode(id))
     }
 
-    /// External id of a node index. Panics only on an index not from this graph.
+    /// External id of a node index (`i64::MIN` for an index not from this graph).
     pub fn id_of(&self, v: NodeIdx) -> i64 {
         self.ids.get(v as usize).copied().unwrap_or(i64::MIN)
     }

@@ -235,18 +235,14 @@ pub fn betweenness(sv: &SimpleView, pivots: Option<usize>, seed: u64) -> Between
                         sum: vec![0.0; n],
                         sumsq: if want_sq { vec![0.0; n] } else { Vec::new() },
                     };
-                    let mut sigma = vec![0.0f64; n];
-                    let mut dist = vec![-1i32; n];
-                    let mut delta = vec![0.0f64; n];
+                    let mut st = vec![UNSEEN; n];
                     let mut order: Vec<u32> = Vec::new();
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(&s) = sources.get(i) else {
                             break;
                         };
-                        brandes_one(
-                            sv, s, &mut sigma, &mut dist, &mut delta, &mut order, &mut acc,
-                        );
+                        brandes_one(sv, s, &mut st, &mut order, &mut acc);
                     }
                     acc
                 })
@@ -305,62 +301,80 @@ pub fn betweenness(sv: &SimpleView, pivots: Option<usize>, seed: u64) -> Between
     }
 }
 
+/// Per-node state of one Brandes source, together so a visit touches one cache line.
+#[derive(Clone, Copy)]
+struct BState {
+    sigma: f64,
+    delta: f64,
+    dist: i32,
+}
+
+const UNSEEN: BState = BState {
+    sigma: 0.0,
+    delta: 0.0,
+    dist: -1,
+};
+
 fn brandes_one(
     sv: &SimpleView,
     s: u32,
-    sigma: &mut [f64],
-    dist: &mut [i32],
-    delta: &mut [f64],
+    st: &mut [BState],
     order: &mut Vec<u32>,
     acc: &mut BrandesAcc,
 ) {
     order.clear();
     let si = s as usize;
-    if si >= dist.len() {
+    if si >= st.len() {
         return;
     }
-    dist[si] = 0;
-    sigma[si] = 1.0;
+    st[si] = BState {
+        sigma: 1.0,
+        delta: 0.0,
+        dist: 0,
+    };
     order.push(s);
     let mut head = 0;
     while let Some(&v) = order.get(head) {
         head += 1;
-        let vi = v as usize;
-        let dv = dist[vi];
-        let sv_ = sigma[vi];
-        for &w in sv.row(vi).0 {
-            let wi = w as usize;
-            if dist[wi] < 0 {
-                dist[wi] = dv + 1;
+        let BState {
+            sigma: sv_,
+            dist: dv,
+            ..
+        } = st[v as usize];
+        for &w in sv.row(v as usize).0 {
+            let x = &mut st[w as usize];
+            if x.dist < 0 {
+                x.dist = dv + 1;
                 order.push(w);
             }
-            if dist[wi] == dv + 1 {
-                sigma[wi] += sv_;
+            if x.dist == dv + 1 {
+                x.sigma += sv_;
             }
         }
     }
     for &w in order.iter().rev() {
         let wi = w as usize;
-        let dw = dist[wi];
-        let coeff = (1.0 + delta[wi]) / sigma[wi];
+        let BState {
+            sigma,
+            delta,
+            dist: dw,
+        } = st[wi];
+        let coeff = (1.0 + delta) / sigma;
         for &v in sv.row(wi).0 {
-            let vi = v as usize;
-            if dist[vi] == dw - 1 {
-                delta[vi] += sigma[vi] * coeff;
+            let x = &mut st[v as usize];
+            if x.dist == dw - 1 {
+                x.delta += x.sigma * coeff;
             }
         }
         if w != s {
-            acc.sum[wi] += delta[wi];
+            acc.sum[wi] += delta;
             if let Some(q) = acc.sumsq.get_mut(wi) {
-                *q += delta[wi] * delta[wi];
+                *q += delta * delta;
             }
         }
     }
     for &w in order.iter() {
-        let wi = w as usize;
-        dist[wi] = -1;
-        sigma[wi] = 0.0;
-        delta[wi] = 0.0;
+        st[w as usize] = UNSEEN;
     }
 }
 

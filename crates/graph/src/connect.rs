@@ -8,6 +8,9 @@
 //! weight it by the link's evidence, `w = strength / (1 + strength)`. A shared neighbour's score is
 //! the sum over the members it touches (at least two). A hub ("ISIS", "Europe") touching every
 //! member scores little per link; a specific handler touching three of four attacks scores high.
+//! With `max_hops = 2` a candidate may also reach a member through one intermediate node (attack
+//! → perpetrator → handler); such a link scores `two_hop_discount × min(surprise of its two
+//! links)`, so a path through a hub stays cheap. Each member counts once, with its best link.
 //!
 //! **Connecting subgraph.** The Kou–Markowsky–Berman Steiner-tree approximation: cheapest paths
 //! between every pair of members (with a hub penalty so paths avoid hubs), a minimum spanning
@@ -23,13 +26,31 @@ use crate::paths::{IPath, Path, PathOptions, QueryCtx};
 use crate::query::{EdgeInfo, NodeRef};
 use crate::{GraphError, NodeIdx, Result};
 
-/// A shared-neighbour candidate: score, node, (member position, edge) links.
-type Scored = (f64, NodeIdx, Vec<(usize, u32)>);
+/// A candidate's best link to one member: direct (`via == u32::MAX`, edge `e1`) or through
+/// `via` (edges `e1` member–via, `e2` via–candidate).
+#[derive(Clone, Copy, Debug)]
+struct Link {
+    member: usize,
+    via: NodeIdx,
+    e1: u32,
+    e2: u32,
+    score: f64,
+}
+
+impl Link {
+    fn edges(&self) -> impl Iterator<Item = u32> {
+        [self.e1, self.e2].into_iter().filter(|&e| e != u32::MAX)
+    }
+}
+
+/// A shared-neighbour candidate: score, node, best link per member.
+type Scored = (f64, NodeIdx, Vec<Link>);
 
 /// Most members accepted by [`Graph::connect`] (pairwise searches grow quadratically).
 pub const MAX_MEMBERS: usize = 32;
 
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct ConnectOptions {
     pub filter: EdgeFilter,
     /// Most shared neighbours returned.
@@ -40,6 +61,17 @@ pub struct ConnectOptions {
     pub max_settled: usize,
     /// How many of the top shared neighbours add their links to the connecting subgraph.
     pub subgraph_shared: usize,
+    /// 1: shared neighbours must be adjacent to the members; 2 (default): they may also reach
+    /// a member through one intermediate node (a perpetrator, a phone number).
+    pub max_hops: u32,
+    /// Factor on the score of a two-hop link (its score is this × the smaller of its two link
+    /// scores).
+    pub two_hop_discount: f64,
+    /// Nodes with more links than this are not expanded for two-hop links.
+    pub max_expand_degree: u32,
+    /// Most adjacency entries scanned for two-hop links per member (strongest links first),
+    /// which bounds the query time whatever the members.
+    pub max_expand_edges: usize,
 }
 
 impl Default for ConnectOptions {
@@ -50,17 +82,34 @@ impl Default for ConnectOptions {
             hub_penalty: 0.25,
             max_settled: 0,
             subgraph_shared: 3,
+            max_hops: 2,
+            two_hop_discount: 0.5,
+            max_expand_degree: 5_000,
+            max_expand_edges: 200_000,
         }
     }
+}
+
+/// How a shared neighbour reaches one member.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct MemberLink {
+    pub member: i64,
+    /// The intermediate node of a two-hop link (None: direct).
+    pub via: Option<NodeRef>,
+    /// The edges, from the member outwards (one or two); their evidence backs the link.
+    pub edges: Vec<EdgeInfo>,
+    pub score: f64,
 }
 
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct SharedNeighbour {
     pub node: NodeRef,
-    /// Members it is linked to (external ids).
+    /// Members it is linked to (external ids), at most `max_hops` away.
     pub members: Vec<i64>,
-    /// The strongest edge to each of those members, same order.
-    pub edges: Vec<EdgeInfo>,
+    /// How many of those links are direct.
+    pub direct: usize,
+    /// The best link to each of those members, same order.
+    pub links: Vec<MemberLink>,
     pub score: f64,
 }
 
@@ -132,7 +181,7 @@ impl Graph {
         let extra: Vec<u32> = scored
             .iter()
             .take(opts.subgraph_shared)
-            .flat_map(|(_, _, links)| links.iter().map(|&(_, e)| e))
+            .flat_map(|(_, _, links)| links.iter().flat_map(|l| l.edges()))
             .collect();
         let (nodes, edges, paths, unreachable) = self.steiner(ctx, &order, &extra, opts);
         let shared = scored
@@ -141,11 +190,19 @@ impl Graph {
                 node: self.node_ref(c),
                 members: links
                     .iter()
-                    .filter_map(|&(j, _)| order.get(j).map(|&s| self.id_of(s)))
+                    .filter_map(|l| order.get(l.member).map(|&s| self.id_of(s)))
                     .collect(),
-                edges: links
+                direct: links.iter().filter(|l| l.via == u32::MAX).count(),
+                links: links
                     .iter()
-                    .filter_map(|&(_, e)| self.edge_info(e))
+                    .filter_map(|l| {
+                        Some(MemberLink {
+                            member: self.id_of(*order.get(l.member)?),
+                            via: (l.via != u32::MAX).then(|| self.node_ref(l.via)),
+                            edges: l.edges().filter_map(|e| self.edge_info(e)).collect(),
+                            score: l.score,
+                        })
+                    })
                     .collect(),
                 score,
             })
@@ -162,30 +219,70 @@ impl Graph {
     fn shared_neighbours(&self, terms: &[NodeIdx], opts: &ConnectOptions) -> Vec<Scored> {
         let f = opts.filter.compile(self);
         let is_term: HashSet<NodeIdx> = terms.iter().copied().collect();
-        // candidate -> [(member position, strongest edge)]
-        let mut cands: HashMap<NodeIdx, Vec<(usize, u32)>> = HashMap::new();
+        let two_hops = opts.max_hops >= 2;
+        // candidate -> best link per member (members are visited in order, so a member's entry
+        // is always the last one).
+        let mut cands: HashMap<NodeIdx, Vec<Link>> = HashMap::new();
+        let mut upsert = |c: NodeIdx, link: Link| {
+            let entry = cands.entry(c).or_default();
+            match entry.last_mut() {
+                Some(last) if last.member == link.member => {
+                    if link.score > last.score {
+                        *last = link;
+                    }
+                }
+                _ => entry.push(link),
+            }
+        };
         for (j, &s) in terms.iter().enumerate() {
+            let expand_from_here = two_hops && self.degree(s) <= opts.max_expand_degree;
+            let mut budget = opts.max_expand_edges;
             for a in self.adj(s) {
-                if is_term.contains(&a.nbr) || !f.passes(self, a.edge) {
+                let x = a.nbr;
+                if is_term.contains(&x) || !f.passes(self, a.edge) {
                     continue;
                 }
-                let entry = cands.entry(a.nbr).or_default();
-                // Adjacency is strongest-first, so the first edge per member is its best.
-                if entry.last().map(|&(m, _)| m) != Some(j) {
-                    entry.push((j, a.edge));
+                let s1 = self.link_surprise(a.edge, s, x);
+                upsert(
+                    x,
+                    Link {
+                        member: j,
+                        via: u32::MAX,
+                        e1: a.edge,
+                        e2: u32::MAX,
+                        score: s1,
+                    },
+                );
+                // Two hops: member - x - c. Hubs are not expanded: links through them carry
+                // little surprise anyway.
+                let dx = self.degree(x) as usize;
+                if !expand_from_here || dx > opts.max_expand_degree as usize || dx > budget {
+                    continue;
+                }
+                budget -= dx;
+                for b2 in self.adj(x) {
+                    let c = b2.nbr;
+                    if c == s || is_term.contains(&c) || !f.passes(self, b2.edge) {
+                        continue;
+                    }
+                    let s2 = self.link_surprise(b2.edge, x, c);
+                    upsert(
+                        c,
+                        Link {
+                            member: j,
+                            via: x,
+                            e1: a.edge,
+                            e2: b2.edge,
+                            score: opts.two_hop_discount * s1.min(s2),
+                        },
+                    );
                 }
             }
         }
         let mut scored: Vec<Scored> = cands
             .into_iter()
             .filter(|(_, links)| links.len() >= 2)
-            .map(|(c, links)| {
-                let score = links
-                    .iter()
-                    .map(|&(j, e)| terms.get(j).map_or(0.0, |&s| self.link_surprise(e, c, s)))
-                    .sum();
-                (score, c, links)
-            })
+            .map(|(c, links)| (links.iter().map(|l| l.score).sum(), c, links))
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         scored.truncate(opts.max_shared);

@@ -3,8 +3,9 @@
 //!
 //! Both XML formats declare every attribute they use; text is escaped, and characters XML 1.0
 //! cannot carry (control characters, U+FFFE/U+FFFF) become U+FFFD, so any entity name exports to a
-//! file a strict parser (and Gephi) accepts. Mixed graphs use an undirected default with a
-//! per-edge direction.
+//! file a strict parser (and Gephi) accepts. GEXF marks each directed edge (`type="directed"`);
+//! GraphML uses a directed default only when all edges are directed, otherwise an undirected one,
+//! with every edge's direction in its `directed_edge` attribute.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
@@ -240,7 +241,21 @@ pub fn to_graphml(g: &Graph, sub: &Subgraph, w: &mut impl Write) -> io::Result<(
             r#"  <key id="e{i}" for="edge" attr.name="{name}" attr.type="{ty}"/>"#
         )?;
     }
-    writeln!(w, r#"  <graph id="G" edgedefault="undirected">"#)?;
+    // Many GraphML readers (networkx, yEd) reject per-edge `directed` in a mixed graph: use a
+    // directed default only when every edge is directed, and keep each edge's direction in the
+    // `directed_edge` attribute (source/target keep the stored orientation). GEXF carries mixed
+    // graphs natively.
+    let all_directed = !sub.edges.is_empty()
+        && sub
+            .edges
+            .iter()
+            .all(|&e| g.e_directed.get(e as usize).copied().unwrap_or(false));
+    let default = if all_directed {
+        "directed"
+    } else {
+        "undirected"
+    };
+    writeln!(w, r#"  <graph id="G" edgedefault="{default}">"#)?;
     for (pos, &v) in sub.nodes.iter().enumerate() {
         writeln!(w, r#"    <node id="{}">"#, g.id_of(v))?;
         writeln!(
@@ -266,8 +281,8 @@ pub fn to_graphml(g: &Graph, sub: &Subgraph, w: &mut impl Write) -> io::Result<(
         let Some(c) = edge_cols(g, e) else { continue };
         writeln!(
             w,
-            r#"    <edge id="e{e}" source="{}" target="{}" directed="{}">"#,
-            c.src, c.dst, c.directed
+            r#"    <edge id="e{e}" source="{}" target="{}">"#,
+            c.src, c.dst
         )?;
         writeln!(w, r#"      <data key="e0">{}</data>"#, xml_escape(&c.kind))?;
         writeln!(w, r#"      <data key="e1">{}</data>"#, c.sentences)?;
@@ -302,7 +317,17 @@ pub fn to_gexf(g: &Graph, sub: &Subgraph, w: &mut impl Write) -> io::Result<()> 
     writeln!(w, "  <meta>")?;
     writeln!(w, "    <creator>dossier</creator>")?;
     writeln!(w, "  </meta>")?;
-    writeln!(w, r#"  <graph mode="static" defaultedgetype="undirected">"#)?;
+    let all_directed = !sub.edges.is_empty()
+        && sub
+            .edges
+            .iter()
+            .all(|&e| g.e_directed.get(e as usize).copied().unwrap_or(false));
+    let default = if all_directed {
+        "directed"
+    } else {
+        "undirected"
+    };
+    writeln!(w, r#"  <graph mode="static" defaultedgetype="{default}">"#)?;
     writeln!(w, r#"    <attributes class="node">"#)?;
     writeln!(
         w,
@@ -492,4 +517,28 @@ pub fn to_json(g: &Graph, sub: &Subgraph) -> JsonGraph {
         })
         .collect();
     JsonGraph { nodes, edges }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_dates() {
+        assert_eq!(day_to_iso(0), "1970-01-01");
+        assert_eq!(day_to_iso(19_358), "2023-01-01");
+        assert_eq!(day_to_iso(-1), "1969-12-31");
+        assert_eq!(day_to_iso(11_016), "2000-02-29");
+        // Extreme values format without panicking.
+        assert!(!day_to_iso(Day::MAX).is_empty());
+        assert!(!day_to_iso(Day::MIN).is_empty());
+    }
+
+    #[test]
+    fn escaping() {
+        assert_eq!(xml_escape("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&apos;");
+        assert_eq!(xml_escape("x\u{0}y\u{FFFE}"), "x\u{FFFD}y\u{FFFD}");
+        assert_eq!(xml_escape("tab\tnl\n"), "tab&#9;nl&#10;");
+        assert!(matches!(xml_escape("Brüssel 😀"), Cow::Borrowed(_)));
+    }
 }

@@ -5,6 +5,7 @@ use crate::{Day, KindId};
 
 /// Which edges a query may use. The default lets every edge through.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct EdgeFilter {
     /// Only these kinds (None = all).
     pub kinds: Option<Vec<KindId>>,

@@ -32,7 +32,7 @@ mod rng;
 mod strength;
 
 pub use build::{Graph, GraphBuilder, MemoryReport};
-pub use connect::{ConnectOptions, Connection, SharedNeighbour, SubgraphNode};
+pub use connect::{ConnectOptions, Connection, MemberLink, SharedNeighbour, SubgraphNode};
 pub use filter::{Direction, EdgeFilter};
 pub use paths::{Hop, Path, PathOptions, QueryCtx};
 pub use query::{EdgeInfo, Neighbour, NeighbourPage, NeighbourQuery, NodeRef};

@@ -19,6 +19,7 @@ pub const MAX_K: usize = 10;
 
 /// Options of path queries.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct PathOptions {
     pub filter: EdgeFilter,
     /// Follow directed edges only from source to target (default: any way; links are links).
@@ -56,12 +57,23 @@ pub(crate) struct IPath {
     pub(crate) nodes: Vec<NodeIdx>,
     pub(crate) edges: Vec<u32>,
     pub(crate) costs: Vec<f64>,
+    /// Yen: index of the node where this path left the path it was derived from (Lawler: spur
+    /// searches before it would repeat earlier ones).
+    pub(crate) dev: usize,
 }
 
 impl IPath {
     pub(crate) fn cost(&self) -> f64 {
         self.costs.last().copied().unwrap_or(0.0)
     }
+}
+
+/// Search state of one node: `mark == gen` reached, `gen + 1` settled, older = untouched.
+#[derive(Clone, Copy, Debug, Default)]
+struct Slot {
+    mark: [u32; 2],
+    pred: [u32; 2],
+    dist: [f64; 2],
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -92,9 +104,8 @@ impl Ord for Item {
 /// query with generation stamps. Not shared between threads; make one per worker.
 pub struct QueryCtx {
     gen: u32,
-    mark: [Vec<u32>; 2],
-    dist: [Vec<f64>; 2],
-    pred: [Vec<u32>; 2],
+    /// Per node, both search directions side by side: one cache line per node visit.
+    slots: Vec<Slot>,
     heap: [BinaryHeap<Item>; 2],
     block_gen: u32,
     blocked: Vec<u32>,
@@ -108,9 +119,7 @@ impl QueryCtx {
         let n = g.node_count();
         QueryCtx {
             gen: 0,
-            mark: [vec![0; n], vec![0; n]],
-            dist: [vec![0.0; n], vec![0.0; n]],
-            pred: [vec![u32::MAX; n], vec![u32::MAX; n]],
+            slots: vec![Slot::default(); n],
             heap: [BinaryHeap::new(), BinaryHeap::new()],
             block_gen: 0,
             blocked: vec![0; n],
@@ -131,16 +140,14 @@ impl QueryCtx {
     }
 
     pub(crate) fn fit(&mut self, g: &Graph) {
-        if self.mark[0].len() != g.node_count() {
+        if self.slots.len() != g.node_count() {
             *self = QueryCtx::new(g);
         }
     }
 
     fn next_gen(&mut self) {
         if self.gen >= u32::MAX - 4 {
-            for m in &mut self.mark {
-                m.iter_mut().for_each(|x| *x = 0);
-            }
+            self.slots.iter_mut().for_each(|x| x.mark = [0, 0]);
             self.gen = 0;
         }
         self.gen += 2;
@@ -186,7 +193,8 @@ impl Graph {
 
     #[inline]
     pub(crate) fn hop_cost(&self, e: u32, into: NodeIdx, hub_penalty: f64) -> f64 {
-        1.0 / f64::from(self.strength_of(e)) + self.node_penalty(into, hub_penalty)
+        f64::from(crate::build::edge_cost(self.strength_of(e)))
+            + self.node_penalty(into, hub_penalty)
     }
 
     /// Bidirectional Dijkstra from `s` to `t` honouring the context's blocked nodes and pairs.
@@ -198,6 +206,20 @@ impl Graph {
         f: &Compiled,
         opts: &PathOptions,
     ) -> Option<IPath> {
+        self.bidir_bounded(ctx, s, t, f, opts, f64::INFINITY)
+    }
+
+    /// As [`Graph::bidir`], but only a path cheaper than `bound` is of interest: the search
+    /// prunes everything at or above it and returns `None` if nothing cheaper exists.
+    pub(crate) fn bidir_bounded(
+        &self,
+        ctx: &mut QueryCtx,
+        s: NodeIdx,
+        t: NodeIdx,
+        f: &Compiled,
+        opts: &PathOptions,
+        bound: f64,
+    ) -> Option<IPath> {
         ctx.truncated = false;
         ctx.settled = 0;
         if s == t {
@@ -205,18 +227,20 @@ impl Graph {
                 nodes: vec![s],
                 edges: vec![],
                 costs: vec![0.0],
+                dev: 0,
             });
         }
         ctx.next_gen();
         let gen = ctx.gen;
         let (si, ti) = (s as usize, t as usize);
-        if si >= ctx.mark[0].len() || ti >= ctx.mark[0].len() {
+        if si >= ctx.slots.len() || ti >= ctx.slots.len() {
             return None;
         }
         for (side, start) in [(0usize, si), (1usize, ti)] {
-            ctx.mark[side][start] = gen;
-            ctx.dist[side][start] = 0.0;
-            ctx.pred[side][start] = u32::MAX;
+            let slot = &mut ctx.slots[start];
+            slot.mark[side] = gen;
+            slot.dist[side] = 0.0;
+            slot.pred[side] = u32::MAX;
             ctx.heap[side].push(Item {
                 cost: 0.0,
                 node: start as u32,
@@ -228,7 +252,7 @@ impl Graph {
             [Direction::Any, Direction::Any]
         };
         let check_pairs = !ctx.blocked_pairs.is_empty();
-        let mut mu = f64::INFINITY;
+        let mut mu = bound;
         let mut meet: Option<usize> = None;
         while let (Some(tf), Some(tb)) = (ctx.heap[0].peek(), ctx.heap[1].peek()) {
             if tf.cost + tb.cost >= mu {
@@ -244,16 +268,25 @@ impl Graph {
                 break;
             };
             let ui = u as usize;
-            if ctx.mark[side][ui] == gen + 1 || d > ctx.dist[side][ui] {
+            let su = ctx.slots[ui];
+            if su.mark[side] == gen + 1 || d > su.dist[side] {
                 continue;
             }
-            ctx.mark[side][ui] = gen + 1;
+            ctx.slots[ui].mark[side] = gen + 1;
             ctx.settled += 1;
             if opts.max_settled > 0 && ctx.settled > opts.max_settled {
                 ctx.truncated = true;
                 return None;
             }
+            // Lower bound on the rest of any path leaving through an unsettled neighbour.
+            let top_other = ctx.heap[other].peek().map_or(f64::INFINITY, |x| x.cost);
             for a in self.adj(u) {
+                let c = f64::from(a.cost);
+                // Entries are sorted by cost: once one cannot beat the best path found, no later
+                // one can (paths through nodes the other side settled are already counted in mu).
+                if d + c + top_other >= mu {
+                    break;
+                }
                 let v = a.nbr;
                 let vi = v as usize;
                 if ctx.is_blocked(v)
@@ -268,20 +301,23 @@ impl Graph {
                         continue;
                     }
                 }
-                if ctx.mark[side][vi] == gen + 1 {
+                let Some(sv) = ctx.slots.get_mut(vi) else {
+                    continue;
+                };
+                if sv.mark[side] == gen + 1 {
                     continue;
                 }
                 // Penalty for the node entered in travel order: `v` forward, `u` backward.
                 let into = if side == 0 { v } else { u };
-                let nd = d + self.hop_cost(a.edge, into, opts.hub_penalty);
-                if ctx.mark[side][vi] != gen || nd < ctx.dist[side][vi] {
-                    ctx.mark[side][vi] = gen;
-                    ctx.dist[side][vi] = nd;
-                    ctx.pred[side][vi] = a.edge;
+                let nd = d + c + self.node_penalty(into, opts.hub_penalty);
+                if sv.mark[side] != gen || nd < sv.dist[side] {
+                    sv.mark[side] = gen;
+                    sv.dist[side] = nd;
+                    sv.pred[side] = a.edge;
                     ctx.heap[side].push(Item { cost: nd, node: v });
                 }
-                if ctx.mark[other][vi] >= gen {
-                    let cand = ctx.dist[side][vi] + ctx.dist[other][vi];
+                if sv.mark[other] >= gen {
+                    let cand = sv.dist[side] + sv.dist[other];
                     if cand < mu {
                         mu = cand;
                         meet = Some(vi);
@@ -295,7 +331,7 @@ impl Graph {
         let mut edges = Vec::new();
         let mut x = m as u32;
         while x != s {
-            let e = *ctx.pred[0].get(x as usize)?;
+            let e = ctx.slots.get(x as usize)?.pred[0];
             if e == u32::MAX {
                 return None;
             }
@@ -310,7 +346,7 @@ impl Graph {
         edges.reverse();
         let mut x = m as u32;
         while x != t {
-            let e = *ctx.pred[1].get(x as usize)?;
+            let e = ctx.slots.get(x as usize)?.pred[1];
             if e == u32::MAX {
                 return None;
             }
@@ -341,6 +377,7 @@ impl Graph {
             nodes,
             edges,
             costs,
+            dev: 0,
         }
     }
 
@@ -443,7 +480,7 @@ impl Graph {
             let Some(last) = found.last().cloned() else {
                 break;
             };
-            for i in 0..last.nodes.len().saturating_sub(1) {
+            for i in last.dev..last.nodes.len().saturating_sub(1) {
                 let (Some(&spur), Some(root)) = (last.nodes.get(i), last.nodes.get(..=i)) else {
                     continue;
                 };
@@ -463,7 +500,18 @@ impl Graph {
                         *b = ctx.block_gen;
                     }
                 }
-                let Some(spur_path) = self.bidir(ctx, spur, t, f, opts) else {
+                // Only a candidate cheaper than the (k − found)-th cheapest one can still be
+                // returned: bound the spur search by that.
+                let need = k - found.len();
+                let bound = if candidates.len() >= need {
+                    let mut costs: Vec<f64> = candidates.iter().map(IPath::cost).collect();
+                    costs.sort_by(f64::total_cmp);
+                    costs.get(need - 1).copied().unwrap_or(f64::INFINITY)
+                        - last.costs.get(i).copied().unwrap_or(0.0)
+                } else {
+                    f64::INFINITY
+                };
+                let Some(spur_path) = self.bidir_bounded(ctx, spur, t, f, opts, bound) else {
                     continue;
                 };
                 let mut nodes: Vec<u32> = root.get(..i).unwrap_or(&[]).to_vec();
@@ -481,6 +529,7 @@ impl Graph {
                     nodes,
                     edges,
                     costs,
+                    dev: i,
                 });
             }
             ctx.next_block_gen();

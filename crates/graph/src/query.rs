@@ -32,6 +32,7 @@ pub struct EdgeInfo {
 
 /// Neighbour query parameters. `limit == 0` means "no limit".
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct NeighbourQuery {
     pub filter: EdgeFilter,
     /// Only neighbours with one of these labels (None = all).

@@ -71,3 +71,29 @@ impl StrengthModel {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn more_evidence_and_recency_mean_more_strength() {
+        let m = StrengthModel::default();
+        let now = Some(20_000);
+        let base = m.strength(1, 1, Some(20_000), now);
+        assert!(m.strength(5, 1, Some(20_000), now) > base);
+        assert!(m.strength(5, 3, Some(20_000), now) > m.strength(5, 1, Some(20_000), now));
+        // A document adds more than a sentence.
+        assert!(m.strength(2, 2, Some(20_000), now) > m.strength(3, 1, Some(20_000), now));
+        // One half-life halves the decaying part; old evidence keeps the floor.
+        let year_old = m.strength(1, 1, Some(20_000 - 365), now);
+        assert!((year_old / base - 0.75).abs() < 1e-12);
+        let ancient = m.strength(1, 1, Some(0), now);
+        assert!((ancient / base - 0.5).abs() < 1e-6);
+        assert!((m.strength(1, 1, None, now) / base - 0.75).abs() < 1e-12);
+        // Zero counts count as one; future dates are not rewarded.
+        assert_eq!(m.strength(0, 0, Some(20_000), now), base);
+        assert_eq!(m.strength(1, 1, Some(30_000), now), base);
+        assert!((base - 3.0 * 2f64.ln()).abs() < 1e-12);
+    }
+}

@@ -145,13 +145,27 @@ fn connect_ranks_a_specific_handler_above_a_hub() {
     let c = g
         .connect(&mut ctx, &[1, 2, 3, 4], &ConnectOptions::default())
         .expect("connect");
-    assert_eq!(c.shared.len(), 2, "{:?}", c.shared);
-    assert_eq!(c.shared[0].node.name, "Abu Handler");
+    assert_eq!(c.shared[0].node.name, "Abu Handler", "{:?}", c.shared);
     assert_eq!(c.shared[0].members, vec![1, 2, 3]);
-    assert_eq!(c.shared[0].edges.len(), 3);
+    assert_eq!(c.shared[0].direct, 3);
+    assert!(c.shared[0]
+        .links
+        .iter()
+        .all(|l| l.via.is_none() && l.edges.len() == 1));
+    assert_eq!(c.shared[0].links[0].edges[0].kind, "role");
     assert_eq!(c.shared[1].node.name, "ISIS");
     assert_eq!(c.shared[1].members.len(), 4);
     assert!(c.shared[0].score > c.shared[1].score);
+    // Only direct neighbours with max_hops = 1: exactly the handler and the hub.
+    let direct = ConnectOptions {
+        max_hops: 1,
+        ..ConnectOptions::default()
+    };
+    let c1 = g
+        .connect(&mut ctx, &[1, 2, 3, 4], &direct)
+        .expect("connect");
+    let names: Vec<&str> = c1.shared.iter().map(|s| s.node.name.as_str()).collect();
+    assert_eq!(names, vec!["Abu Handler", "ISIS"]);
     // The connecting subgraph reaches every attack and its top inner node is the handler.
     assert!(c.unreachable.is_empty());
     assert_eq!(c.paths.len(), 3);
@@ -172,6 +186,57 @@ fn connect_ranks_a_specific_handler_above_a_hub() {
     assert!(g
         .connect(&mut ctx, &[1, 1], &ConnectOptions::default())
         .is_err());
+}
+
+/// Four cities (1..=4), each with its own perpetrator (11..=14); a handler (60) linked to the
+/// four perpetrators but to no city; "Europe" (50) mentioned with every city and 200 others; a
+/// country per city with 30 others of its own.
+#[test]
+fn connect_finds_a_two_hop_handler_above_a_directly_linked_hub() {
+    let mut b = GraphBuilder::new();
+    let co = b.kind("co_mention").expect("kind");
+    for c in 1..=4 {
+        b.add_edge(rec(c, 10 + c, co, 3, 2));
+        b.add_edge(rec(10 + c, 60, co, 2, 1));
+        b.add_edge(rec(c, 50, co, 5, 3));
+        b.add_edge(rec(c, 20 + c, co, 4, 2));
+        for o in 0..30 {
+            b.add_edge(rec(20 + c, 1000 + c * 100 + o, co, 2, 1));
+        }
+    }
+    for o in 0..200 {
+        b.add_edge(rec(50, 5000 + o, co, 2, 1));
+        b.add_edge(rec(5000 + o, 5000 + (o + 7) % 200, co, 1, 1));
+    }
+    b.add_node(node(60, "Karim the Accountant", "PER"));
+    b.add_node(node(50, "Europe", "LOC"));
+    let g = b.build().expect("build");
+    let mut ctx = QueryCtx::new(&g);
+    let c = g
+        .connect(&mut ctx, &[1, 2, 3, 4], &ConnectOptions::default())
+        .expect("connect");
+    assert_eq!(
+        c.shared[0].node.name, "Karim the Accountant",
+        "{:?}",
+        c.shared
+    );
+    assert_eq!(c.shared[0].members.len(), 4);
+    assert_eq!(c.shared[0].direct, 0);
+    for l in &c.shared[0].links {
+        let via = l.via.as_ref().expect("two-hop link");
+        assert_eq!(via.id, l.member + 10);
+        assert_eq!(l.edges.len(), 2);
+    }
+    let europe = c
+        .shared
+        .iter()
+        .position(|s| s.node.name == "Europe")
+        .expect("hub listed");
+    assert!(europe > 0);
+    assert_eq!(c.shared[europe].direct, 4);
+    // The connecting subgraph contains the handler, ranked first among inner nodes.
+    let first_inner = c.nodes.iter().find(|n| !n.terminal).expect("inner node");
+    assert_eq!(first_inner.node.name, "Karim the Accountant");
 }
 
 #[test]
@@ -441,6 +506,11 @@ fn graphml_is_well_formed_declares_keys_and_escapes() {
     let sub = sub.with_attr("pagerank", &pr);
     let mut out = Vec::new();
     to_graphml(&g, &sub, &mut out).expect("write");
+    // Left for outside checks (e.g. networkx.read_graphml, Gephi).
+    let _ = std::fs::write(
+        concat!(env!("CARGO_TARGET_TMPDIR"), "/dossier-graph-test.graphml"),
+        &out,
+    );
     let s = String::from_utf8(out).expect("utf8");
     let (names, attrs, text) = parse_xml(&s);
     assert_eq!(names.iter().filter(|n| *n == "node").count(), 3);
@@ -471,6 +541,10 @@ fn gexf_is_well_formed_declares_attributes_and_escapes() {
     let sub = g.induced(&all, &EdgeFilter::default());
     let mut out = Vec::new();
     to_gexf(&g, &sub, &mut out).expect("write");
+    let _ = std::fs::write(
+        concat!(env!("CARGO_TARGET_TMPDIR"), "/dossier-graph-test.gexf"),
+        &out,
+    );
     let s = String::from_utf8(out).expect("utf8");
     let (names, attrs, _) = parse_xml(&s);
     assert_eq!(names.iter().filter(|n| *n == "node").count(), 4);
@@ -517,4 +591,88 @@ fn json_export_has_nodes_edges_and_attributes() {
             .len(),
         2
     );
+}
+
+#[test]
+fn extreme_and_empty_inputs_do_not_panic() {
+    // Empty graph: every whole-graph algorithm returns an empty answer.
+    let g = GraphBuilder::new().build().expect("empty");
+    assert_eq!((g.node_count(), g.edge_count()), (0, 0));
+    let sv = SimpleView::new(&g, &EdgeFilter::default());
+    assert!(pagerank(&sv, 0.85, 1e-9, 100).scores.is_empty());
+    assert!(betweenness(&sv, Some(5), 1).normalized.is_empty());
+    assert_eq!(louvain(&sv, 1.0, 0).count, 0);
+    let mut ctx = QueryCtx::new(&g);
+    assert!(g
+        .shortest_path(&mut ctx, 1, 2, &PathOptions::default())
+        .is_err());
+
+    // Extreme ids, counts and dates; a kind id never interned; an isolated node.
+    let mut b = GraphBuilder::new();
+    let k = b.kind("co_mention").expect("kind");
+    let big = EdgeRecord {
+        src: i64::MIN,
+        dst: i64::MAX,
+        kind: k,
+        directed: false,
+        sentences: u32::MAX,
+        docs: u32::MAX,
+        first_seen: Some(i32::MAX),
+        last_seen: Some(i32::MIN + 1),
+    };
+    b.add_edge(big.clone());
+    b.add_edge(big);
+    b.add_edge(rec(0, i64::MAX, KindId(40_000), 0, 0));
+    b.add_node(node(42, "", ""));
+    let g = b.build().expect("build");
+    assert_eq!(g.edge_count(), 2);
+    assert_eq!(g.kind_name(KindId(40_000)), "kind40000");
+    let e = g.edge_info(0).expect("edge");
+    assert_eq!((e.sentences, e.docs), (u32::MAX, u32::MAX)); // saturated, not wrapped
+    assert!(e.strength.is_finite() && e.strength > 0.0);
+    let mut ctx = QueryCtx::new(&g);
+    let p = g
+        .shortest_path(&mut ctx, i64::MIN, 0, &PathOptions::default())
+        .expect("ids")
+        .expect("path");
+    assert_eq!(p.hops.len(), 2);
+    assert!(g
+        .shortest_path(&mut ctx, i64::MIN, 42, &PathOptions::default())
+        .expect("ids")
+        .is_none());
+    assert!(g
+        .k_shortest_paths(&mut ctx, 42, 0, 10, &PathOptions::default())
+        .expect("ids")
+        .is_empty());
+    let sv = SimpleView::new(&g, &EdgeFilter::default());
+    let pr = pagerank(&sv, 0.85, 1e-12, 1000);
+    assert!((pr.scores.iter().sum::<f64>() - 1.0).abs() < 1e-9); // the isolated node is dangling
+    let c = louvain(&sv, 1.0, 3);
+    assert_eq!(c.membership.len(), 4);
+    let sub = g.ego(42, 3, &EdgeFilter::default(), 10).expect("ego");
+    assert_eq!(sub.nodes.len(), 1);
+    let mut out = Vec::new();
+    to_gexf(
+        &g,
+        &g.induced(&[0, 1, 2, 3, 99], &EdgeFilter::default()),
+        &mut out,
+    )
+    .expect("write");
+    assert!(String::from_utf8(out)
+        .expect("utf8")
+        .contains(&i64::MIN.to_string()));
+}
+
+#[test]
+fn options_deserialise_with_defaults() {
+    let q: NeighbourQuery =
+        serde_json::from_str(r#"{"limit": 5, "filter": {"min_docs": 2}}"#).expect("query");
+    assert_eq!(q.limit, 5);
+    assert_eq!(q.filter.min_docs, 2);
+    assert_eq!(q.direction, Direction::Any);
+    let c: ConnectOptions = serde_json::from_str(r#"{"max_hops": 1}"#).expect("options");
+    assert_eq!(c.max_hops, 1);
+    assert_eq!(c.max_shared, ConnectOptions::default().max_shared);
+    let p: PathOptions = serde_json::from_str("{}").expect("options");
+    assert_eq!(p, PathOptions::default());
 }

@@ -269,3 +269,41 @@ fn ego_network_radius_matches_hop_distances() {
         }
     }
 }
+
+#[test]
+fn louvain_reports_true_modularity_close_to_networkx() {
+    let f = load();
+    let g = &f.graph;
+    let sv = SimpleView::new(g, &EdgeFilter::default());
+    let want = f.json["louvain_modularity"].as_f64().expect("modularity");
+    let mut best: f64 = 0.0;
+    for seed in 0..5 {
+        let c = dossier_graph::community::louvain(&sv, 1.0, seed);
+        // Modularity from its definition, with the fixture's strengths.
+        let m: f64 = f.strength.values().sum();
+        let mut internal = vec![0.0; c.count];
+        let mut tot = vec![0.0; c.count];
+        for (&(a, b), &w) in &f.strength {
+            let ca = c.membership[g.index_of(a).expect("node") as usize] as usize;
+            let cb = c.membership[g.index_of(b).expect("node") as usize] as usize;
+            if ca == cb {
+                internal[ca] += w;
+            }
+            tot[ca] += w;
+            tot[cb] += w;
+        }
+        let q: f64 = (0..c.count)
+            .map(|i| internal[i] / m - (tot[i] / (2.0 * m)).powi(2))
+            .sum();
+        assert!(
+            (q - c.modularity).abs() < 1e-5,
+            "seed {seed}: reported {} vs {q}",
+            c.modularity
+        );
+        best = best.max(q);
+    }
+    assert!(
+        best > want - 0.02,
+        "best modularity {best} vs networkx {want}"
+    );
+}

@@ -13,7 +13,29 @@
 //!   the simple case of pronoun resolution; other pronouns and bare generic
 //!   nouns ("we", "they", "people") name no entity of their own: `None`.
 //!
-//! Cross-document clustering with context and analyst decisions builds on this.
+//! Around it (see each module):
+//! - [`normalize`]: matching keys that fold transliteration variants;
+//! - [`aliases`]: the shipped alias list and [`entity_key`] for the store;
+//! - [`places`]: place names to gazetteer entries with coordinates ([`resolve_place`]);
+//! - [`chains`]: in-document chains with nominals and pronouns;
+//! - [`resolver`]: the incremental cross-document [`Resolver`] with merge reasons and
+//!   analyst constraints;
+//! - [`contract`]: the `dossier resolve` JSON Lines contract.
+
+pub mod aliases;
+pub mod chains;
+pub mod contract;
+pub mod normalize;
+pub mod places;
+pub mod resolver;
+
+pub use aliases::{entity_key, AliasTable};
+pub use chains::{chain_document, Chain, MentionInput};
+pub use normalize::{match_key, Kind};
+pub use places::{resolve_place, DocCountryContext, Place};
+pub use resolver::{
+    Constraint, DocInput, DocResolution, EntityId, Link, MentionRef, MergeReason, Resolver, Rule,
+};
 
 use dossier_core::{EntityLabel, EntityMention};
 use std::collections::HashMap;

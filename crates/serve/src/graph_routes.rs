@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Json;
 use dossier_graph::export::{self, MAX_RADIUS};
-use dossier_graph::{Connection, EdgeFilter, Graph, GraphError, KindId, NodeRef, PathOptions};
+use dossier_graph::{EdgeFilter, Graph, GraphError, KindId, NodeRef, PathOptions};
 use dossier_store::{
     Alias, ClaimFilter, DocSummary, EntitySummary, Evidence, Page, StoreError, StoredClaim,
     StoredEvent, StoredQuote, StoredRelation, StoredRole,
@@ -541,27 +541,20 @@ async fn claims(
 }
 
 #[derive(Serialize)]
-struct HopOut {
-    from: i64,
-    to: i64,
-    edge: dossier_graph::EdgeInfo,
-    cost: f64,
-    evidence: Vec<Evidence>,
-}
-
-#[derive(Serialize)]
-struct PathOut {
-    nodes: Vec<NodeRef>,
-    hops: Vec<HopOut>,
-    cost: f64,
-    min_strength: f32,
-}
-
-#[derive(Serialize)]
 struct PathList {
     source: i64,
     target: i64,
-    paths: Vec<PathOut>,
+    paths: Vec<dossier::analysis::EvidencedPath>,
+}
+
+/// An analysis failure as the store-side error the pool expects.
+fn analysis_err(e: dossier::analysis::AnalysisError) -> StoreError {
+    use dossier::analysis::AnalysisError as A;
+    match e {
+        A::Store(e) => e,
+        A::Graph(e) => graph_err(e),
+        other => StoreError::Invalid(other.to_string()),
+    }
 }
 
 async fn paths(State(st): State<AppState>, RawQuery(raw): RawQuery) -> ApiResult<Json<PathList>> {
@@ -586,38 +579,8 @@ async fn paths(State(st): State<AppState>, RawQuery(raw): RawQuery) -> ApiResult
                 max_settled: MAX_SETTLED,
                 ..PathOptions::default()
             };
-            let paths = snap
-                .with_ctx(|ctx| snap.graph.k_shortest_paths(ctx, source, target, k, &opts))
-                .map_err(graph_err)?;
-            paths
-                .into_iter()
-                .map(|path| {
-                    let hops = path
-                        .hops
-                        .into_iter()
-                        .map(|h| {
-                            let evidence = if per_hop == 0 {
-                                Vec::new()
-                            } else {
-                                s.evidence(h.edge.src, h.edge.dst, Some(&h.edge.kind), per_hop)?
-                            };
-                            Ok(HopOut {
-                                from: h.from,
-                                to: h.to,
-                                edge: h.edge,
-                                cost: h.cost,
-                                evidence,
-                            })
-                        })
-                        .collect::<Result<Vec<_>, StoreError>>()?;
-                    Ok(PathOut {
-                        nodes: path.nodes,
-                        hops,
-                        cost: path.cost,
-                        min_strength: path.min_strength,
-                    })
-                })
-                .collect::<Result<Vec<_>, StoreError>>()
+            dossier::analysis::paths(s, &snap.graph, source, target, k, &opts, per_hop)
+                .map_err(analysis_err)
         })
         .await?;
     Ok(Json(PathList {
@@ -627,24 +590,10 @@ async fn paths(State(st): State<AppState>, RawQuery(raw): RawQuery) -> ApiResult
     }))
 }
 
-#[derive(Serialize)]
-struct EdgeEvidence {
-    edge: u32,
-    evidence: Vec<Evidence>,
-}
-
-#[derive(Serialize)]
-struct ConnectOut {
-    #[serde(flatten)]
-    connection: Connection,
-    /// Evidence sentences of each edge of the connecting subgraph.
-    evidence: Vec<EdgeEvidence>,
-}
-
 async fn connect(
     State(st): State<AppState>,
     RawQuery(raw): RawQuery,
-) -> ApiResult<Json<ConnectOut>> {
+) -> ApiResult<Json<dossier::analysis::ConnectAnswer>> {
     let p = Params::parse(raw.as_deref(), CONNECT_PARAMS)?;
     let ids = p.ids("ids")?;
     let (kinds, min_ev, shared, per_edge) = (
@@ -663,22 +612,9 @@ async fn connect(
                 max_settled: MAX_SETTLED,
                 ..dossier_graph::ConnectOptions::default()
             };
-            let connection = snap
-                .with_ctx(|ctx| snap.graph.connect(ctx, &ids, &opts))
-                .map_err(graph_err)?;
-            let mut evidence = Vec::new();
-            if per_edge > 0 {
-                for e in &connection.edges {
-                    evidence.push(EdgeEvidence {
-                        edge: e.edge,
-                        evidence: s.evidence(e.src, e.dst, Some(&e.kind), per_edge)?,
-                    });
-                }
-            }
-            Ok(ConnectOut {
-                connection,
-                evidence,
-            })
+            // Evidence for the links of every shared neighbour returned.
+            dossier::analysis::connect(s, &snap.graph, &ids, &opts, shared, per_edge)
+                .map_err(analysis_err)
         })
         .await?;
     Ok(Json(out))

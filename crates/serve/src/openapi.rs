@@ -428,7 +428,13 @@ fn schemas() -> Value {
             "shared": array_of(object(json!({
                 "node": schema_ref("Node"),
                 "members": array_of(json!({"type": "integer"})),
-                "edges": array_of(schema_ref("GraphEdge")),
+                "direct": {"type": "integer", "minimum": 0, "description": "how many of the member links are direct"},
+                "links": array_of(object(json!({
+                    "member": {"type": "integer"},
+                    "via": {"oneOf": [schema_ref("Node"), {"type": "null"}], "description": "intermediate node of a two-hop link"},
+                    "edges": array_of(schema_ref("GraphEdge")),
+                    "score": {"type": "number"}
+                }))),
                 "score": {"type": "number"}
             }))),
             "nodes": array_of(object(json!({
@@ -440,7 +446,9 @@ fn schemas() -> Value {
             "paths": array_of(schema_ref("BarePath")),
             "unreachable": array_of(json!({"type": "integer"})),
             "evidence": array_of(object(json!({
-                "edge": {"type": "integer", "minimum": 0},
+                "src": {"type": "integer"},
+                "dst": {"type": "integer"},
+                "kind": {"type": "string"},
                 "evidence": array_of(schema_ref("Evidence"))
             })))
         })),

@@ -141,14 +141,19 @@ fn schema(name: &str) -> Value {
 }
 
 /// Checks `value` against the subset of JSON Schema the document uses: $ref,
-/// type (string or list), properties, required, additionalProperties, items,
-/// enum, minimum.
+/// oneOf, type (string or list), properties, required, additionalProperties,
+/// items, enum, minimum.
 fn validate(doc: &Value, schema: &Value, value: &Value, at: &str) -> Result<(), String> {
     if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
         let target = doc
             .pointer(r.trim_start_matches('#'))
             .ok_or_else(|| format!("{at}: dangling $ref {r}"))?;
         return validate(doc, target, value, at);
+    }
+    if let Some(any) = schema.get("oneOf").and_then(Value::as_array) {
+        if !any.iter().any(|s| validate(doc, s, value, at).is_ok()) {
+            return Err(format!("{at}: {value} matches none of {any:?}"));
+        }
     }
     if let Some(t) = schema.get("type") {
         let types: Vec<&str> = match t {
@@ -1346,23 +1351,36 @@ async fn connect_ranks_shared_neighbours_with_evidence() {
         .collect();
     assert_eq!(terminals, BTreeSet::from([rutte, mayadin]));
     assert!(r["unreachable"].as_array().unwrap().is_empty());
-    let edges: BTreeSet<u64> = r["edges"]
+    // Every link of every shared neighbour comes with its evidence sentences.
+    let link_edges: BTreeSet<(i64, i64, String)> = r["shared"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| e["edge"].as_u64().unwrap())
+        .flat_map(|sh| sh["links"].as_array().unwrap().iter())
+        .flat_map(|l| l["edges"].as_array().unwrap().iter())
+        .map(|e| {
+            (
+                e["src"].as_i64().unwrap(),
+                e["dst"].as_i64().unwrap(),
+                e["kind"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
-    assert!(!edges.is_empty());
-    let with_evidence: BTreeSet<u64> = r["evidence"]
+    let with_evidence: BTreeSet<(i64, i64, String)> = r["evidence"]
         .as_array()
         .unwrap()
         .iter()
         .map(|e| {
-            assert!(!e["evidence"].as_array().unwrap().is_empty());
-            e["edge"].as_u64().unwrap()
+            assert!(!e["evidence"].as_array().unwrap().is_empty(), "{e}");
+            (
+                e["src"].as_i64().unwrap(),
+                e["dst"].as_i64().unwrap(),
+                e["kind"].as_str().unwrap().to_string(),
+            )
         })
         .collect();
-    assert_eq!(with_evidence, edges, "every subgraph edge has its evidence");
+    assert_eq!(with_evidence, link_edges);
+    assert!(!r["edges"].as_array().unwrap().is_empty());
     for bad in ["ids=1", "ids=", "ids=1,x"] {
         expect_error(
             &app,
@@ -1397,20 +1415,28 @@ async fn centrality_and_communities_rank_and_paginate() {
     let kb = full_kb();
     let app = app(&kb);
     let doc = openapi(&app).await;
+    // The graph holds the entities with at least one edge.
     let entities = entity_ids(&app).await.len();
+    let nodes = get_ok(&app, "/centrality").await["total"].as_u64().unwrap() as usize;
+    assert!(nodes >= 5 && nodes <= entities, "{nodes} of {entities}");
     for measure in ["pagerank", "degree", "betweenness"] {
         let r = get_ok(&app, &format!("/centrality?measure={measure}&limit=100")).await;
         validate(&doc, &schema("CentralityPage"), &r, "$").unwrap();
         assert_eq!(r["measure"], measure);
         assert_eq!(r["exact"], true);
-        assert_eq!(r["total"], entities);
+        assert_eq!(r["total"], nodes);
         let scores: Vec<f64> = r["items"]
             .as_array()
             .unwrap()
             .iter()
             .map(|i| i["score"].as_f64().unwrap())
             .collect();
-        assert_eq!(scores.len(), entities);
+        assert_eq!(scores.len(), nodes);
+        assert!(r["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["node"]["degree"].as_u64().unwrap() >= 1));
         assert!(
             scores.windows(2).all(|w| w[0] >= w[1]),
             "{measure}: {scores:?}"
@@ -1444,8 +1470,8 @@ async fn centrality_and_communities_rank_and_paginate() {
     let sizes: Vec<u64> = all.iter().map(|x| x["size"].as_u64().unwrap()).collect();
     assert_eq!(
         sizes.iter().sum::<u64>() as usize,
-        entities,
-        "every entity in one community"
+        nodes,
+        "every node in one community"
     );
     assert!(sizes.windows(2).all(|w| w[0] >= w[1]), "largest first");
     assert!(all.iter().all(|x| !x["label"].as_str().unwrap().is_empty()));

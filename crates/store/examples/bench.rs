@@ -1,7 +1,7 @@
 //! Insert and search throughput of the SQLite store on a synthetic news corpus.
 //!
 //! ```text
-//! cargo run -p dossier-store --example bench [--release] -- [--docs 10000] [--batch 256] [--queries 400] [--db PATH]
+//! cargo run -p dossier-store --example bench [--release] -- [--docs 10000] [--batch 256] [--queries 400] [--db PATH] [--facts]
 //! ```
 //!
 //! Documents are news-sized (600 words, Zipf-distributed vocabulary, 30 entity
@@ -192,6 +192,114 @@ fn make_doc(i: usize, c: &Corpus, words: &Zipf, ents: &Zipf, rng: &mut Rng) -> A
     }
 }
 
+/// About 40 facts per document between its mentions: 10 times, 10 relations,
+/// 5 quotes (each over a sentence, speaker a mention), 5 roles, 5 events
+/// (agent, target), 5 claims: denser than news, an upper bound on the cost.
+fn add_facts(d: &mut AnalysedDocument, rng: &mut Rng) {
+    use dossier_core::{
+        Arg, Claim, Event, EventArgument, EventRole, EventType, Quote, QuoteKind, Relation, Role,
+        TimeMention, TimeType,
+    };
+    let n = d.mentions.len();
+    if n < 2 {
+        return;
+    }
+    let arg = |m: &ResolvedMention| Arg {
+        start: m.mention.start,
+        end: m.mention.end,
+        text: m.mention.text.clone(),
+    };
+    let pick = |rng: &mut Rng| rng.below(n);
+    for _ in 0..10 {
+        let a = &d.mentions[pick(rng)];
+        d.facts.times.push(TimeMention {
+            start: a.mention.start,
+            end: a.mention.end,
+            text: a.mention.text.clone(),
+            kind: TimeType::Date,
+            value: "2017-10-17".into(),
+            confidence: 0.9,
+            extractor: "bench-time/1".into(),
+        });
+        let (a, b) = (pick(rng), pick(rng));
+        d.facts.relations.push(Relation {
+            kind: ["MemberOf", "CoLocated", "InChargeOf"][rng.below(3)].into(),
+            source: arg(&d.mentions[a]),
+            target: arg(&d.mentions[b]),
+            trigger: None,
+            confidence: 0.7,
+            extractor: "bench-relations/1".into(),
+        });
+    }
+    for i in 0..5 {
+        let s = d.sentences[rng.below(d.sentences.len())];
+        let speaker = arg(&d.mentions[pick(rng)]);
+        d.facts.quotes.push(Quote {
+            start: s.start,
+            end: s.end,
+            text: String::new(),
+            kind: QuoteKind::Direct,
+            speaker: Some(speaker.clone()),
+            speaker_entity: Some(speaker),
+            speaker_role: None,
+            cue: None,
+            confidence: 0.8,
+            extractor: "bench-quotes/1".into(),
+        });
+        let (a, b) = (arg(&d.mentions[pick(rng)]), arg(&d.mentions[pick(rng)]));
+        d.facts.roles.push(Role {
+            start: a.start,
+            end: a.end,
+            text: a.text.clone(),
+            person: Some(a.clone()),
+            title: a.clone(),
+            organisation: Some(b.clone()),
+            country: None,
+            qualifiers: vec![],
+            confidence: 0.6,
+            extractor: "bench-roles/1".into(),
+        });
+        d.facts.events.push(Event {
+            kind: EventType::ALL[i % EventType::ALL.len()],
+            trigger: a.clone(),
+            arguments: vec![
+                EventArgument {
+                    role: EventRole::Agent,
+                    start: a.start,
+                    end: a.end,
+                    text: a.text.clone(),
+                    value: None,
+                },
+                EventArgument {
+                    role: EventRole::Target,
+                    start: b.start,
+                    end: b.end,
+                    text: b.text.clone(),
+                    value: None,
+                },
+            ],
+            modality: None,
+            confidence: 0.6,
+            extractor: "bench-events/1".into(),
+        });
+        d.facts.claims.push(Claim {
+            start: a.start,
+            end: b.end.max(a.end),
+            text: String::new(),
+            subject: Some(a.clone()),
+            attribute: "fighters".into(),
+            quantity: b.clone(),
+            value: 300.0,
+            unit: None,
+            qualifier: Some("about".into()),
+            time: None,
+            source: None,
+            confidence: 0.5,
+            extractor: "bench-claims/1".into(),
+        });
+    }
+}
+
 /// CPU seconds used by this process so far (Linux; 0 elsewhere): the machine is
 /// shared, so wall-clock rates alone understate the store's speed.
 fn cpu_seconds() -> f64 {
@@ -241,6 +349,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let n_docs: usize = arg("--docs").map_or(Ok(10_000), |s| s.parse())?;
     let batch: usize = arg("--batch").map_or(Ok(256), |s| s.parse())?;
     let n_queries: usize = arg("--queries").map_or(Ok(400), |s| s.parse())?;
+    // Synthetic facts (40 per document) to measure their storage and edges.
+    let with_facts = args.iter().any(|a| a == "--facts");
     let tmp = tempfile::tempdir()?;
     let path: std::path::PathBuf =
         arg("--db").map_or_else(|| tmp.path().join("bench.sqlite"), Into::into);
@@ -251,7 +361,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let ents = Zipf::new(c.entities.len(), 0.9);
     let t = Instant::now();
     let docs: Vec<AnalysedDocument> = (0..n_docs)
-        .map(|i| make_doc(i, &c, &words, &ents, &mut rng))
+        .map(|i| {
+            let mut d = make_doc(i, &c, &words, &ents, &mut rng);
+            if with_facts {
+                add_facts(&mut d, &mut rng);
+            }
+            d
+        })
         .collect();
     let mentions: usize = docs.iter().map(|d| d.mentions.len()).sum();
     let words_total: usize = docs

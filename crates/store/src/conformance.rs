@@ -35,7 +35,8 @@ macro_rules! conformance_suite {
                 search_injection_is_inert, search_case_and_accents, empty_store, optimize_keeps_results,
                 hostile_text_round_trips, facts_round_trip_with_links, sentence_lookup,
                 evidence_graph_from_facts, comention_is_capped_per_sentence, entity_profile_and_lookup,
-                claims_by_subject_attribute_and_doc, bulk_import_and_stream);
+                claims_by_subject_attribute_and_doc, bulk_import_and_stream,
+                decisions_merge_split_rename_replay, many_facts_in_one_batch);
         }
     };
     (@tests $make:block; $($test:ident),* $(,)?) => {
@@ -1491,7 +1492,10 @@ pub fn facts_round_trip_with_links(store: &mut dyn Store) {
     assert_eq!(role.entity("country"), Some(dutch));
     assert_eq!(role.links.len(), 2);
     let sentence = role.sentence.as_ref().unwrap();
-    assert!(sentence.text.starts_with("Dick Schoof, the Dutch"), "{sentence:?}");
+    assert!(
+        sentence.text.starts_with("Dick Schoof, the Dutch"),
+        "{sentence:?}"
+    );
     assert!(sentence.text.ends_with("on Monday."), "{sentence:?}");
     // "in The Hague" is linked to the mention inside it.
     let meeting = &facts[3];
@@ -1520,9 +1524,15 @@ pub fn facts_round_trip_with_links(store: &mut dyn Store) {
         .unwrap();
     assert_eq!(claims.len(), 1);
     assert_eq!(claims[0].entity("subject"), Some(netherlands));
-    assert_eq!(claims[0].links[0].span, span_of(FACTS_TEXT, "the Netherlands", 0));
+    assert_eq!(
+        claims[0].links[0].span,
+        span_of(FACTS_TEXT, "the Netherlands", 0)
+    );
     // Re-storing the document changes nothing.
-    assert_eq!(store.put_batch(std::slice::from_ref(&a)).unwrap().skipped, 1);
+    assert_eq!(
+        store.put_batch(std::slice::from_ref(&a)).unwrap().skipped,
+        1
+    );
     assert_eq!(
         store.entity_facts(schoof, None, big_page()).unwrap().len(),
         4
@@ -1555,6 +1565,23 @@ pub fn sentence_lookup(store: &mut dyn Store) {
         store.sentence("0000000000", 0),
         Err(StoreError::NoSuchDocument(_))
     ));
+    // NUL and U+FFFF before the sentence (PostgreSQL escapes them).
+    let mut odd = doc(
+        "odd.txt",
+        None,
+        None,
+        "a\0b\u{FFFF}. Second \u{FFFF} \0 one.",
+    );
+    mention(&mut odd, "Second", 0, EntityLabel::Person, "Second");
+    store.put_batch(std::slice::from_ref(&odd)).unwrap();
+    let s = store
+        .sentence(
+            odd.document.id.as_str(),
+            span_of(&odd.document.text, "one", 0).start,
+        )
+        .unwrap()
+        .unwrap();
+    assert_eq!(s.text, "Second \u{FFFF} \0 one.");
 }
 
 fn neighbour_set(ns: &[Neighbour]) -> Vec<(String, String, Direction, usize, usize)> {
@@ -1600,7 +1627,6 @@ pub fn evidence_graph_from_facts(store: &mut dyn Store) {
             (s("The Hague"), s("comention"), Both, 1, 1),
         ],
         "the meeting has no agent: participants pairwise only, no edge to its place"
-        
     );
     // Directed relation, seen from its target.
     let from_hague = store.neighbours(hague, &all_edges(), big_page()).unwrap();
@@ -1741,7 +1767,12 @@ pub fn evidence_graph_from_facts(store: &mut dyn Store) {
         .unwrap();
     assert!(edges.contains(&(is.min(raqqa), is.max(raqqa), s("comention"), 3)));
     assert!(edges.contains(&(is, raqqa, s("event:Attack"), 1)));
-    assert!(edges.contains(&(schoof.min(rutte), schoof.max(rutte), s("relation:CommWith"), 1)));
+    assert!(edges.contains(&(
+        schoof.min(rutte),
+        schoof.max(rutte),
+        s("relation:CommWith"),
+        1
+    )));
     assert!(edges
         .iter()
         .filter(|e| e.2 == "comention")
@@ -1773,7 +1804,10 @@ pub fn entity_profile_and_lookup(store: &mut dyn Store) {
     store.put_batch(&[facts_doc()]).unwrap();
     store.put_batch(&[facts_doc_later()]).unwrap();
     let schoof = entity_named(store, "schoof");
-    assert_eq!(store.find_entities("DICK  schoof", None).unwrap()[0].id, schoof);
+    assert_eq!(
+        store.find_entities("DICK  schoof", None).unwrap()[0].id,
+        schoof
+    );
     assert_eq!(
         store
             .find_entities("Dick Schoof", Some(EntityLabel::Person))
@@ -1807,7 +1841,10 @@ pub fn entity_profile_and_lookup(store: &mut dyn Store) {
     assert_eq!(p.documents[0].title.as_deref(), Some("Schoof on Raqqa"));
     assert_eq!(p.first_seen.as_deref(), Some("2017-10-17T09:30:00Z"));
     assert_eq!(p.roles.len(), 1);
-    assert_eq!(p.roles[0].fact.title.text, "national counterterrorism coordinator");
+    assert_eq!(
+        p.roles[0].fact.title.text,
+        "national counterterrorism coordinator"
+    );
     assert_eq!(p.quotes_by.len(), 1);
     assert!(p.quotes_about.is_empty());
     assert_eq!(p.relations.len(), 1);
@@ -1818,10 +1855,20 @@ pub fn entity_profile_and_lookup(store: &mut dyn Store) {
     let raqqa = entity_named(store, "Raqqa");
     let p = store.entity(raqqa, Page::default()).unwrap();
     assert_eq!(p.documents.len(), 2);
-    assert_eq!(p.documents[0].title.as_deref(), Some("Raqqa falls"), "newest first");
+    assert_eq!(
+        p.documents[0].title.as_deref(),
+        Some("Raqqa falls"),
+        "newest first"
+    );
     assert_eq!(p.first_seen.as_deref(), Some("2017-10-17T09:30:00Z"));
     assert_eq!(p.last_seen.as_deref(), Some("2018-03-01"));
-    assert_eq!(p.aliases, vec![Alias { text: "Raqqa".into(), count: 3 }]);
+    assert_eq!(
+        p.aliases,
+        vec![Alias {
+            text: "Raqqa".into(),
+            count: 3
+        }]
+    );
     assert_eq!(p.quotes_about.len(), 1, "mentioned inside Schoof's quote");
     assert_eq!(p.quotes_about[0].entity("speaker"), Some(schoof));
     assert!(p.quotes_by.is_empty());
@@ -1934,12 +1981,7 @@ pub fn bulk_import_and_stream(store: &mut dyn Store) {
         .bulk_import_graph(
             &["comention", "relation:MemberOf"],
             &entities,
-            &[
-                e(1, 0, 0, 2),
-                e(0, 1, 0, 3),
-                e(2, 1, 1, 1),
-                e(2, 2, 1, 5),
-            ],
+            &[e(1, 0, 0, 2), e(0, 1, 0, 3), e(2, 1, 1, 1), e(2, 2, 1, 5)],
         )
         .unwrap();
     assert_eq!(out.entity_ids.len(), 3);
@@ -1968,4 +2010,270 @@ pub fn bulk_import_and_stream(store: &mut dyn Store) {
         .unwrap();
     let ns = store.neighbours(alpha, &all_edges(), big_page()).unwrap();
     assert_eq!(ns[0].sentences, 6);
+}
+
+/// "Dik Schoof said “Raqqa is calm”." with a quote, as its own entity.
+fn d_schoof_doc() -> AnalysedDocument {
+    let mut c = doc(
+        "news/c.txt",
+        Some("Calm"),
+        Some("2019-01-01"),
+        "Dik Schoof said \u{201c}Raqqa is calm\u{201d} today.",
+    );
+    mention(&mut c, "Dik Schoof", 0, EntityLabel::Person, "Dik Schoof");
+    mention(&mut c, "Raqqa", 0, EntityLabel::Location, "Raqqa");
+    let q = arg(&c, "Raqqa is calm", 0);
+    c.facts.quotes.push(dossier_core::Quote {
+        start: q.start,
+        end: q.end,
+        text: q.text.clone(),
+        kind: dossier_core::QuoteKind::Direct,
+        speaker: Some(arg(&c, "Dik Schoof", 0)),
+        speaker_entity: Some(arg(&c, "Dik Schoof", 0)),
+        speaker_role: None,
+        cue: Some(arg(&c, "said", 0)),
+        confidence: 0.8,
+        extractor: "test-quotes/1".into(),
+    });
+    c
+}
+
+fn edge_between(store: &dyn Store, a: i64, b: i64, kind: &str) -> Option<(usize, usize)> {
+    store
+        .neighbours(a, &all_edges(), big_page())
+        .unwrap()
+        .into_iter()
+        .find(|n| n.entity.id == b && n.kind == kind)
+        .map(|n| (n.sentences, n.documents))
+}
+
+pub fn decisions_merge_split_rename_replay(store: &mut dyn Store) {
+    store.put_batch(&[facts_doc()]).unwrap();
+    let c = d_schoof_doc();
+    store.put_batch(std::slice::from_ref(&c)).unwrap();
+    let schoof = entity_named(store, "Dick Schoof");
+    let d = entity_named(store, "Dik Schoof");
+    let raqqa = entity_named(store, "Raqqa");
+    assert_ne!(schoof, d);
+    assert_eq!(
+        edge_between(store, schoof, raqqa, "comention"),
+        Some((1, 1))
+    );
+
+    // Not-same blocks a later merge of the pair.
+    store
+        .add_decision(&Decision::NotSame { a: d, b: raqqa })
+        .unwrap();
+    assert!(matches!(
+        store.add_decision(&Decision::Merge {
+            from: raqqa,
+            into: d
+        }),
+        Err(StoreError::Invalid(_))
+    ));
+    assert!(matches!(
+        store.add_decision(&Decision::Merge {
+            from: d,
+            into: 424_242
+        }),
+        Err(StoreError::NoSuchEntity(424_242))
+    ));
+
+    // Merge: mentions, names, fact links and edges move to the survivor.
+    store
+        .add_decision(&Decision::Merge {
+            from: d,
+            into: schoof,
+        })
+        .unwrap();
+    let s = store.entity_summary(schoof).unwrap().unwrap();
+    assert_eq!((s.mentions, s.documents), (3, 2));
+    assert_eq!(
+        store
+            .find_entities("dik schoof", None)
+            .unwrap()
+            .iter()
+            .map(|e| e.id)
+            .collect::<Vec<_>>(),
+        vec![schoof]
+    );
+    assert!(store
+        .entities(None, big_page())
+        .unwrap()
+        .iter()
+        .all(|e| e.id != d));
+    assert_eq!(
+        edge_between(store, schoof, raqqa, "comention"),
+        Some((2, 2))
+    );
+    assert_eq!(edge_between(store, schoof, raqqa, "quote"), Some((2, 2)));
+    assert!(store
+        .neighbours(d, &all_edges(), big_page())
+        .unwrap()
+        .is_empty());
+    let quotes = store
+        .entity_facts(schoof, Some(FactKind::Quote), big_page())
+        .unwrap();
+    assert_eq!(quotes.len(), 2, "the merged entity's quote is linked anew");
+    assert!(store.entity_facts(d, None, big_page()).unwrap().is_empty());
+    let ev = store
+        .evidence(schoof, raqqa, Some("comention"), 10)
+        .unwrap();
+    assert_eq!(ev.len(), 2);
+    assert_eq!(
+        ev[0].sentence,
+        "Dik Schoof said \u{201c}Raqqa is calm\u{201d} today."
+    );
+
+    // Replay: a new document naming the merged-away entity goes to the survivor.
+    let mut e = doc(
+        "news/e.txt",
+        None,
+        Some("2019-02-01"),
+        "Dik Schoof met Mark Rutte.",
+    );
+    mention(&mut e, "Dik Schoof", 0, EntityLabel::Person, "Dik Schoof");
+    mention(&mut e, "Mark Rutte", 0, EntityLabel::Person, "Mark Rutte");
+    store.put_batch(std::slice::from_ref(&e)).unwrap();
+    let got = store.document(e.document.id.as_str()).unwrap();
+    assert_eq!(got.mentions[0].entity_id, schoof);
+    let s = store.entity_summary(schoof).unwrap().unwrap();
+    assert_eq!((s.mentions, s.documents), (4, 3));
+    let rutte = entity_named(store, "Mark Rutte");
+    assert_eq!(
+        edge_between(store, schoof, rutte, "comention"),
+        Some((2, 2))
+    );
+
+    // Split the mention of document c off again, under a new name.
+    let span = span_of(&c.document.text, "Dik Schoof", 0);
+    let split = store
+        .add_decision(&Decision::Split {
+            entity: schoof,
+            mentions: vec![(c.document.id.clone(), span)],
+            name: "Dirk Schoof".into(),
+        })
+        .unwrap();
+    let dirk = entity_named(store, "Dirk Schoof");
+    assert!(split.note.contains(&dirk.to_string()), "{}", split.note);
+    let s = store.entity_summary(dirk).unwrap().unwrap();
+    assert_eq!((s.mentions, s.documents), (1, 1));
+    assert_eq!(edge_between(store, dirk, raqqa, "quote"), Some((1, 1)));
+    assert_eq!(
+        edge_between(store, schoof, raqqa, "comention"),
+        Some((1, 1))
+    );
+    assert_eq!(
+        store
+            .entity_facts(dirk, Some(FactKind::Quote), big_page())
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(matches!(
+        store.add_decision(&Decision::Split {
+            entity: schoof,
+            mentions: vec![(c.document.id.clone(), span)],
+            name: "Someone Else".into(),
+        }),
+        Err(StoreError::Invalid(_))
+    ));
+
+    // Rename keeps the id and answers to the new name.
+    store
+        .add_decision(&Decision::Rename {
+            entity: schoof,
+            name: "Dick Schoof (NCTV)".into(),
+        })
+        .unwrap();
+    assert_eq!(
+        store.entity_summary(schoof).unwrap().unwrap().name,
+        "Dick Schoof (NCTV)"
+    );
+    assert_eq!(entity_named(store, "dick schoof (nctv)"), schoof);
+
+    let ops: Vec<&str> = store
+        .decisions()
+        .unwrap()
+        .iter()
+        .map(|d| match d.decision {
+            Decision::Merge { .. } => "merge",
+            Decision::Split { .. } => "split",
+            Decision::Rename { .. } => "rename",
+            Decision::NotSame { .. } => "not-same",
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .collect();
+    assert_eq!(ops, vec!["not-same", "merge", "split", "rename"]);
+}
+
+pub fn many_facts_in_one_batch(store: &mut dyn Store) {
+    // More rows than one multi-row INSERT holds, over several documents.
+    let docs: Vec<AnalysedDocument> = (0..3)
+        .map(|i| {
+            let mut a = doc(
+                &format!("many/{i}.txt"),
+                None,
+                None,
+                &format!("Alpha Group met Beta Group {i} times."),
+            );
+            mention(
+                &mut a,
+                "Alpha Group",
+                0,
+                EntityLabel::Organisation,
+                "Alpha Group",
+            );
+            mention(
+                &mut a,
+                "Beta Group",
+                0,
+                EntityLabel::Organisation,
+                "Beta Group",
+            );
+            for n in 0..50 {
+                a.facts.relations.push(dossier_core::Relation {
+                    kind: format!("Kind{}", n % 7),
+                    source: arg(&a, "Alpha Group", 0),
+                    target: arg(&a, "Beta Group", 0),
+                    trigger: None,
+                    confidence: 0.5,
+                    extractor: "test/1".into(),
+                });
+            }
+            a
+        })
+        .collect();
+    store.put_batch(&docs).unwrap();
+    for d in &docs {
+        assert_eq!(store.facts(d.document.id.as_str()).unwrap(), d.facts);
+    }
+    let alpha = entity_named(store, "Alpha Group");
+    let beta = entity_named(store, "Beta Group");
+    let rel = store
+        .entity_facts(
+            beta,
+            Some(FactKind::Relation),
+            Page {
+                limit: 1000,
+                offset: 0,
+            },
+        )
+        .unwrap();
+    assert_eq!(rel.len(), 150);
+    assert!(rel.iter().all(|r| r.entity("source") == Some(alpha)));
+    // 7 relation kinds, 3 sentences each (one per document).
+    let ns = store
+        .neighbours(
+            alpha,
+            &EdgeFilter {
+                kinds: vec!["relation".into()],
+                ..EdgeFilter::default()
+            },
+            big_page(),
+        )
+        .unwrap();
+    assert_eq!(ns.len(), 7);
+    assert!(ns.iter().all(|n| (n.sentences, n.documents) == (3, 3)));
 }

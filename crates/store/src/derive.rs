@@ -65,12 +65,17 @@ pub(crate) struct MentionIndex {
 
 impl MentionIndex {
     pub fn new(doc: &AnalysedDocument, entity_ids: &[i64]) -> MentionIndex {
-        let mut mentions: Vec<(usize, usize, i64)> = doc
-            .mentions
-            .iter()
-            .zip(entity_ids)
-            .map(|(m, id)| (m.mention.start, m.mention.end, *id))
-            .collect();
+        Self::from_spans(
+            doc.mentions
+                .iter()
+                .zip(entity_ids)
+                .map(|(m, id)| (m.mention.start, m.mention.end, *id))
+                .collect(),
+        )
+    }
+
+    /// From stored (start, end, entity) triples.
+    pub fn from_spans(mut mentions: Vec<(usize, usize, i64)>) -> MentionIndex {
         mentions.sort_unstable();
         MentionIndex { mentions }
     }
@@ -327,11 +332,11 @@ fn sentence_at(sentences: &[CharSpan], pos: usize) -> Option<CharSpan> {
 /// for the rules), each with the sentence that supports it. Repeats are kept;
 /// [`EdgeBatch`] counts distinct sentences.
 pub(crate) fn derive_edges(
-    doc: &AnalysedDocument,
+    sentences: &[CharSpan],
     index: &MentionIndex,
     rows: &[FactRow],
 ) -> Vec<DerivedEdge> {
-    let mut sentences = doc.sentences.clone();
+    let mut sentences = sentences.to_vec();
     sentences.sort_unstable_by_key(|s| (s.start, s.end));
     let cite = |pos: usize, fallback: CharSpan| sentence_at(&sentences, pos).unwrap_or(fallback);
     let mut out = Vec::new();
@@ -510,6 +515,33 @@ impl EdgeBatch {
     }
 }
 
+/// The neighbours query over `union` (rows `x`: other, kind, dir, sentences,
+/// docs, first_seen, last_seen). Without a label filter the page is cut from
+/// the edges alone and only its entities are joined: a hub's thousands of
+/// edges are sorted without a lookup each.
+pub(crate) fn neighbours_sql(
+    union: &str,
+    where_sql: &str,
+    needs_entity: bool,
+    limit: &str,
+    offset: &str,
+) -> String {
+    const COLS: &str = "e.id, e.name, e.label, e.mention_count, e.doc_count, \
+                        x.kind, x.dir, x.sentences, x.docs, x.first_seen, x.last_seen";
+    const ORDER: &str = "x.sentences DESC, x.docs DESC, x.other, x.kind";
+    if needs_entity {
+        format!(
+            "SELECT {COLS} FROM ({union}) x JOIN entities e ON e.id = x.other {where_sql} \
+             ORDER BY {ORDER} LIMIT {limit} OFFSET {offset}"
+        )
+    } else {
+        format!(
+            "SELECT {COLS} FROM (SELECT * FROM ({union}) x {where_sql} ORDER BY {ORDER} \
+             LIMIT {limit} OFFSET {offset}) x JOIN entities e ON e.id = x.other ORDER BY {ORDER}"
+        )
+    }
+}
+
 /// Whether an edge kind passes a neighbours filter (see `EdgeFilter::kinds`).
 pub(crate) fn kind_matches(filter: &[String], kind: &str) -> bool {
     filter.is_empty()
@@ -598,7 +630,7 @@ mod tests {
         }
         let ids: Vec<i64> = (1..=30).collect();
         let idx = MentionIndex::new(&d, &ids);
-        let edges = derive_edges(&d, &idx, &[]);
+        let edges = derive_edges(&d.sentences, &idx, &[]);
         let cap = COMENTION_ENTITY_CAP;
         assert_eq!(edges.len(), cap * (cap - 1) / 2);
         assert!(edges.iter().all(|e| e.src < e.dst && e.dst <= cap as i64));
@@ -616,12 +648,7 @@ mod tests {
         let got = prepare_import(
             &["comention", "relation:MemberOf"],
             &ids,
-            &[
-                e(0, 1, 0, 2),
-                e(1, 0, 0, 3),
-                e(0, 1, 1, 1),
-                e(2, 2, 1, 9),
-            ],
+            &[e(0, 1, 0, 2), e(1, 0, 0, 3), e(0, 1, 1, 1), e(2, 2, 1, 9)],
         )
         .unwrap();
         assert_eq!(got, vec![(5, 10, 0, 5), (10, 5, 1, 1)]);
@@ -640,12 +667,18 @@ mod tests {
 
     #[test]
     fn dates_and_kind_filters() {
-        assert_eq!(edge_date(Some("2017-10-17T08:00:00Z")).as_deref(), Some("2017-10-17"));
+        assert_eq!(
+            edge_date(Some("2017-10-17T08:00:00Z")).as_deref(),
+            Some("2017-10-17")
+        );
         assert_eq!(edge_date(Some("2017")).as_deref(), Some("2017"));
         assert_eq!(edge_date(Some("yesterday")), None);
         assert!(kind_matches(&[], "role"));
         assert!(kind_matches(&["relation".into()], "relation:MemberOf"));
-        assert!(!kind_matches(&["relation:AlliesOf".into()], "relation:MemberOf"));
+        assert!(!kind_matches(
+            &["relation:AlliesOf".into()],
+            "relation:MemberOf"
+        ));
         assert!(!kind_matches(&["rel".into()], "relation:MemberOf"));
     }
 }

@@ -7,15 +7,19 @@
 //!
 //! Shared by every backend: the contract in [`Store`]'s documentation, the
 //! MinHash band function [`minhash_bands`], entity name keys [`entity_key`],
-//! search snippets ([`snippet::Highlighter`]) and, with feature `testing`, the
-//! behaviour tests in `conformance` (run them with `conformance_suite!`).
+//! search snippets ([`snippet::Highlighter`]), the fact rules in `derive.rs`
+//! (linking fact arguments to entities, the rows a fact is stored as, the
+//! evidence-graph edges a document contributes) and, with feature `testing`,
+//! the behaviour tests in `conformance` (run them with `conformance_suite!`).
 //!
 //! SQLite layout: `sqlite.rs` (the store), `sqlite_schema.rs` (tables and
-//! migrations), `sqlite_query.rs` (query AST to FTS5 syntax).
+//! migrations), `sqlite_query.rs` (query AST to FTS5 syntax), `sqlite_facts.rs`
+//! (facts, profiles, the graph), `sqlite_decisions.rs` (analyst decisions).
 //!
 //! PostgreSQL layout (feature `postgres`, on by default): `postgres.rs`,
 //! `postgres_schema.rs`, `postgres_query.rs` (query AST to `tsquery`, index
-//! words to `tsvector`, both tokenized here in Rust like the snippets).
+//! words to `tsvector`, both tokenized here in Rust like the snippets),
+//! `postgres_facts.rs`, `postgres_decisions.rs`.
 
 #[cfg(feature = "testing")]
 pub mod conformance;
@@ -23,11 +27,16 @@ mod derive;
 #[cfg(feature = "postgres")]
 pub mod postgres;
 #[cfg(feature = "postgres")]
+mod postgres_decisions;
+#[cfg(feature = "postgres")]
+mod postgres_facts;
+#[cfg(feature = "postgres")]
 mod postgres_query;
 #[cfg(feature = "postgres")]
 mod postgres_schema;
 pub mod snippet;
 pub mod sqlite;
+mod sqlite_decisions;
 mod sqlite_facts;
 mod sqlite_query;
 mod sqlite_schema;
@@ -505,8 +514,8 @@ pub enum Decision {
     },
     /// The entity's display name becomes `name`.
     Rename { entity: i64, name: String },
-    /// `a` and `b` are different entities (recorded for resolvers; never merged
-    /// by a later `Merge` replay without a new decision).
+    /// `a` and `b` are different entities: recorded for resolvers, and a later
+    /// `Merge` of the pair is refused ([`StoreError::Invalid`]).
     NotSame { a: i64, b: i64 },
 }
 
@@ -560,6 +569,13 @@ pub trait Store: Send {
     /// is recorded as a link from this document to the earlier one when that
     /// document is stored or in the same batch (otherwise the link is dropped);
     /// links are readable from both ends.
+    ///
+    /// In the same transaction: every fact of `facts` (times, quotes, roles,
+    /// relations, events, claims) with its provenance (document, spans,
+    /// extractor, confidence), its entity arguments linked as described at
+    /// [`ArgLink`], and the document's contribution to the evidence graph (see
+    /// [`Store::neighbours`]). A mention whose entity was merged away by a
+    /// [`Decision::Merge`] is assigned to the surviving entity.
     fn put_batch(&mut self, docs: &[AnalysedDocument]) -> Result<BatchOutcome>;
 
     /// Stored documents that share at least one complete MinHash band
@@ -679,22 +695,23 @@ pub trait Store: Send {
             limit: PROFILE_FACTS,
             offset: 0,
         };
-        let roles = derive::typed(self.entity_facts(id, Some(FactKind::Role), facts)?, |f| {
-            match f {
+        let roles = derive::typed(
+            self.entity_facts(id, Some(FactKind::Role), facts)?,
+            |f| match f {
                 AnyFact::Role(r) => Some(r),
                 _ => None,
-            }
-        });
-        let quotes_by: Vec<StoredQuote> =
-            derive::typed(self.entity_facts(id, Some(FactKind::Quote), facts)?, |f| {
-                match f {
-                    AnyFact::Quote(q) => Some(q),
-                    _ => None,
-                }
-            })
-            .into_iter()
-            .filter(|q| q.entity("speaker_entity").or(q.entity("speaker")) == Some(id))
-            .collect();
+            },
+        );
+        let quotes_by: Vec<StoredQuote> = derive::typed(
+            self.entity_facts(id, Some(FactKind::Quote), facts)?,
+            |f| match f {
+                AnyFact::Quote(q) => Some(q),
+                _ => None,
+            },
+        )
+        .into_iter()
+        .filter(|q| q.entity("speaker_entity").or(q.entity("speaker")) == Some(id))
+        .collect();
         let relations = derive::typed(
             self.entity_facts(id, Some(FactKind::Relation), facts)?,
             |f| match f {
@@ -702,12 +719,13 @@ pub trait Store: Send {
                 _ => None,
             },
         );
-        let events = derive::typed(self.entity_facts(id, Some(FactKind::Event), facts)?, |f| {
-            match f {
+        let events = derive::typed(
+            self.entity_facts(id, Some(FactKind::Event), facts)?,
+            |f| match f {
                 AnyFact::Event(e) => Some(e),
                 _ => None,
-            }
-        });
+            },
+        );
         let claims = self.claims(&ClaimFilter {
             subject: Some(id),
             page: facts,
@@ -749,8 +767,7 @@ pub trait Store: Send {
     /// Sentences supporting edges between `a` and `b` (either direction), of one
     /// kind or all, newest document first (undated last), then by document and
     /// position; at most `limit`.
-    fn evidence(&self, a: i64, b: i64, kind: Option<&str>, limit: usize)
-        -> Result<Vec<Evidence>>;
+    fn evidence(&self, a: i64, b: i64, kind: Option<&str>, limit: usize) -> Result<Vec<Evidence>>;
 
     /// Calls `f` once per aggregated edge, in no particular order, streaming
     /// (memory does not grow with the number of edges).
@@ -771,9 +788,19 @@ pub trait Store: Send {
         edges: &[ImportEdge],
     ) -> Result<ImportOutcome>;
 
-    /// Records an analyst decision and applies it at once (see [`Decision`]);
-    /// decisions are replayed on entities created by later batches. Unknown
-    /// entity ids are [`StoreError::NoSuchEntity`].
+    /// Records an analyst decision and applies it at once, in one transaction
+    /// (see [`Decision`]). Unknown or merged-away entity ids are
+    /// [`StoreError::NoSuchEntity`]; contradictory requests (merging an entity
+    /// into itself or a not-same pair, a split without mentions of the entity
+    /// or without a new name) are [`StoreError::Invalid`].
+    ///
+    /// A merge or split re-derives the fact-argument links and evidence of the
+    /// documents concerned and recomputes the touched edges from their
+    /// evidence (an edge that also carried bulk-imported weight keeps only its
+    /// evidence count). The merged-away entity stays as a tombstone (no
+    /// mentions, left out of [`Store::entities`] and [`Store::find_entities`])
+    /// so that mentions keyed to it in later batches go to the survivor. Splits
+    /// and renames apply to what is stored; new mentions are keyed as usual.
     fn add_decision(&mut self, decision: &Decision) -> Result<StoredDecision>;
 
     /// Every recorded decision, oldest first.

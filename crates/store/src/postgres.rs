@@ -7,6 +7,11 @@
 //! itself (see `postgres_query.rs`), ranked by `ts_rank_cd` with title words
 //! weighted ten times body words.
 
+use crate::derive::{derive_edges, fact_rows, EdgeBatch, MentionIndex};
+use crate::postgres_decisions;
+use crate::postgres_facts::{
+    self, doc_summary, entity_row, resolve_seq, DOC_SUMMARY_COLUMNS, ENTITY_COLUMNS,
+};
 use crate::postgres_query::{to_tsquery, to_tsvector};
 use crate::postgres_schema::{backend, latest, migrate, stored_version, MIGRATIONS, WRITE_LOCK};
 use crate::snippet::Highlighter;
@@ -30,7 +35,7 @@ const RANK: &str = "ts_rank_cd('{0.1, 0.2, 0.1, 1.0}', d.tsv, $1::text::tsquery)
 /// text without those two characters.
 const ESC: char = '\u{FFFF}';
 
-fn enc(s: &str) -> Cow<'_, str> {
+pub(crate) fn enc(s: &str) -> Cow<'_, str> {
     if !s.contains(['\0', ESC]) {
         return Cow::Borrowed(s);
     }
@@ -51,7 +56,7 @@ fn enc(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-fn dec(s: String) -> String {
+pub(crate) fn dec(s: String) -> String {
     if !s.contains(ESC) {
         return s;
     }
@@ -71,11 +76,11 @@ fn dec(s: String) -> String {
     out
 }
 
-fn enc_opt(s: &Option<String>) -> Option<String> {
+pub(crate) fn enc_opt(s: &Option<String>) -> Option<String> {
     s.as_deref().map(|s| enc(s).into_owned())
 }
 
-fn dec_opt(s: Option<String>) -> Option<String> {
+pub(crate) fn dec_opt(s: Option<String>) -> Option<String> {
     s.map(dec)
 }
 
@@ -147,17 +152,17 @@ impl PostgresStore {
     }
 }
 
-fn parse_label(s: &str) -> Result<EntityLabel> {
+pub(crate) fn parse_label(s: &str) -> Result<EntityLabel> {
     s.parse::<EntityLabel>()
         .map_err(|e| StoreError::Backend(format!("stored entity label {s:?}: {e}")))
 }
 
-fn get<'a, T: ::postgres::types::FromSql<'a>>(row: &'a Row, i: usize) -> Result<T> {
+pub(crate) fn get<'a, T: ::postgres::types::FromSql<'a>>(row: &'a Row, i: usize) -> Result<T> {
     row.try_get(i).map_err(backend)
 }
 
 /// A read-only snapshot: count, page and snippets of one call agree.
-fn snapshot(client: &mut Client) -> Result<::postgres::Transaction<'_>> {
+pub(crate) fn snapshot(client: &mut Client) -> Result<::postgres::Transaction<'_>> {
     client
         .build_transaction()
         .isolation_level(IsolationLevel::RepeatableRead)
@@ -167,26 +172,7 @@ fn snapshot(client: &mut Client) -> Result<::postgres::Transaction<'_>> {
 }
 
 fn document_in(c: &mut impl GenericClient, id_or_prefix: &str) -> Result<StoredDocument> {
-    let want = id_or_prefix.trim().to_ascii_lowercase();
-    if want.chars().count() < 4 {
-        return Err(StoreError::AmbiguousId(id_or_prefix.to_string()));
-    }
-    let want = enc(&want).into_owned();
-    let upper = format!("{want}\u{10FFFF}");
-    let seqs: Vec<i64> = c
-        .query(
-            "SELECT seq FROM documents WHERE id >= $1 AND id < $2 ORDER BY id LIMIT 2",
-            &[&want, &upper],
-        )
-        .map_err(backend)?
-        .iter()
-        .map(|r| get(r, 0))
-        .collect::<Result<_>>()?;
-    let seq = match seqs.as_slice() {
-        [] => return Err(StoreError::NoSuchDocument(id_or_prefix.to_string())),
-        [one] => *one,
-        _ => return Err(StoreError::AmbiguousId(id_or_prefix.to_string())),
-    };
+    let seq = resolve_seq(c, id_or_prefix)?;
     let r = c
         .query_one(
             "SELECT id, parent, source, format, title, author, outlet, url, published, language, text, metadata \
@@ -478,6 +464,8 @@ impl Store for PostgresStore {
                  doc_count = entities.doc_count + EXCLUDED.doc_count RETURNING id",
             )
             .map_err(backend)?;
+        let redirects = postgres_decisions::redirects(&mut tx)?;
+        let mut redirected: std::collections::BTreeSet<i64> = std::collections::BTreeSet::new();
         let mut name_keys: Vec<String> = Vec::new();
         let mut name_ids: Vec<i64> = Vec::new();
         for k in &entity_order {
@@ -497,7 +485,17 @@ impl Store for PostgresStore {
                     ],
                 )
                 .map_err(backend)?;
-            e.id = get(&row, 0)?;
+            let id: i64 = get(&row, 0)?;
+            // A merged-away entity's mentions go to the survivor (replay of
+            // analyst merges); both are recounted below.
+            e.id = match redirects.get(&id) {
+                Some(&into) => {
+                    redirected.insert(id);
+                    redirected.insert(into);
+                    into
+                }
+                None => id,
+            };
             name_keys.push(key);
             name_ids.push(e.id);
             for n in std::mem::take(&mut e.names) {
@@ -556,6 +554,28 @@ impl Store for PostgresStore {
             )
             .map_err(backend)?;
         }
+
+        postgres_decisions::recount(&mut tx, &redirected)?;
+
+        // Facts and the evidence graph, from the mentions' entities.
+        let mut fact_docs = Vec::with_capacity(stored.len());
+        let mut edges = EdgeBatch::default();
+        for (seq, a, keys) in &stored {
+            let ids: Vec<i64> = keys
+                .iter()
+                .map(|k| entities.get(k).map_or(0, |e| e.id))
+                .collect();
+            let index = MentionIndex::new(a, &ids);
+            let rows = fact_rows(&a.facts, &index)?;
+            edges.add(
+                *seq,
+                a.document.published.as_deref(),
+                derive_edges(&a.sentences, &index, &rows),
+            );
+            fact_docs.push((*seq, rows));
+        }
+        postgres_facts::insert_facts(&mut tx, &fact_docs)?;
+        postgres_facts::insert_edges(&mut tx, &edges)?;
 
         // Links last: the earlier document may come later in the same batch.
         if !links.is_empty() {
@@ -644,11 +664,13 @@ impl Store for PostgresStore {
         let rows = match label {
             Some(l) => client.query(
                 "SELECT id, name, label, mention_count, doc_count FROM entities WHERE label = $1 \
+                 AND id NOT IN (SELECT entity FROM entity_redirects) \
                  ORDER BY mention_count DESC, id LIMIT $2 OFFSET $3",
                 &[&l.as_str(), &limit, &offset],
             ),
             None => client.query(
                 "SELECT id, name, label, mention_count, doc_count FROM entities \
+                 WHERE id NOT IN (SELECT entity FROM entity_redirects) \
                  ORDER BY mention_count DESC, id LIMIT $1 OFFSET $2",
                 &[&limit, &offset],
             ),
@@ -730,88 +752,225 @@ impl Store for PostgresStore {
         })
     }
 
-    fn facts(&self, _id_or_prefix: &str) -> Result<Facts> {
-        Err(StoreError::Backend("facts: not implemented yet".into()))
+    fn facts(&self, id_or_prefix: &str) -> Result<Facts> {
+        let mut client = self.client()?;
+        let mut tx = snapshot(&mut client)?;
+        let seq = resolve_seq(&mut tx, id_or_prefix)?;
+        let facts = postgres_facts::facts_of_doc(&mut tx, seq)?;
+        tx.commit().map_err(backend)?;
+        Ok(facts)
     }
 
-    fn sentence(&self, _id_or_prefix: &str, _pos: usize) -> Result<Option<Sentence>> {
-        Err(StoreError::Backend("sentence: not implemented yet".into()))
+    fn sentence(&self, id_or_prefix: &str, pos: usize) -> Result<Option<Sentence>> {
+        let mut client = self.client()?;
+        let mut tx = snapshot(&mut client)?;
+        let seq = resolve_seq(&mut tx, id_or_prefix)?;
+        let s = postgres_facts::sentence_in(&mut tx, seq, pos)?;
+        tx.commit().map_err(backend)?;
+        Ok(s)
     }
 
-    fn entity_summary(&self, _id: i64) -> Result<Option<EntitySummary>> {
-        Err(StoreError::Backend("entity_summary: not implemented yet".into()))
+    fn entity_summary(&self, id: i64) -> Result<Option<EntitySummary>> {
+        self.client()?
+            .query_opt(
+                &format!("SELECT {ENTITY_COLUMNS} FROM entities e WHERE e.id = $1"),
+                &[&id],
+            )
+            .map_err(backend)?
+            .map(|r| entity_row(&r))
+            .transpose()
     }
 
     fn find_entities(
         &self,
-        _name_or_alias: &str,
-        _label: Option<EntityLabel>,
+        name_or_alias: &str,
+        label: Option<EntityLabel>,
     ) -> Result<Vec<EntitySummary>> {
-        Err(StoreError::Backend("find_entities: not implemented yet".into()))
+        let key = entity_key(name_or_alias);
+        if key.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.client()?
+            .query(
+                &format!(
+                    "SELECT {ENTITY_COLUMNS} FROM entities e WHERE e.id IN \
+                     (SELECT n.entity FROM entity_names n WHERE n.key = $1) \
+                     AND ($2::text IS NULL OR e.label = $2) \
+                     AND e.id NOT IN (SELECT entity FROM entity_redirects) \
+                     ORDER BY e.mention_count DESC, e.id LIMIT 100"
+                ),
+                &[&enc(&key), &label.map(|l| l.as_str())],
+            )
+            .map_err(backend)?
+            .iter()
+            .map(entity_row)
+            .collect()
     }
 
-    fn aliases(&self, _entity: i64, _page: Page) -> Result<Vec<Alias>> {
-        Err(StoreError::Backend("aliases: not implemented yet".into()))
+    fn aliases(&self, entity: i64, page: Page) -> Result<Vec<Alias>> {
+        self.client()?
+            .query(
+                "SELECT text COLLATE \"C\", count(*) FROM mentions WHERE entity = $1 GROUP BY 1 \
+                 ORDER BY 2 DESC, 1 LIMIT $2 OFFSET $3",
+                &[&entity, &to_i64(page.limit), &to_i64(page.offset)],
+            )
+            .map_err(backend)?
+            .iter()
+            .map(|r| {
+                Ok(Alias {
+                    text: dec(get(r, 0)?),
+                    count: to_usize(get(r, 1)?),
+                })
+            })
+            .collect()
     }
 
     fn entity_documents(
         &self,
-        _entity: i64,
-        _page: Page,
+        entity: i64,
+        page: Page,
     ) -> Result<(Vec<DocSummary>, Option<String>, Option<String>)> {
-        Err(StoreError::Backend("entity_documents: not implemented yet".into()))
+        let mut client = self.client()?;
+        let mut tx = snapshot(&mut client)?;
+        let docs = tx
+            .query(
+                &format!(
+                    "SELECT {DOC_SUMMARY_COLUMNS} FROM documents d WHERE d.seq IN \
+                     (SELECT doc FROM mentions WHERE entity = $1) \
+                     ORDER BY d.published DESC NULLS LAST, d.seq LIMIT $2 OFFSET $3"
+                ),
+                &[&entity, &to_i64(page.limit), &to_i64(page.offset)],
+            )
+            .map_err(backend)?
+            .iter()
+            .map(doc_summary)
+            .collect::<Result<Vec<_>>>()?;
+        let r = tx
+            .query_one(
+                "SELECT min(d.published), max(d.published) FROM documents d WHERE d.seq IN \
+                 (SELECT doc FROM mentions WHERE entity = $1)",
+                &[&entity],
+            )
+            .map_err(backend)?;
+        let (first, last) = (dec_opt(get(&r, 0)?), dec_opt(get(&r, 1)?));
+        tx.commit().map_err(backend)?;
+        Ok((docs, first, last))
     }
 
     fn entity_facts(
         &self,
-        _entity: i64,
-        _kind: Option<FactKind>,
-        _page: Page,
+        entity: i64,
+        kind: Option<FactKind>,
+        page: Page,
     ) -> Result<Vec<StoredFact<AnyFact>>> {
-        Err(StoreError::Backend("entity_facts: not implemented yet".into()))
+        let mut client = self.client()?;
+        let mut tx = snapshot(&mut client)?;
+        let kind = kind.map(|k| k.as_str());
+        let out = postgres_facts::fact_query(
+            &mut tx,
+            "f.id IN (SELECT a.fact FROM fact_args a WHERE a.entity = $1) \
+             AND ($2::text IS NULL OR f.kind = $2)",
+            &[&entity, &kind],
+            page,
+        )?;
+        tx.commit().map_err(backend)?;
+        Ok(out)
     }
 
-    fn quotes_about(&self, _entity: i64, _page: Page) -> Result<Vec<StoredQuote>> {
-        Err(StoreError::Backend("quotes_about: not implemented yet".into()))
+    fn quotes_about(&self, entity: i64, page: Page) -> Result<Vec<StoredQuote>> {
+        let mut client = self.client()?;
+        let mut tx = snapshot(&mut client)?;
+        let out = postgres_facts::fact_query(
+            &mut tx,
+            "f.kind = 'quote' AND EXISTS (SELECT 1 FROM mentions m WHERE m.entity = $1 AND m.doc = f.doc \
+             AND m.char_start >= f.char_start AND m.char_end <= f.char_end)",
+            &[&entity],
+            page,
+        )?;
+        tx.commit().map_err(backend)?;
+        Ok(crate::derive::typed(out, |f| match f {
+            AnyFact::Quote(q) => Some(q),
+            _ => None,
+        }))
     }
 
-    fn claims(&self, _filter: &ClaimFilter) -> Result<Vec<StoredClaim>> {
-        Err(StoreError::Backend("claims: not implemented yet".into()))
+    fn claims(&self, filter: &ClaimFilter) -> Result<Vec<StoredClaim>> {
+        let mut client = self.client()?;
+        let mut tx = snapshot(&mut client)?;
+        let seq = match &filter.doc {
+            Some(d) => Some(resolve_seq(&mut tx, d)?),
+            None => None,
+        };
+        let attribute = filter
+            .attribute
+            .as_ref()
+            .map(|a| enc(&a.to_lowercase()).into_owned());
+        let out = postgres_facts::fact_query(
+            &mut tx,
+            "f.kind = 'claim' \
+             AND ($1::bigint IS NULL OR f.id IN \
+             (SELECT a.fact FROM fact_args a WHERE a.entity = $1 AND a.role = 'subject')) \
+             AND ($2::text IS NULL OR f.subtype = $2) AND ($3::bigint IS NULL OR f.doc = $3)",
+            &[&filter.subject, &attribute, &seq],
+            filter.page,
+        )?;
+        tx.commit().map_err(backend)?;
+        Ok(crate::derive::typed(out, |f| match f {
+            AnyFact::Claim(c) => Some(c),
+            _ => None,
+        }))
     }
 
-    fn neighbours(&self, _entity: i64, _filter: &EdgeFilter, _page: Page) -> Result<Vec<Neighbour>> {
-        Err(StoreError::Backend("neighbours: not implemented yet".into()))
+    fn neighbours(&self, entity: i64, filter: &EdgeFilter, page: Page) -> Result<Vec<Neighbour>> {
+        let mut client = self.client()?;
+        let mut tx = snapshot(&mut client)?;
+        let out = postgres_facts::neighbours(&mut tx, entity, filter, page)?;
+        tx.commit().map_err(backend)?;
+        Ok(out)
     }
 
-    fn evidence(
-        &self,
-        _a: i64,
-        _b: i64,
-        _kind: Option<&str>,
-        _limit: usize,
-    ) -> Result<Vec<Evidence>> {
-        Err(StoreError::Backend("evidence: not implemented yet".into()))
+    fn evidence(&self, a: i64, b: i64, kind: Option<&str>, limit: usize) -> Result<Vec<Evidence>> {
+        let mut client = self.client()?;
+        let mut tx = snapshot(&mut client)?;
+        let out = postgres_facts::evidence(&mut tx, a, b, kind, limit)?;
+        tx.commit().map_err(backend)?;
+        Ok(out)
     }
 
-    fn for_each_edge(&self, _f: &mut dyn FnMut(EdgeRow)) -> Result<()> {
-        Err(StoreError::Backend("for_each_edge: not implemented yet".into()))
+    fn for_each_edge(&self, f: &mut dyn FnMut(EdgeRow)) -> Result<()> {
+        let mut client = self.client()?;
+        let mut tx = snapshot(&mut client)?;
+        postgres_facts::for_each_edge(&mut tx, f)?;
+        tx.commit().map_err(backend)
     }
 
     fn bulk_import_graph(
         &mut self,
-        _kinds: &[&str],
-        _entities: &[(String, EntityLabel)],
-        _edges: &[ImportEdge],
+        kinds: &[&str],
+        entities: &[(String, EntityLabel)],
+        edges: &[ImportEdge],
     ) -> Result<ImportOutcome> {
-        Err(StoreError::Backend("bulk_import_graph: not implemented yet".into()))
+        let mut client = self.client()?;
+        let mut tx = client.transaction().map_err(backend)?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])
+            .map_err(backend)?;
+        let out = postgres_facts::bulk_import(&mut tx, kinds, entities, edges)?;
+        tx.commit().map_err(backend)?;
+        Ok(out)
     }
 
-    fn add_decision(&mut self, _decision: &Decision) -> Result<StoredDecision> {
-        Err(StoreError::Backend("add_decision: not implemented yet".into()))
+    fn add_decision(&mut self, decision: &Decision) -> Result<StoredDecision> {
+        let mut client = self.client()?;
+        let mut tx = client.transaction().map_err(backend)?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])
+            .map_err(backend)?;
+        let stored = postgres_decisions::apply(&mut tx, decision)?;
+        tx.commit().map_err(backend)?;
+        Ok(stored)
     }
 
     fn decisions(&self) -> Result<Vec<StoredDecision>> {
-        Err(StoreError::Backend("decisions: not implemented yet".into()))
+        postgres_decisions::list(&mut *self.client()?)
     }
 
     fn stats(&self) -> Result<Stats> {

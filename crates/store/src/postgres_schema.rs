@@ -102,6 +102,72 @@ CREATE TABLE minhash_bands (
     PRIMARY KEY (band, hash, doc)
 );
 "#,
+    // 2: facts with their argument-entity links, the evidence graph, analyst
+    // decisions (see the SQLite schema for what each table holds).
+    r#"
+CREATE TABLE facts (
+    id         BIGINT PRIMARY KEY,
+    doc        BIGINT NOT NULL REFERENCES documents(seq),
+    kind       TEXT COLLATE "C" NOT NULL,
+    ord        BIGINT NOT NULL,
+    char_start BIGINT NOT NULL,
+    char_end   BIGINT NOT NULL,
+    subtype    TEXT COLLATE "C",
+    extractor  TEXT NOT NULL,
+    confidence DOUBLE PRECISION NOT NULL,
+    body       TEXT NOT NULL
+);
+CREATE INDEX facts_doc ON facts(doc, kind, ord);
+CREATE INDEX facts_claims ON facts(subtype) WHERE kind = 'claim';
+
+CREATE TABLE fact_args (
+    fact       BIGINT NOT NULL REFERENCES facts(id),
+    pos        BIGINT NOT NULL,
+    role       TEXT COLLATE "C" NOT NULL,
+    char_start BIGINT NOT NULL,
+    char_end   BIGINT NOT NULL,
+    entity     BIGINT,
+    PRIMARY KEY (fact, pos)
+);
+CREATE INDEX fact_args_entity ON fact_args(entity, fact) WHERE entity IS NOT NULL;
+
+CREATE TABLE edge_kinds (
+    id   BIGSERIAL PRIMARY KEY,
+    name TEXT COLLATE "C" NOT NULL UNIQUE
+);
+
+CREATE TABLE edges (
+    src        BIGINT NOT NULL,
+    dst        BIGINT NOT NULL,
+    kind       BIGINT NOT NULL,
+    sentences  BIGINT NOT NULL,
+    docs       BIGINT NOT NULL,
+    first_seen TEXT COLLATE "C",
+    last_seen  TEXT COLLATE "C",
+    PRIMARY KEY (src, dst, kind)
+);
+CREATE INDEX edges_dst ON edges(dst, src, kind);
+
+CREATE TABLE edge_evidence (
+    src        BIGINT NOT NULL,
+    dst        BIGINT NOT NULL,
+    kind       BIGINT NOT NULL,
+    doc        BIGINT NOT NULL,
+    char_start BIGINT NOT NULL,
+    char_end   BIGINT NOT NULL,
+    PRIMARY KEY (src, dst, kind, doc, char_start, char_end)
+);
+
+CREATE TABLE decisions (
+    id   BIGSERIAL PRIMARY KEY,
+    body TEXT NOT NULL,
+    note TEXT NOT NULL
+);
+CREATE TABLE entity_redirects (
+    entity      BIGINT PRIMARY KEY,
+    into_entity BIGINT NOT NULL
+);
+"#,
 ];
 
 /// The schema version this build writes.
@@ -110,7 +176,11 @@ pub(crate) fn latest() -> i64 {
 }
 
 pub(crate) fn backend(e: ::postgres::Error) -> StoreError {
-    StoreError::Backend(e.to_string())
+    // The cause (server message, conversion error) is in the source.
+    match std::error::Error::source(&e) {
+        Some(cause) => StoreError::Backend(format!("{e}: {cause}")),
+        None => StoreError::Backend(e.to_string()),
+    }
 }
 
 /// The stored schema version: None when the database has no dossier schema.

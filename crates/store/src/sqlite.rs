@@ -1,9 +1,10 @@
 //! SQLite backend: one file, WAL journal, FTS5 full-text index.
 
-use crate::snippet::Highlighter;
-use crate::sqlite_query::to_fts;
 use crate::derive::{derive_edges, fact_rows, EdgeBatch, MentionIndex};
+use crate::snippet::Highlighter;
+use crate::sqlite_decisions;
 use crate::sqlite_facts::{self, doc_summary, entity_row, DOC_SUMMARY_COLUMNS, ENTITY_COLUMNS};
+use crate::sqlite_query::to_fts;
 use crate::sqlite_schema::{backend, latest, migrate, open_error, MIGRATIONS};
 use crate::*;
 use dossier_core::Format;
@@ -417,7 +418,11 @@ impl RowInserter {
         }
     }
 
-    pub(crate) fn push<const N: usize>(&mut self, conn: &Connection, row: [Value; N]) -> Result<()> {
+    pub(crate) fn push<const N: usize>(
+        &mut self,
+        conn: &Connection,
+        row: [Value; N],
+    ) -> Result<()> {
         debug_assert_eq!(N, self.columns);
         self.pending.extend(row);
         if self.pending.len() >= self.columns * ROWS_PER_INSERT {
@@ -672,6 +677,8 @@ impl Store for SqliteStore {
                 .map_err(backend)?;
             let mut name_rows =
                 RowInserter::new("INSERT OR IGNORE INTO entity_names(key, entity)", 2);
+            let redirects = sqlite_decisions::redirects(&tx)?;
+            let mut redirected: BTreeSet<i64> = BTreeSet::new();
             for k in &entity_order {
                 let Some(e) = entities.get_mut(k) else {
                     continue;
@@ -680,6 +687,15 @@ impl Store for SqliteStore {
                     .query_row(params![k.0, k.1], |r| r.get(0))
                     .optional()
                     .map_err(backend)?;
+                // A merged-away entity's mentions go to the survivor (replay of
+                // analyst merges on new documents).
+                let found = found.map(|id| match redirects.get(&id) {
+                    Some(&into) => {
+                        redirected.insert(into);
+                        into
+                    }
+                    None => id,
+                });
                 e.id = match found {
                     Some(id) => {
                         bump_entity
@@ -735,6 +751,8 @@ impl Store for SqliteStore {
                 }
             }
             mention_rows.flush(&tx)?;
+            // Several keys of one document may have landed on one survivor.
+            sqlite_decisions::recount(&tx, &redirected)?;
 
             // Facts and the evidence graph, from the mentions' entities.
             let mut fact_docs = Vec::with_capacity(stored.len());
@@ -749,7 +767,7 @@ impl Store for SqliteStore {
                 edges.add(
                     *seq,
                     a.document.published.as_deref(),
-                    derive_edges(a, &index, &rows),
+                    derive_edges(&a.sentences, &index, &rows),
                 );
                 fact_docs.push((*seq, rows));
             }
@@ -889,6 +907,7 @@ impl Store for SqliteStore {
                     .conn
                     .prepare_cached(
                         "SELECT id, name, label, mention_count, doc_count FROM entities WHERE label = ?1 \
+                         AND id NOT IN (SELECT entity FROM entity_redirects) \
                          ORDER BY mention_count DESC, id LIMIT ?2 OFFSET ?3",
                     )
                     .map_err(backend)?;
@@ -902,6 +921,7 @@ impl Store for SqliteStore {
                     .conn
                     .prepare_cached(
                         "SELECT id, name, label, mention_count, doc_count FROM entities \
+                         WHERE id NOT IN (SELECT entity FROM entity_redirects) \
                          ORDER BY mention_count DESC, id LIMIT ?1 OFFSET ?2",
                     )
                     .map_err(backend)?;
@@ -1117,8 +1137,7 @@ impl Store for SqliteStore {
     ) -> Result<Vec<StoredFact<AnyFact>>> {
         let snapshot = self.conn.unchecked_transaction().map_err(backend)?;
         let mut params = vec![Value::Integer(entity)];
-        let mut cond =
-            "f.id IN (SELECT a.fact FROM fact_args a WHERE a.entity = ?1)".to_string();
+        let mut cond = "f.id IN (SELECT a.fact FROM fact_args a WHERE a.entity = ?1)".to_string();
         if let Some(k) = kind {
             params.push(Value::Text(k.as_str().into()));
             cond.push_str(" AND f.kind = ?2");
@@ -1178,13 +1197,7 @@ impl Store for SqliteStore {
         Ok(out)
     }
 
-    fn evidence(
-        &self,
-        a: i64,
-        b: i64,
-        kind: Option<&str>,
-        limit: usize,
-    ) -> Result<Vec<Evidence>> {
+    fn evidence(&self, a: i64, b: i64, kind: Option<&str>, limit: usize) -> Result<Vec<Evidence>> {
         let snapshot = self.conn.unchecked_transaction().map_err(backend)?;
         let out = sqlite_facts::evidence(&self.conn, a, b, kind, limit)?;
         snapshot.finish().map_err(backend)?;
@@ -1235,12 +1248,18 @@ impl Store for SqliteStore {
         })
     }
 
-    fn add_decision(&mut self, _decision: &Decision) -> Result<StoredDecision> {
-        Err(StoreError::Backend("add_decision: not implemented yet".into()))
+    fn add_decision(&mut self, decision: &Decision) -> Result<StoredDecision> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(backend)?;
+        let stored = sqlite_decisions::apply(&tx, decision)?;
+        tx.commit().map_err(backend)?;
+        Ok(stored)
     }
 
     fn decisions(&self) -> Result<Vec<StoredDecision>> {
-        Err(StoreError::Backend("decisions: not implemented yet".into()))
+        sqlite_decisions::list(&self.conn)
     }
 
     fn stats(&self) -> Result<Stats> {

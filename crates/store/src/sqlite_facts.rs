@@ -43,10 +43,7 @@ pub(crate) fn entity_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<EntitySummar
 }
 
 /// Writes a batch's facts (ids from `next_id` on) and their argument links.
-pub(crate) fn insert_facts(
-    conn: &Connection,
-    docs: &[(i64, Vec<FactRow>)],
-) -> Result<()> {
+pub(crate) fn insert_facts(conn: &Connection, docs: &[(i64, Vec<FactRow>)]) -> Result<()> {
     let mut next_id: i64 = conn
         .query_row("SELECT coalesce(max(id), 0) + 1 FROM facts", [], |r| {
             r.get(0)
@@ -60,14 +57,14 @@ pub(crate) fn insert_facts(
         "INSERT INTO fact_args(fact, pos, role, char_start, char_end, entity)",
         6,
     );
+    // Facts first, all of them: an argument row may only follow its fact.
+    let first_id = next_id;
     for (seq, rows) in docs {
         for row in rows {
-            let id = next_id;
-            next_id += 1;
             facts.push(
                 conn,
                 [
-                    Value::Integer(id),
+                    Value::Integer(next_id),
                     Value::Integer(*seq),
                     Value::Text(row.kind.as_str().to_string()),
                     Value::Integer(to_i64(row.ord)),
@@ -79,22 +76,27 @@ pub(crate) fn insert_facts(
                     Value::Text(row.body.clone()),
                 ],
             )?;
-            for (pos, l) in row.args.iter().enumerate() {
-                args.push(
-                    conn,
-                    [
-                        Value::Integer(id),
-                        Value::Integer(to_i64(pos)),
-                        Value::Text(l.role.clone()),
-                        Value::Integer(to_i64(l.span.start)),
-                        Value::Integer(to_i64(l.span.end)),
-                        l.entity.map_or(Value::Null, Value::Integer),
-                    ],
-                )?;
-            }
+            next_id += 1;
         }
     }
     facts.flush(conn)?;
+    let mut id = first_id;
+    for row in docs.iter().flat_map(|(_, rows)| rows) {
+        for (pos, l) in row.args.iter().enumerate() {
+            args.push(
+                conn,
+                [
+                    Value::Integer(id),
+                    Value::Integer(to_i64(pos)),
+                    Value::Text(l.role.clone()),
+                    Value::Integer(to_i64(l.span.start)),
+                    Value::Integer(to_i64(l.span.end)),
+                    l.entity.map_or(Value::Null, Value::Integer),
+                ],
+            )?;
+        }
+        id += 1;
+    }
     args.flush(conn)?;
     Ok(())
 }
@@ -188,6 +190,31 @@ pub(crate) fn insert_edges(conn: &Connection, batch: &EdgeBatch) -> Result<()> {
     Ok(())
 }
 
+/// `got`, SQLite's substr of document `seq`'s text over `[start, end)`, or
+/// the slice taken in Rust when substr came back short: SQLite's text
+/// functions stop at a NUL, which documents may contain.
+fn checked_slice(
+    conn: &Connection,
+    seq: i64,
+    start: usize,
+    end: usize,
+    got: String,
+) -> Result<String> {
+    if got.chars().count() == end.saturating_sub(start) {
+        return Ok(got);
+    }
+    let text: String = conn
+        .prepare_cached("SELECT text FROM contents WHERE seq = ?1")
+        .map_err(backend)?
+        .query_row([seq], |r| r.get(0))
+        .map_err(backend)?;
+    Ok(text
+        .chars()
+        .skip(start)
+        .take(end.saturating_sub(start))
+        .collect())
+}
+
 /// The sentence of document `seq` containing `pos`, with its text.
 pub(crate) fn sentence_in(conn: &Connection, seq: i64, pos: usize) -> Result<Option<Sentence>> {
     let mut stmt = conn
@@ -198,14 +225,22 @@ pub(crate) fn sentence_in(conn: &Connection, seq: i64, pos: usize) -> Result<Opt
              ORDER BY s.char_start DESC LIMIT 1",
         )
         .map_err(backend)?;
-    stmt.query_row(params![seq, to_i64(pos)], |r| {
-        Ok(Sentence {
-            span: CharSpan::new(to_usize(r.get(0)?), to_usize(r.get(1)?)),
-            text: r.get(2)?,
+    let found = stmt
+        .query_row(params![seq, to_i64(pos)], |r| {
+            Ok(Sentence {
+                span: CharSpan::new(to_usize(r.get(0)?), to_usize(r.get(1)?)),
+                text: r.get(2)?,
+            })
         })
-    })
-    .optional()
-    .map_err(backend)
+        .optional()
+        .map_err(backend)?;
+    match found {
+        Some(s) => Ok(Some(Sentence {
+            text: checked_slice(conn, seq, s.span.start, s.span.end, s.text)?,
+            span: s.span,
+        })),
+        None => Ok(None),
+    }
 }
 
 /// Stored facts selected by `condition` (over `facts f` and `documents d`),
@@ -227,7 +262,16 @@ pub(crate) fn fact_query(
     params.push(Value::Integer(to_i64(page.limit)));
     params.push(Value::Integer(to_i64(page.offset)));
     #[allow(clippy::type_complexity)]
-    let rows: Vec<(i64, i64, String, String, i64, String, Option<String>, Option<String>)> = conn
+    let rows: Vec<(
+        i64,
+        i64,
+        String,
+        String,
+        i64,
+        String,
+        Option<String>,
+        Option<String>,
+    )> = conn
         .prepare_cached(&sql)
         .map_err(backend)?
         .query_map(rusqlite::params_from_iter(params), |r| {
@@ -332,15 +376,15 @@ pub(crate) fn neighbours(
     } else {
         format!("WHERE {}", conditions.join(" AND "))
     };
-    let sql = format!(
-        "SELECT {ENTITY_COLUMNS}, x.kind, x.dir, x.sentences, x.docs, x.first_seen, x.last_seen FROM (\
-         SELECT dst AS other, kind, 0 AS dir, sentences, docs, first_seen, last_seen FROM edges WHERE src = ?1 \
+    let union = "SELECT dst AS other, kind, 0 AS dir, sentences, docs, first_seen, last_seen FROM edges WHERE src = ?1 \
          UNION ALL \
-         SELECT src, kind, 1, sentences, docs, first_seen, last_seen FROM edges WHERE dst = ?1) x \
-         JOIN entities e ON e.id = x.other {where_sql} \
-         ORDER BY x.sentences DESC, x.docs DESC, e.id, x.kind LIMIT ?{} OFFSET ?{}",
-        n + 1,
-        n + 2
+         SELECT src, kind, 1, sentences, docs, first_seen, last_seen FROM edges WHERE dst = ?1";
+    let sql = crate::derive::neighbours_sql(
+        union,
+        &where_sql,
+        filter.label.is_some(),
+        &format!("?{}", n + 1),
+        &format!("?{}", n + 2),
     );
     let mut stmt = conn.prepare_cached(&sql).map_err(backend)?;
     let rows = stmt
@@ -398,7 +442,7 @@ pub(crate) fn evidence(
     let mut stmt = conn
         .prepare_cached(
             "SELECT d.id, d.title, d.published, v.char_start, v.char_end, \
-             substr(c.text, v.char_start + 1, v.char_end - v.char_start), v.kind, v.src, v.dst \
+             substr(c.text, v.char_start + 1, v.char_end - v.char_start), v.kind, v.src, v.dst, v.doc \
              FROM edge_evidence v JOIN documents d ON d.seq = v.doc JOIN contents c ON c.seq = v.doc \
              WHERE ((v.src = ?1 AND v.dst = ?2) OR (v.src = ?2 AND v.dst = ?1)) \
              AND (?3 IS NULL OR v.kind = ?3) \
@@ -419,12 +463,15 @@ pub(crate) fn evidence(
                     dst: r.get(8)?,
                 },
                 r.get::<_, i64>(6)?,
+                r.get::<_, i64>(9)?,
             ))
         })
+        .map_err(backend)?
+        .collect::<rusqlite::Result<Vec<_>>>()
         .map_err(backend)?;
     let mut out = Vec::new();
-    for row in rows {
-        let (mut ev, kind) = row.map_err(backend)?;
+    for (mut ev, kind, seq) in rows {
+        ev.sentence = checked_slice(conn, seq, ev.span.start, ev.span.end, ev.sentence)?;
         ev.kind = names.get(&kind).map(|k| k.to_string()).unwrap_or_default();
         out.push(ev);
     }
@@ -504,8 +551,13 @@ pub(crate) fn import_edges(
         .map_err(backend)?;
     for &(src, dst, kind, weight) in edges {
         let k = kind_id.get(usize::from(kind)).copied().unwrap_or(0);
-        ins.execute(params![src, dst, k, i64::try_from(weight).unwrap_or(i64::MAX)])
-            .map_err(backend)?;
+        ins.execute(params![
+            src,
+            dst,
+            k,
+            i64::try_from(weight).unwrap_or(i64::MAX)
+        ])
+        .map_err(backend)?;
     }
     Ok(())
 }

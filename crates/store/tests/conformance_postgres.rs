@@ -96,6 +96,45 @@ mod postgres_only {
         assert_eq!(ids.len(), DOCS);
     }
 
+    /// A knowledge base written by the previous release (schema version 1)
+    /// migrates and takes facts; its data stays.
+    #[test]
+    fn a_version_1_database_migrates_to_facts_and_graph() {
+        use dossier_store::conformance::{facts_doc, facts_doc_later};
+        use dossier_store::EdgeFilter;
+        let Some(db) = pg_server::fresh_db() else {
+            return;
+        };
+        let old = facts_doc_later();
+        PostgresStore::connect(&db.url)
+            .unwrap()
+            .put_batch(std::slice::from_ref(&old))
+            .unwrap();
+        raw(&db.url)
+            .batch_execute(
+                "DROP TABLE facts, fact_args, edge_kinds, edges, edge_evidence, decisions, entity_redirects; \
+                 UPDATE dossier_meta SET value = '1' WHERE key = 'schema_version';",
+            )
+            .unwrap();
+        let mut store = PostgresStore::connect_existing(&db.url).unwrap();
+        assert_eq!(
+            store.schema_version().unwrap(),
+            dossier_store::postgres::latest_schema_version()
+        );
+        assert_eq!(
+            store.document(old.document.id.as_str()).unwrap().document,
+            old.document
+        );
+        let new = facts_doc();
+        store.put_batch(std::slice::from_ref(&new)).unwrap();
+        assert_eq!(store.facts(new.document.id.as_str()).unwrap(), new.facts);
+        let is = store.find_entities("Islamic State", None).unwrap()[0].id;
+        assert!(!store
+            .neighbours(is, &EdgeFilter::default(), Page::default())
+            .unwrap()
+            .is_empty());
+    }
+
     fn raw(url: &str) -> postgres::Client {
         postgres::Client::connect(url, postgres::NoTls).unwrap()
     }

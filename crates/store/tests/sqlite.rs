@@ -470,3 +470,44 @@ fn concurrent_writers_and_readers_share_one_file() {
     );
     check_consistent(&path);
 }
+
+/// A knowledge base written by the previous release (schema version 1, no
+/// fact or graph tables) opens, migrates and takes facts; its data stays.
+#[test]
+fn a_version_1_database_migrates_to_facts_and_graph() {
+    use dossier_store::conformance::{facts_doc, facts_doc_later};
+    use dossier_store::{EdgeFilter, Page};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kb.sqlite");
+    let old = facts_doc_later();
+    {
+        let mut store = SqliteStore::open(&path).unwrap();
+        store.put_batch(std::slice::from_ref(&old)).unwrap();
+    }
+    // Turn the file back into a version-1 database.
+    raw(&path)
+        .execute_batch(
+            "DROP TABLE fact_args; DROP TABLE facts; DROP TABLE edge_kinds; DROP TABLE edges; \
+             DROP TABLE edge_evidence; DROP TABLE decisions; DROP TABLE entity_redirects; \
+             PRAGMA user_version = 1;",
+        )
+        .unwrap();
+    let mut store = SqliteStore::open_existing(&path).unwrap();
+    assert_eq!(
+        store.schema_version().unwrap(),
+        dossier_store::sqlite::latest_schema_version()
+    );
+    assert_eq!(
+        store.document(old.document.id.as_str()).unwrap().document,
+        old.document
+    );
+    assert!(store.facts(old.document.id.as_str()).unwrap().is_empty());
+    let new = facts_doc();
+    store.put_batch(std::slice::from_ref(&new)).unwrap();
+    assert_eq!(store.facts(new.document.id.as_str()).unwrap(), new.facts);
+    let is = store.find_entities("Islamic State", None).unwrap()[0].id;
+    assert!(!store
+        .neighbours(is, &EdgeFilter::default(), Page::default())
+        .unwrap()
+        .is_empty());
+}

@@ -1,0 +1,407 @@
+//! Link analysis over a knowledge base: the evidence graph of `dossier-graph`
+//! built from the store's aggregated edges, and answers (paths, what connects a
+//! set of entities) with the evidence sentences of every hop attached.
+//!
+//! The CLI and the HTTP server both answer through here, so an answer and its
+//! evidence are assembled one way only.
+
+use dossier_core::EntityLabel;
+use dossier_graph::{
+    ConnectOptions, Connection, EdgeRecord, Graph, GraphBuilder, GraphError, Hop, NodeInfo,
+    NodeRef, PathOptions, QueryCtx,
+};
+use dossier_store::{EntitySummary, Evidence, Page, Store, StoreError, UNDIRECTED_KINDS};
+use serde::Serialize;
+use std::collections::HashMap;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AnalysisError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Graph(#[from] GraphError),
+    #[error("no entity named {0:?} (try `dossier entities` or an entity id)")]
+    NotFound(String),
+    #[error("{name:?} names {} entities: {}; give an id instead", candidates.len(), describe(candidates))]
+    Ambiguous {
+        name: String,
+        candidates: Vec<EntitySummary>,
+    },
+}
+
+fn describe(c: &[EntitySummary]) -> String {
+    c.iter()
+        .take(5)
+        .map(|e| {
+            format!(
+                "#{} {} ({}, {} mentions)",
+                e.id, e.name, e.label, e.mentions
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+pub type Result<T> = std::result::Result<T, AnalysisError>;
+
+/// The entity an argument names: `#12` or `12` is an id; anything else a name
+/// or alias. A name matching several entities is an error listing them, unless
+/// exactly one of them carries the name as its own (display) name.
+pub fn find_entity(
+    store: &dyn Store,
+    arg: &str,
+    label: Option<EntityLabel>,
+) -> Result<EntitySummary> {
+    let arg = arg.trim();
+    if let Ok(id) = arg.trim_start_matches('#').parse::<i64>() {
+        return store
+            .entity_summary(id)?
+            .ok_or_else(|| AnalysisError::NotFound(arg.to_string()));
+    }
+    let mut found = store.find_entities(arg, label)?;
+    match found.len() {
+        0 => Err(AnalysisError::NotFound(arg.to_string())),
+        1 => Ok(found.remove(0)),
+        _ => {
+            let exact: Vec<&EntitySummary> = found
+                .iter()
+                .filter(|e| e.name.to_lowercase() == arg.to_lowercase())
+                .collect();
+            // The same name under several types is one name the tagger labelled
+            // differently here and there: take the most mentioned.
+            match exact.iter().max_by_key(|e| e.mentions) {
+                Some(best) => Ok((*best).clone()),
+                None => Err(AnalysisError::Ambiguous {
+                    name: arg.to_string(),
+                    candidates: found,
+                }),
+            }
+        }
+    }
+}
+
+/// Days since 1970-01-01 of a `YYYY-MM-DD` (or `YYYY-MM`, `YYYY`) date.
+pub fn iso_to_day(s: &str) -> Option<i32> {
+    let mut parts = s.get(..10.min(s.len()))?.split('-');
+    let y: i64 = parts.next()?.parse().ok()?;
+    let m: i64 = parts.next().map_or(Some(1), |p| p.parse().ok())?;
+    let d: i64 = parts.next().map_or(Some(1), |p| p.parse().ok())?;
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    // Howard Hinnant's days_from_civil.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    i32::try_from(era * 146_097 + doe - 719_468).ok()
+}
+
+/// Entity types that are values rather than actors or places: "two", "1984",
+/// "EUR 4,800" co-occur with everything and would only add hubs to the graph.
+pub const NON_NODE_LABELS: [EntityLabel; 4] = [
+    EntityLabel::Temporal,
+    EntityLabel::Quantity,
+    EntityLabel::Money,
+    EntityLabel::Frequency,
+];
+
+/// Builds the in-memory evidence graph from every aggregated edge in the store,
+/// with entity names and types for display. Entities of [`NON_NODE_LABELS`]
+/// and their edges are left out.
+pub fn load_graph(store: &dyn Store) -> Result<Graph> {
+    let mut b = GraphBuilder::new();
+    let mut kinds: HashMap<String, dossier_graph::KindId> = HashMap::new();
+    let mut failed: Option<GraphError> = None;
+    let mut ids: Vec<i64> = Vec::new();
+    let mut records: Vec<EdgeRecord> = Vec::new();
+    store.for_each_edge(&mut |row| {
+        if failed.is_some() {
+            return;
+        }
+        let kind = match kinds.get(&*row.kind) {
+            Some(k) => *k,
+            None => match b.kind(&row.kind) {
+                Ok(k) => {
+                    kinds.insert(row.kind.to_string(), k);
+                    k
+                }
+                Err(e) => {
+                    failed = Some(e);
+                    return;
+                }
+            },
+        };
+        ids.push(row.src);
+        ids.push(row.dst);
+        records.push(EdgeRecord {
+            src: row.src,
+            dst: row.dst,
+            kind,
+            directed: !UNDIRECTED_KINDS.contains(&&*row.kind),
+            sentences: u32::try_from(row.sentences).unwrap_or(u32::MAX),
+            docs: u32::try_from(row.documents).unwrap_or(u32::MAX),
+            first_seen: row.first_seen.as_deref().and_then(iso_to_day),
+            last_seen: row.last_seen.as_deref().and_then(iso_to_day),
+        });
+    })?;
+    if let Some(e) = failed {
+        return Err(e.into());
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    let mut dropped: Vec<i64> = Vec::new();
+    for id in ids {
+        match store.entity_summary(id)? {
+            Some(e) if NON_NODE_LABELS.contains(&e.label) => dropped.push(id),
+            Some(e) => b.add_node(NodeInfo {
+                id,
+                name: e.name,
+                label: e.label.as_str().to_string(),
+            }),
+            None => {}
+        }
+    }
+    for r in records {
+        if dropped.binary_search(&r.src).is_err() && dropped.binary_search(&r.dst).is_err() {
+            b.add_edge(r);
+        }
+    }
+    Ok(b.build()?)
+}
+
+/// One hop of a path with the sentences behind it.
+#[derive(Debug, Clone, Serialize)]
+pub struct EvidencedHop {
+    #[serde(flatten)]
+    pub hop: Hop,
+    pub evidence: Vec<Evidence>,
+}
+
+/// A path between two entities, every hop with its evidence.
+#[derive(Debug, Clone, Serialize)]
+pub struct EvidencedPath {
+    pub nodes: Vec<NodeRef>,
+    pub hops: Vec<EvidencedHop>,
+    pub cost: f64,
+    pub min_strength: f32,
+}
+
+fn hop_evidence(store: &dyn Store, hop: Hop, per_hop: usize) -> Result<EvidencedHop> {
+    let evidence = store.evidence(hop.from, hop.to, Some(&hop.edge.kind), per_hop)?;
+    Ok(EvidencedHop { hop, evidence })
+}
+
+/// Up to `k` best paths from `from` to `to` (k = 1: the shortest), ranked by
+/// evidence strength, with up to `per_hop` evidence sentences per hop.
+pub fn paths(
+    store: &dyn Store,
+    g: &Graph,
+    from: i64,
+    to: i64,
+    k: usize,
+    opts: &PathOptions,
+    per_hop: usize,
+) -> Result<Vec<EvidencedPath>> {
+    let mut ctx = QueryCtx::new(g);
+    let found = if k <= 1 {
+        g.shortest_path(&mut ctx, from, to, opts)?
+            .into_iter()
+            .collect()
+    } else {
+        g.k_shortest_paths(&mut ctx, from, to, k, opts)?
+    };
+    found
+        .into_iter()
+        .map(|p| {
+            Ok(EvidencedPath {
+                nodes: p.nodes,
+                hops: p
+                    .hops
+                    .into_iter()
+                    .map(|h| hop_evidence(store, h, per_hop))
+                    .collect::<Result<_>>()?,
+                cost: p.cost,
+                min_strength: p.min_strength,
+            })
+        })
+        .collect()
+}
+
+/// The evidence of one edge of a connection.
+#[derive(Debug, Clone, Serialize)]
+pub struct EdgeEvidence {
+    pub src: i64,
+    pub dst: i64,
+    pub kind: String,
+    pub evidence: Vec<Evidence>,
+}
+
+/// What connects a set of entities, with evidence for the links of each shared
+/// neighbour (best first).
+#[derive(Debug, Clone, Serialize)]
+pub struct ConnectAnswer {
+    #[serde(flatten)]
+    pub connection: Connection,
+    pub evidence: Vec<EdgeEvidence>,
+}
+
+/// Shared neighbours and the connecting subgraph of `members`, ranked by how
+/// specific the link is (hubs rank low); evidence for the top `evidence_for`
+/// shared neighbours' edges, `per_edge` sentences each.
+pub fn connect(
+    store: &dyn Store,
+    g: &Graph,
+    members: &[i64],
+    opts: &ConnectOptions,
+    evidence_for: usize,
+    per_edge: usize,
+) -> Result<ConnectAnswer> {
+    let mut ctx = QueryCtx::new(g);
+    let mut connection = g.connect(&mut ctx, members, opts)?;
+    // What links more of the set comes first (an entity tied to all four attacks
+    // before one tied to three), then the graph's specificity score.
+    connection.shared.sort_by(|a, b| {
+        b.members
+            .len()
+            .cmp(&a.members.len())
+            .then(b.score.total_cmp(&a.score))
+    });
+    let mut evidence = Vec::new();
+    for shared in connection.shared.iter().take(evidence_for) {
+        for e in shared.links.iter().flat_map(|l| &l.edges) {
+            if evidence
+                .iter()
+                .any(|x: &EdgeEvidence| x.src == e.src && x.dst == e.dst && x.kind == e.kind)
+            {
+                continue;
+            }
+            evidence.push(EdgeEvidence {
+                src: e.src,
+                dst: e.dst,
+                kind: e.kind.clone(),
+                evidence: store.evidence(e.src, e.dst, Some(&e.kind), per_edge)?,
+            });
+        }
+    }
+    Ok(ConnectAnswer {
+        connection,
+        evidence,
+    })
+}
+
+/// Every entity, for callers that page through all of them.
+pub fn all_entities(store: &dyn Store) -> Result<Vec<EntitySummary>> {
+    let mut out = Vec::new();
+    loop {
+        let page = store.entities(
+            None,
+            Page {
+                limit: 10_000,
+                offset: out.len(),
+            },
+        )?;
+        if page.is_empty() {
+            return Ok(out);
+        }
+        out.extend(page);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_dates_to_days() {
+        assert_eq!(iso_to_day("1970-01-01"), Some(0));
+        assert_eq!(iso_to_day("2000-03-01"), Some(11_017));
+        assert_eq!(iso_to_day("2025-06"), iso_to_day("2025-06-01"));
+        assert_eq!(iso_to_day("2025"), iso_to_day("2025-01-01"));
+        assert_eq!(iso_to_day("2025-13-01"), None);
+        assert_eq!(iso_to_day("soon"), None);
+        assert_eq!(
+            dossier_graph::export::day_to_iso(iso_to_day("2026-02-27").unwrap_or(0)),
+            "2026-02-27"
+        );
+    }
+}
+
+/// Two claims about the same subject and attribute whose values cannot both
+/// be true (beyond what their qualifiers allow), from different documents.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClaimConflict {
+    /// The subject entity, when the subject was linked to one.
+    pub subject: Option<i64>,
+    /// The normalised attribute ("foreign fighter returned").
+    pub attribute: String,
+    pub a: dossier_store::StoredClaim,
+    pub b: dossier_store::StoredClaim,
+}
+
+/// Claims that contradict each other, among those `filter` selects (its page
+/// is ignored: all matching claims are compared). Claims are grouped by subject
+/// (the linked entity, else the subject text) and normalised attribute; each
+/// pair from different documents whose values conflict is reported once.
+pub fn claim_conflicts(
+    store: &dyn Store,
+    filter: &dossier_store::ClaimFilter,
+) -> Result<Vec<ClaimConflict>> {
+    use dossier_nlp::facts::claims::{claim_key, values_conflict};
+    let mut groups: HashMap<(Option<i64>, String), Vec<dossier_store::StoredClaim>> =
+        HashMap::new();
+    let mut f = filter.clone();
+    f.page = Page {
+        limit: 1_000,
+        offset: 0,
+    };
+    loop {
+        let batch = store.claims(&f)?;
+        if batch.is_empty() {
+            break;
+        }
+        f.page.offset += batch.len();
+        for c in batch {
+            let subject = c.entity("subject");
+            // A number without a subject ("three countries") contradicts nothing.
+            if subject.is_none() && c.fact.subject.is_none() {
+                continue;
+            }
+            let subject_text = match subject {
+                Some(_) => String::new(),
+                None => c
+                    .fact
+                    .subject
+                    .as_ref()
+                    .map_or(String::new(), |s| s.text.clone()),
+            };
+            let key = claim_key(&subject_text, &c.fact.attribute);
+            groups.entry((subject, key)).or_default().push(c);
+        }
+    }
+    let mut out = Vec::new();
+    for ((subject, key), claims) in groups {
+        for (i, a) in claims.iter().enumerate() {
+            for b in claims.iter().skip(i + 1) {
+                if a.doc != b.doc && values_conflict(&a.fact, &b.fact) {
+                    out.push(ClaimConflict {
+                        subject,
+                        attribute: key.clone(),
+                        a: a.clone(),
+                        b: b.clone(),
+                    });
+                }
+            }
+        }
+    }
+    out.sort_by(|x, y| {
+        (&x.attribute, &x.a.published, &x.b.published).cmp(&(
+            &y.attribute,
+            &y.a.published,
+            &y.b.published,
+        ))
+    });
+    Ok(out)
+}
