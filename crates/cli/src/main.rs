@@ -12,6 +12,7 @@ mod model;
 mod output;
 mod query;
 mod resolve;
+mod serve;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -113,6 +114,8 @@ enum Command {
     Eval(model::EvalArgs),
     /// Measure ingest throughput and search latency on synthetic documents.
     Bench(bench::Args),
+    /// Serve the knowledge base as an HTTP JSON API (OpenAPI document at /openapi.json).
+    Serve(serve::Args),
     /// Internal: extract a PDF's text layer in an isolated child process.
     #[command(hide = true, name = "internal-pdf-text")]
     InternalPdfText { file: PathBuf },
@@ -152,6 +155,7 @@ fn main() -> ExitCode {
         Command::Bench(args) => bench::run(args),
         Command::Train(args) => model::train(args),
         Command::Eval(args) => model::eval(args),
+        Command::Serve(args) => serve::run(&cli.db, args),
         Command::InternalPdfText { file } => {
             return ExitCode::from(dossier_ingest::pdf_text_child_main(&file).clamp(0, 255) as u8)
         }
