@@ -353,6 +353,8 @@ fn analyse(doc: Document, pipeline: &Pipeline) -> Result<AnalysedDocument, Inges
             published: doc.published_date(),
         };
         let extraction = pipeline.extract_knowledge(&doc.text, &ctx);
+        let mut extraction = extraction;
+        place_on_map(&mut extraction.entities);
         let canonical = dossier_resolve::canonical_names(&extraction.entities);
         // Mentions that name no entity (unresolved pronouns, generic nouns) stay in
         // `dossier extract` output but not in the knowledge base's entity index.
@@ -499,5 +501,75 @@ fn consider(
     let sim = dossier_ingest::jaccard_estimate(&doc.minhash, sig);
     if sim >= threshold && best.as_ref().is_none_or(|(_, s)| sim > *s) {
         *best = Some((id.clone(), sim));
+    }
+}
+
+/// Gives every place mention its gazetteer entry: `kind` `place:CC` (ISO
+/// country, or `place` for seas and continents) and `normalized` the RFC 5870
+/// `geo:LAT,LON` URI, so documents and events can be put on a map. Ambiguous
+/// names (Paris, Texas vs Paris, France) are decided by the document's own
+/// country mix.
+fn place_on_map(entities: &mut [dossier_core::EntityMention]) {
+    let ctx = dossier_resolve::DocCountryContext::from_mentions(
+        entities.iter().map(|m| (m.label, m.text.as_str())),
+    );
+    for m in entities.iter_mut() {
+        if m.label != dossier_core::EntityLabel::Location || m.normalized.is_some() {
+            continue;
+        }
+        let Some(place) = dossier_resolve::resolve_place(&m.text, &ctx) else {
+            continue;
+        };
+        m.kind = Some(if place.country.is_empty() {
+            "place".to_string()
+        } else {
+            format!("place:{}", place.country)
+        });
+        if let (Some(lat), Some(lon)) = (place.lat, place.lon) {
+            m.normalized = Some(format!("geo:{lat:.4},{lon:.4}"));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::place_on_map;
+    use dossier_core::{EntityLabel, EntityMention};
+
+    fn m(text: &str, label: EntityLabel) -> EntityMention {
+        EntityMention {
+            start: 0,
+            end: text.chars().count(),
+            label,
+            text: text.into(),
+            confidence: 0.9,
+            kind: None,
+            normalized: None,
+            extractor: "test".into(),
+        }
+    }
+
+    #[test]
+    fn places_get_country_and_coordinates_from_the_document_context() {
+        let mut french = vec![
+            m("Paris", EntityLabel::Location),
+            m("French", EntityLabel::Nationality),
+            m("Lyon", EntityLabel::Location),
+        ];
+        place_on_map(&mut french);
+        assert_eq!(french[0].kind.as_deref(), Some("place:FR"));
+        let geo = french[0].normalized.clone().unwrap_or_default();
+        assert!(geo.starts_with("geo:48."), "{geo}");
+        assert_eq!(french[1].kind, None, "only Location mentions are placed");
+
+        let mut texan = vec![
+            m("Paris", EntityLabel::Location),
+            m("Texas", EntityLabel::Location),
+            m("Dallas", EntityLabel::Location),
+        ];
+        place_on_map(&mut texan);
+        // Decided by the document's country mix, whichever way the gazetteer
+        // resolves small towns: never a French Paris among Texan places.
+        assert_ne!(texan[0].kind.as_deref(), Some("place:FR"), "{:?}", texan[0]);
     }
 }
