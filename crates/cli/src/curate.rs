@@ -263,7 +263,9 @@ fn claim_line(c: &dossier_store::StoredClaim) {
             f.source
                 .as_ref()
                 .map_or(String::new(), |s| format!(" (according to {})", s.text)),
-            c.title.as_deref().unwrap_or(&c.doc.to_string()[..12]),
+            c.title
+                .clone()
+                .unwrap_or_else(|| crate::output::short_id(&c.doc)),
             c.published.as_deref().unwrap_or("")
         );
         if let Some(s) = &c.sentence {

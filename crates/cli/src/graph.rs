@@ -232,7 +232,9 @@ fn evidence_line(e: &Evidence) -> String {
     format!(
         "      “{}” — {} {}",
         truncate(&one_line(&e.sentence), 200),
-        e.title.as_deref().unwrap_or(&e.doc.to_string()[..12]),
+        e.title
+            .clone()
+            .unwrap_or_else(|| crate::output::short_id(&e.doc)),
         e.published.as_deref().unwrap_or("")
     )
 }
@@ -351,7 +353,7 @@ pub fn entity(db: &str, args: EntityArgs) -> anyhow::Result<ExitCode> {
     for d in &p.documents {
         println!(
             "  {}  {}  {}",
-            &d.id.to_string()[..12],
+            crate::output::short_id(&d.id),
             d.published.as_deref().unwrap_or("          "),
             d.title.as_deref().unwrap_or(&d.source)
         );

@@ -36,3 +36,8 @@ pub fn human_bytes(n: u64) -> String {
         format!("{v:.1} {}", UNITS[u])
     }
 }
+
+/// The first 12 characters of a document id, as `dossier docs` prints it.
+pub fn short_id(id: &dossier_core::DocId) -> String {
+    id.to_string().chars().take(12).collect()
+}
