@@ -152,18 +152,23 @@ pub fn load_graph(store: &dyn Store) -> Result<Graph> {
     }
     ids.sort_unstable();
     ids.dedup();
+    // One paged scan of the entities instead of a query per node.
     let mut dropped: Vec<i64> = Vec::new();
-    for id in ids {
-        match store.entity_summary(id)? {
-            Some(e) if NON_NODE_LABELS.contains(&e.label) => dropped.push(id),
-            Some(e) => b.add_node(NodeInfo {
-                id,
+    for e in all_entities(store)? {
+        if ids.binary_search(&e.id).is_err() {
+            continue;
+        }
+        if NON_NODE_LABELS.contains(&e.label) {
+            dropped.push(e.id);
+        } else {
+            b.add_node(NodeInfo {
+                id: e.id,
                 name: e.name,
                 label: e.label.as_str().to_string(),
-            }),
-            None => {}
+            });
         }
     }
+    dropped.sort_unstable();
     for r in records {
         if dropped.binary_search(&r.src).is_err() && dropped.binary_search(&r.dst).is_err() {
             b.add_edge(r);
@@ -293,7 +298,7 @@ pub fn connect(
 }
 
 /// Every entity, for callers that page through all of them.
-pub fn all_entities(store: &dyn Store) -> Result<Vec<EntitySummary>> {
+pub fn all_entities(store: &dyn Store) -> std::result::Result<Vec<EntitySummary>, StoreError> {
     let mut out = Vec::new();
     loop {
         let page = store.entities(

@@ -10,7 +10,7 @@
 //! the same entities.
 
 use dossier_core::EntityLabel;
-use dossier_store::{AnalysedDocument, Page, Store, StoreError};
+use dossier_store::{AnalysedDocument, Store, StoreError};
 use std::collections::HashMap;
 
 #[derive(Default)]
@@ -22,24 +22,11 @@ impl NameUnifier {
     /// Seeded with every stored entity's name (the first stored name of a key wins).
     pub fn load(store: &dyn Store) -> Result<NameUnifier, StoreError> {
         let mut u = NameUnifier::default();
-        let mut offset = 0;
-        loop {
-            let page = store.entities(
-                None,
-                Page {
-                    limit: 10_000,
-                    offset,
-                },
-            )?;
-            if page.is_empty() {
-                return Ok(u);
-            }
-            offset += page.len();
-            for e in page {
-                let key = dossier_resolve::entity_key(e.label, &e.name);
-                u.by_key.entry((e.label, key)).or_insert(e.name);
-            }
+        for e in crate::analysis::all_entities(store)? {
+            let key = dossier_resolve::entity_key(e.label, &e.name);
+            u.by_key.entry((e.label, key)).or_insert(e.name);
         }
+        Ok(u)
     }
 
     /// Rewrites each mention's canonical name to the one its key already has.
