@@ -313,6 +313,17 @@ fn percentile(sorted_ms: &[f64], p: f64) -> f64 {
     sorted_ms[idx.min(sorted_ms.len() - 1)]
 }
 
+/// User + system CPU seconds this process has used so far (all threads).
+fn cpu_seconds() -> f64 {
+    // SAFETY: getrusage only writes the struct we pass.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } != 0 {
+        return f64::NAN;
+    }
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    secs(usage.ru_utime) + secs(usage.ru_stime)
+}
+
 fn max_rss_mb() -> f64 {
     // SAFETY: getrusage only writes the struct we pass.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
@@ -364,6 +375,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         ..crate::ingest::options()
     };
     let started = Instant::now();
+    let cpu_before = cpu_seconds();
     let report = crate::ingest::run_inputs(
         &db.display().to_string(),
         vec![Input::Path(corpus.clone())],
@@ -371,6 +383,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         &NoProgress,
     )?;
     let secs = started.elapsed().as_secs_f64();
+    // On a shared machine wall time depends on the other load; CPU time per
+    // document does much less.
+    let cpu = cpu_seconds() - cpu_before;
+    let cpu_ms_per_doc = cpu * 1000.0 / report.inserted.max(1) as f64;
     let rss_after_ingest = max_rss_mb();
 
     let store = dossier::open_store(&db.display().to_string(), false)?;
@@ -440,6 +456,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         "ingest_seconds": secs,
         "docs_per_second": report.inserted as f64 / secs,
         "mb_per_second": mb / secs,
+        "ingest_cpu_seconds": cpu,
+        "cpu_ms_per_doc": cpu_ms_per_doc,
         "peak_rss_mb": rss_after_ingest,
         "queries": latencies.len(),
         "queries_with_hits": matched,
@@ -457,6 +475,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             report.inserted as f64 / secs,
             mb / secs,
             report.errors.len()
+        );
+        println!(
+            "ingest CPU: {cpu:.1} s user+sys = {cpu_ms_per_doc:.2} ms/doc ({:.0}% of one core)",
+            cpu * 100.0 / secs
         );
         println!("peak memory (max RSS): {rss_after_ingest:.0} MB");
         println!("search: {} queries ({matched} with hits): p50 {p50:.2} ms, p95 {p95:.2} ms, p99 {p99:.2} ms", latencies.len());

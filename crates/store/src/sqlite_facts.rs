@@ -153,15 +153,20 @@ pub(crate) fn insert_edges(conn: &Connection, batch: &EdgeBatch) -> Result<()> {
         "INSERT OR IGNORE INTO edge_evidence(src, dst, kind, doc, char_start, char_end)",
         6,
     );
-    for key in &batch.order {
-        let (Some(agg), Some(&kind)) = (batch.edges.get(key), kinds.get(&key.2)) else {
-            continue;
-        };
+    // In primary-key order: consecutive upserts and evidence rows land on the
+    // same B-tree pages instead of one random page each.
+    let mut sorted: Vec<(i64, i64, i64, &derive::EdgeAgg)> = batch
+        .order
+        .iter()
+        .filter_map(|key| Some((key.0, key.1, *kinds.get(&key.2)?, batch.edges.get(key)?)))
+        .collect();
+    sorted.sort_unstable_by_key(|e| (e.0, e.1, e.2));
+    for (src, dst, kind, agg) in sorted {
         edges.push(
             conn,
             [
-                Value::Integer(key.0),
-                Value::Integer(key.1),
+                Value::Integer(src),
+                Value::Integer(dst),
                 Value::Integer(kind),
                 Value::Integer(to_i64(agg.evidence.len())),
                 Value::Integer(to_i64(agg.docs)),
@@ -173,8 +178,8 @@ pub(crate) fn insert_edges(conn: &Connection, batch: &EdgeBatch) -> Result<()> {
             evidence.push(
                 conn,
                 [
-                    Value::Integer(key.0),
-                    Value::Integer(key.1),
+                    Value::Integer(src),
+                    Value::Integer(dst),
                     Value::Integer(kind),
                     Value::Integer(*doc),
                     Value::Integer(to_i64(*start)),
