@@ -335,28 +335,89 @@ mod tests {
 }
 
 /// Two claims about the same subject and attribute whose values cannot both
-/// be true (beyond what their qualifiers allow), from different documents.
+/// be true (beyond what their qualifiers allow): from different documents, or
+/// from different sources in one document ("officials say about 40; researchers
+/// say more than 60").
 #[derive(Debug, Clone, Serialize)]
 pub struct ClaimConflict {
     /// The subject entity, when the subject was linked to one.
     pub subject: Option<i64>,
-    /// The normalised attribute ("foreign fighter returned").
+    /// The subject as shown: the entity's name, else the subject as written.
+    pub subject_name: String,
+    /// The normalised attribute ("recruits in europe"); when the two sides differ
+    /// only in that one names no scope, the scoped one.
     pub attribute: String,
     pub a: dossier_store::StoredClaim,
     pub b: dossier_store::StoredClaim,
+    /// Who says so on each side: the claim's source, else the document's author or
+    /// outlet (see [`claim_source`]).
+    pub a_source: String,
+    pub b_source: String,
+}
+
+/// All sides of one disputed figure: every claim about the subject and attribute
+/// that takes part in at least one conflict, and which pairs conflict.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClaimDispute {
+    pub subject: Option<i64>,
+    pub subject_name: String,
+    pub attribute: String,
+    pub claims: Vec<DisputedClaim>,
+    /// Indices into `claims` of the pairs that cannot both be true.
+    pub pairs: Vec<(usize, usize)>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DisputedClaim {
+    pub source: String,
+    pub claim: dossier_store::StoredClaim,
+}
+
+/// Who makes a claim: its extracted source, else the document itself (author,
+/// then outlet, then title or file name) — "the document says so".
+pub fn claim_source(
+    c: &dossier_store::StoredClaim,
+    doc: Option<&dossier_core::Document>,
+) -> String {
+    if let Some(s) = &c.fact.source {
+        return s.text.clone();
+    }
+    let from_doc = doc.and_then(|d| {
+        d.author
+            .clone()
+            .or_else(|| d.outlet.clone())
+            .filter(|s| !s.trim().is_empty())
+            .or_else(|| {
+                std::path::Path::new(&d.source)
+                    .file_name()
+                    .map(|f| f.to_string_lossy().into_owned())
+            })
+    });
+    from_doc
+        .or_else(|| c.title.clone())
+        .map_or_else(|| "the document".to_string(), |s| format!("{s} (document)"))
 }
 
 /// Claims that contradict each other, among those `filter` selects (its page
-/// is ignored: all matching claims are compared). Claims are grouped by subject
-/// (the linked entity, else the subject text) and normalised attribute; each
-/// pair from different documents whose values conflict is reported once.
+/// is ignored: all matching claims are compared). Claims meet by what they count
+/// ([`attribute_parts`]: "recruits in europe" and "recruits" meet; "recruits in
+/// sweden" does not meet "recruits in europe"); two of them are about the same
+/// subject when both link to one entity, or (either unlinked) their subject texts
+/// name the same thing ([`same_subject`]: "NCB" and "Northern Crescent Brigade").
+/// A pair conflicts when [`values_conflict`] says so and the claims come from
+/// different documents or different sources.
+///
+/// [`attribute_parts`]: dossier_nlp::facts::claims::attribute_parts
+/// [`same_subject`]: dossier_nlp::facts::claims::same_subject
+/// [`values_conflict`]: dossier_nlp::facts::claims::values_conflict
 pub fn claim_conflicts(
     store: &dyn Store,
     filter: &dossier_store::ClaimFilter,
 ) -> Result<Vec<ClaimConflict>> {
-    use dossier_nlp::facts::claims::{claim_key, values_conflict};
-    let mut groups: HashMap<(Option<i64>, String), Vec<dossier_store::StoredClaim>> =
-        HashMap::new();
+    use dossier_nlp::facts::claims::{attribute_parts, same_subject, values_conflict};
+    // By counted thing (noun and verb, without scope): claims about different
+    // things never meet, which keeps the pairwise step small.
+    let mut groups: HashMap<String, Vec<dossier_store::StoredClaim>> = HashMap::new();
     let mut f = filter.clone();
     f.page = Page {
         limit: 1_000,
@@ -369,44 +430,194 @@ pub fn claim_conflicts(
         }
         f.page.offset += batch.len();
         for c in batch {
-            let subject = c.entity("subject");
             // A number without a subject ("three countries") contradicts nothing.
-            if subject.is_none() && c.fact.subject.is_none() {
+            if c.entity("subject").is_none() && c.fact.subject.is_none() {
                 continue;
             }
-            let subject_text = match subject {
-                Some(_) => String::new(),
-                None => c
-                    .fact
-                    .subject
-                    .as_ref()
-                    .map_or(String::new(), |s| s.text.clone()),
-            };
-            let key = claim_key(&subject_text, &c.fact.attribute);
-            groups.entry((subject, key)).or_default().push(c);
+            let (head, _) = attribute_parts(&c.fact.attribute);
+            if head.is_empty() {
+                continue;
+            }
+            groups.entry(head).or_default().push(c);
         }
     }
+    let text = |c: &dossier_store::StoredClaim| {
+        c.fact
+            .subject
+            .as_ref()
+            .map_or(String::new(), |s| s.text.clone())
+    };
+    let same_about = |a: &dossier_store::StoredClaim, b: &dossier_store::StoredClaim| {
+        match (a.entity("subject"), b.entity("subject")) {
+            (Some(x), Some(y)) if x == y => true,
+            // Two linked but different entities may still be one thing the
+            // resolver kept apart ("NCB" and its full name): fall back to text.
+            _ => same_subject(&text(a), &text(b)),
+        }
+    };
+    let norm_src = |c: &dossier_store::StoredClaim| {
+        c.fact.source.as_ref().map(|s| {
+            s.text
+                .trim()
+                .trim_start_matches("the ")
+                .trim_start_matches("The ")
+                .to_lowercase()
+        })
+    };
+    let mut docs: HashMap<String, Option<dossier_core::Document>> = HashMap::new();
+    let mut names: HashMap<i64, String> = HashMap::new();
     let mut out = Vec::new();
-    for ((subject, key), claims) in groups {
+    let mut heads: Vec<_> = groups.into_iter().collect();
+    heads.sort_by(|x, y| x.0.cmp(&y.0));
+    for (_, claims) in heads {
         for (i, a) in claims.iter().enumerate() {
             for b in claims.iter().skip(i + 1) {
-                if a.doc != b.doc && values_conflict(&a.fact, &b.fact) {
-                    out.push(ClaimConflict {
-                        subject,
-                        attribute: key.clone(),
-                        a: a.clone(),
-                        b: b.clone(),
-                    });
+                let (_, sa) = attribute_parts(&a.fact.attribute);
+                let (_, sb) = attribute_parts(&b.fact.attribute);
+                let scoped = sa.is_none() || sb.is_none() || sa == sb;
+                let apart = a.doc != b.doc || norm_src(a) != norm_src(b);
+                if !(scoped && apart && same_about(a, b) && values_conflict(&a.fact, &b.fact)) {
+                    continue;
                 }
+                let subject = a.entity("subject").or_else(|| b.entity("subject"));
+                let subject_name = match subject {
+                    Some(id) => match names.get(&id) {
+                        Some(n) => n.clone(),
+                        None => {
+                            let n = store
+                                .entity_summary(id)?
+                                .map_or_else(|| text(a), |e| e.name);
+                            names.insert(id, n.clone());
+                            n
+                        }
+                    },
+                    None => text(a),
+                };
+                let mut source_of = |c: &dossier_store::StoredClaim| -> Result<String> {
+                    if c.fact.source.is_none() && !docs.contains_key(c.doc.as_str()) {
+                        let d = store.document(c.doc.as_str()).ok().map(|d| d.document);
+                        docs.insert(c.doc.as_str().to_string(), d);
+                    }
+                    let d = docs.get(c.doc.as_str()).and_then(Option::as_ref);
+                    Ok(claim_source(c, d))
+                };
+                let a_source = source_of(a)?;
+                let b_source = source_of(b)?;
+                let attribute = if sa.is_some() {
+                    a.fact.attribute.to_lowercase()
+                } else {
+                    b.fact.attribute.to_lowercase()
+                };
+                out.push(ClaimConflict {
+                    subject,
+                    subject_name,
+                    attribute,
+                    a: a.clone(),
+                    b: b.clone(),
+                    a_source,
+                    b_source,
+                });
             }
         }
     }
     out.sort_by(|x, y| {
-        (&x.attribute, &x.a.published, &x.b.published).cmp(&(
-            &y.attribute,
-            &y.a.published,
-            &y.b.published,
-        ))
+        (
+            &x.subject_name,
+            &x.attribute,
+            &x.a.published,
+            &x.b.published,
+        )
+            .cmp(&(
+                &y.subject_name,
+                &y.attribute,
+                &y.a.published,
+                &y.b.published,
+            ))
     });
     Ok(out)
+}
+
+/// The conflicts of [`claim_conflicts`] gathered by subject and counted thing:
+/// one dispute per figure, with every claim on either side once (oldest document
+/// first) and the pairs that conflict.
+pub fn claim_disputes(conflicts: &[ClaimConflict]) -> Vec<ClaimDispute> {
+    use dossier_nlp::facts::claims::attribute_parts;
+    let mut out: Vec<ClaimDispute> = Vec::new();
+    let key = |c: &ClaimConflict| {
+        (
+            c.subject
+                .map_or_else(|| c.subject_name.to_lowercase(), |id| id.to_string()),
+            attribute_parts(&c.attribute).0,
+        )
+    };
+    let mut index: HashMap<(String, String), usize> = HashMap::new();
+    for c in conflicts {
+        let k = key(c);
+        let at = *index.entry(k).or_insert_with(|| {
+            out.push(ClaimDispute {
+                subject: c.subject,
+                subject_name: c.subject_name.clone(),
+                attribute: c.attribute.clone(),
+                claims: Vec::new(),
+                pairs: Vec::new(),
+            });
+            out.len() - 1
+        });
+        let Some(d) = out.get_mut(at) else { continue };
+        if attribute_parts(&d.attribute).1.is_none() {
+            d.attribute = c.attribute.clone();
+        }
+        let mut slot = |claim: &dossier_store::StoredClaim, source: &str| {
+            let same = |x: &DisputedClaim| {
+                x.claim.doc == claim.doc && x.claim.fact.quantity.start == claim.fact.quantity.start
+            };
+            match d.claims.iter().position(same) {
+                Some(p) => p,
+                None => {
+                    d.claims.push(DisputedClaim {
+                        source: source.to_string(),
+                        claim: claim.clone(),
+                    });
+                    d.claims.len() - 1
+                }
+            }
+        };
+        let ia = slot(&c.a, &c.a_source);
+        let ib = slot(&c.b, &c.b_source);
+        d.pairs.push((ia.min(ib), ia.max(ib)));
+    }
+    for d in &mut out {
+        // Oldest document first, pairs renumbered to match.
+        let mut order: Vec<usize> = (0..d.claims.len()).collect();
+        order.sort_by(|&x, &y| {
+            let k = |i: usize| {
+                d.claims
+                    .get(i)
+                    .map(|c| (c.claim.published.clone(), c.claim.fact.quantity.start))
+            };
+            k(x).cmp(&k(y))
+        });
+        let mut new_at = vec![0; order.len()];
+        for (new, &old) in order.iter().enumerate() {
+            if let Some(slot) = new_at.get_mut(old) {
+                *slot = new;
+            }
+        }
+        let old = std::mem::take(&mut d.claims);
+        let mut taken: Vec<Option<DisputedClaim>> = old.into_iter().map(Some).collect();
+        d.claims = order
+            .iter()
+            .filter_map(|&i| taken.get_mut(i).and_then(Option::take))
+            .collect();
+        for p in &mut d.pairs {
+            let (x, y) = (
+                new_at.get(p.0).copied().unwrap_or(0),
+                new_at.get(p.1).copied().unwrap_or(0),
+            );
+            *p = (x.min(y), x.max(y));
+        }
+        d.pairs.sort_unstable();
+        d.pairs.dedup();
+    }
+    out
 }

@@ -214,7 +214,10 @@ fn claims_fixture_meets_the_bars() {
         }
         for (k, c) in pred.into_iter().enumerate() {
             if !used[k] && verbose {
-                println!("FALSE {:?} {:?} in {:?}", c.quantity.text, c.attribute, c.text);
+                println!(
+                    "FALSE {:?} {:?} in {:?}",
+                    c.quantity.text, c.attribute, c.text
+                );
             }
             predicted.push(Predicted {
                 doc,
@@ -288,8 +291,7 @@ fn claims_fixture_meets_the_bars() {
     for (x, y) in &gold_pairs {
         let split = split_of(x, y);
         splits.entry(split.to_string()).or_default().conflicts.gold += 1;
-        if !found.contains_key(&(x.clone(), y.clone())) && verbose_split.as_deref() == Some(split)
-        {
+        if !found.contains_key(&(x.clone(), y.clone())) && verbose_split.as_deref() == Some(split) {
             println!("MISSED CONFLICT {x} {y}");
         }
     }
@@ -311,14 +313,37 @@ fn claims_fixture_meets_the_bars() {
     }
     let tune = splits.get("tune").expect("tune split");
     let held = splits.get("heldout").expect("heldout split");
-    // Bars: see the README for why these figures.
-    assert!(tune.claims.p() >= 80.0, "tune claim P {:.1}", tune.claims.p());
-    assert!(tune.claims.r() >= 70.0, "tune claim R {:.1}", tune.claims.r());
-    assert!(held.claims.p() >= 50.0, "held-out claim P {:.1}", held.claims.p());
-    assert!(held.claims.r() >= 45.0, "held-out claim R {:.1}", held.claims.r());
+    // Bars (README: measured 95.5/95.5 tune, 78.9/78.9 held out; the held-out bar sits
+    // two claims below the measured figure: 19 claims, 5.3 points each).
     assert!(
-        tune.conflicts.p() >= 80.0 && tune.conflicts.r() >= 70.0,
+        tune.claims.p() >= 85.0,
+        "tune claim P {:.1}",
+        tune.claims.p()
+    );
+    assert!(
+        tune.claims.r() >= 85.0,
+        "tune claim R {:.1}",
+        tune.claims.r()
+    );
+    assert!(
+        held.claims.p() >= 70.0,
+        "held-out claim P {:.1}",
+        held.claims.p()
+    );
+    assert!(
+        held.claims.r() >= 70.0,
+        "held-out claim R {:.1}",
+        held.claims.r()
+    );
+    assert!(
+        tune.conflicts.p() >= 85.0 && tune.conflicts.r() >= 85.0,
         "tune conflicts {}",
         tune.conflicts.show()
+    );
+    // Four held-out pairs: a missed pair costs 25 points of recall.
+    assert!(
+        held.conflicts.p() >= 75.0 && held.conflicts.r() >= 50.0,
+        "held-out conflicts {}",
+        held.conflicts.show()
     );
 }

@@ -228,6 +228,7 @@ const NEIGHBOURS_PARAMS: &[Param] = &[
     OFFSET,
 ];
 const CLAIMS_PARAMS: &[Param] = &[SUBJECT, ATTRIBUTE, DOC, LIMIT, OFFSET];
+const CLAIM_CONFLICT_PARAMS: &[Param] = &[SUBJECT, ATTRIBUTE, DOC];
 const PATHS_PARAMS: &[Param] = &[SOURCE_ID, TARGET_ID, K, KINDS, MIN_EVIDENCE, EVIDENCE];
 const CONNECT_PARAMS: &[Param] = &[IDS, KINDS, MIN_EVIDENCE, SHARED, EVIDENCE];
 const CENTRALITY_PARAMS: &[Param] = &[MEASURE, ENTITY_TYPE, LIMIT, OFFSET];
@@ -290,6 +291,24 @@ pub const CLAIMS: Route = Route {
     errors: NOT_FOUND_ERRORS,
     public: false,
     handler: || get(claims),
+};
+
+pub const CLAIM_CONFLICTS: Route = Route {
+    path: "/claims/conflicts",
+    method: "get",
+    operation_id: "claimConflicts",
+    tag: "graph",
+    summary: "Contradictions: claims about the same subject and attribute whose values cannot \
+              both be true, from different documents or sources, each side with its value, \
+              qualifier, source, document and sentence.",
+    description: "`disputes` gathers the conflicting pairs by subject and attribute (every \
+                  claim once, `pairs` indexing them); `conflicts` lists the pairs.",
+    params: CLAIM_CONFLICT_PARAMS,
+    response: "ClaimConflicts",
+    media: JSON,
+    errors: NOT_FOUND_ERRORS,
+    public: false,
+    handler: || get(claim_conflicts),
 };
 
 pub const PATHS: Route = Route {
@@ -538,6 +557,33 @@ async fn claims(
     };
     let rows = st.pool.run(move |s| s.claims(&filter)).await?;
     Ok(Json(PageOf::probe(rows, &p, "/claims", limit, offset)))
+}
+
+#[derive(Serialize)]
+struct ClaimConflicts {
+    disputes: Vec<dossier::analysis::ClaimDispute>,
+    conflicts: Vec<dossier::analysis::ClaimConflict>,
+}
+
+async fn claim_conflicts(
+    State(st): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<ClaimConflicts>> {
+    let p = Params::parse(raw.as_deref(), CLAIM_CONFLICT_PARAMS)?;
+    let filter = ClaimFilter {
+        subject: p.id("subject")?,
+        attribute: p.text("attribute")?,
+        doc: p.text("doc")?,
+        page: Page::default(),
+    };
+    let conflicts = st
+        .pool
+        .run(move |s| dossier::analysis::claim_conflicts(s, &filter).map_err(analysis_err))
+        .await?;
+    Ok(Json(ClaimConflicts {
+        disputes: dossier::analysis::claim_disputes(&conflicts),
+        conflicts,
+    }))
 }
 
 #[derive(Serialize)]

@@ -360,6 +360,29 @@ fn schemas() -> Value {
             }
         },
         "ClaimPage": page("Fact", false),
+        "ClaimConflict": object(json!({
+            "subject": nullable("integer"),
+            "subject_name": {"type": "string"},
+            "attribute": {"type": "string"},
+            "a": schema_ref("Fact"),
+            "b": schema_ref("Fact"),
+            "a_source": {"type": "string"},
+            "b_source": {"type": "string"}
+        })),
+        "ClaimDispute": object(json!({
+            "subject": nullable("integer"),
+            "subject_name": {"type": "string"},
+            "attribute": {"type": "string"},
+            "claims": array_of(object(json!({
+                "source": {"type": "string", "description": "the claim's source, else the document's author or outlet"},
+                "claim": schema_ref("Fact")
+            }))),
+            "pairs": array_of(json!({"type": "array", "items": {"type": "integer", "minimum": 0}, "minItems": 2, "maxItems": 2}))
+        })),
+        "ClaimConflicts": object(json!({
+            "disputes": array_of(schema_ref("ClaimDispute")),
+            "conflicts": array_of(schema_ref("ClaimConflict"))
+        })),
         "Alias": object(json!({
             "text": {"type": "string"},
             "count": {"type": "integer", "minimum": 1}

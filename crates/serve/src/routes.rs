@@ -52,6 +52,7 @@ pub const ROUTES: &[Route] = &[
     graph_routes::ENTITY,
     graph_routes::NEIGHBOURS,
     graph_routes::CLAIMS,
+    graph_routes::CLAIM_CONFLICTS,
     graph_routes::PATHS,
     graph_routes::CONNECT,
     graph_routes::CENTRALITY,

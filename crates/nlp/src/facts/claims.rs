@@ -629,7 +629,12 @@ fn sentence(
             doc.subject = Some((s.clone(), doc.sent));
         }
         prev_subject = subject.clone().or(prev_subject);
-        doc.last = Some((p.noun.clone(), p.attribute.clone(), subject.clone(), doc.sent));
+        doc.last = Some((
+            p.noun.clone(),
+            p.attribute.clone(),
+            subject.clone(),
+            doc.sent,
+        ));
         let confidence = 0.55
             + if subject.is_some() { 0.15 } else { 0.0 }
             + if p.attribute.is_empty() { 0.0 } else { 0.15 };
@@ -796,6 +801,7 @@ fn claim_at(
     let mut attr_range: Option<(usize, usize)> = None;
     let mut k = j;
     let mut of_them = false;
+    let mut partitive = false;
     if c.low(k) == "of" {
         if is(c.next(k), &["them", "these", "those"]) {
             of_them = true;
@@ -804,6 +810,7 @@ fn claim_at(
             || c.t.get(i).is_some_and(|t| t.low == "half")
             || (num.value > 1.0 && is(c.next(k), events::DETS))
         {
+            partitive = num.unit.is_none() && c.t.get(i).is_some_and(|t| t.low != "half");
             k += 1;
             while is(c.low(k), events::DETS) {
                 k += 1;
@@ -867,7 +874,11 @@ fn claim_at(
         }
     }
     let mut noun = attr_range.map(|(a, b)| words(c, a, b)).unwrap_or_default();
-    if noun.split(' ').next().is_some_and(|w| NOT_COUNTED.contains(&w)) {
+    if noun
+        .split(' ')
+        .next()
+        .is_some_and(|w| NOT_COUNTED.contains(&w))
+    {
         return None;
     }
     let after_np = attr_range.map_or(k, |r| r.1);
@@ -934,7 +945,9 @@ fn claim_at(
     while p < vpos + 2 && is(c.low(p), &["are", "is", "were", "was", "now", "still"]) {
         p += 1;
     }
-    if p > vpos && c.low(p) == "in" && named(c, p + 1).is_some() {
+    // "20,000 people are in the Tal Sirin camp": the place is what the number is about.
+    let located = p > vpos && c.low(p) == "in" && named(c, p + 1).is_some();
+    if located {
         vpos = p;
     }
     let prep = c.low(vpos).to_string();
@@ -966,6 +979,10 @@ fn claim_at(
         }
     }
     let counted = !noun.is_empty();
+    if partitive && verb.is_none() {
+        // "Four of the injured were in a serious condition": a part of a figure, not one.
+        return None;
+    }
     if !counted && num.unit.is_none() {
         // A bare number with nothing counted ("walked two") is no claim.
         return None;
@@ -988,7 +1005,7 @@ fn claim_at(
         if let Some(n) = nationality_at {
             subject = Subj::Here(n, n + 1);
             nationality_at = None;
-        } else if let Some(p) = place_after.filter(|_| is(&prep, &["from", "in"])) {
+        } else if let Some(p) = place_after.filter(|_| prep == "from" || located) {
             // "... foreign fighters from Belgium", "... in Syria".
             subject = Subj::Here(p.0, p.1);
             place_after = None;
@@ -1003,7 +1020,11 @@ fn claim_at(
     if subject == Subj::None {
         if let Some(p) = place_after_verb {
             subject = Subj::Here(p.0, p.1);
-        } else if verb.as_deref().is_some_and(|v| is(v, CASUALTY)) {
+        } else if verb
+            .as_deref()
+            .and_then(norm_verb)
+            .is_some_and(|v| is(v, CASUALTY))
+        {
             // "12 people died when the ferry Aurelia capsized": the event's named thing.
             subject = name_right(c, vpos);
         }
@@ -1104,9 +1125,29 @@ fn has_before(c: &Ctx<'_, '_>, q: usize) -> bool {
 /// Common nouns that, after "the" or "its", stand for a named group or thing mentioned
 /// before ("the group", "the brigade", "the network").
 const GROUP_NOUNS: &[&str] = &[
-    "group", "brigade", "network", "party", "militia", "organisation", "organization",
-    "movement", "cell", "front", "company", "coalition", "alliance", "camp", "refinery",
-    "army", "gang", "faction", "strikes", "bombing", "attack", "ring", "government",
+    "group",
+    "brigade",
+    "network",
+    "party",
+    "militia",
+    "organisation",
+    "organization",
+    "movement",
+    "cell",
+    "front",
+    "company",
+    "coalition",
+    "alliance",
+    "camp",
+    "refinery",
+    "army",
+    "gang",
+    "faction",
+    "strikes",
+    "bombing",
+    "attack",
+    "ring",
+    "government",
 ];
 
 /// Lower-case words that complete a name before them ("Okoro network", "Sarn market").
@@ -1122,7 +1163,11 @@ fn name_ending(c: &Ctx<'_, '_>, last: usize) -> (usize, usize) {
         a = ea;
     }
     while a > c.sa
-        && (c.cap(a - 1) || is(c.low(a - 1), &["al", "el", "de", "van", "der", "bin", "von"]))
+        && (c.cap(a - 1)
+            || is(
+                c.low(a - 1),
+                &["al", "el", "de", "van", "der", "bin", "von"],
+            ))
         && c.t.get(a - 1).is_some_and(|t| t.time.is_none())
         && !is(c.low(a - 1), events::DETS)
     {
@@ -1156,8 +1201,7 @@ fn subject_of_range(c: &Ctx<'_, '_>, (a, b): (usize, usize)) -> Subj {
         let (na, nb) = name_ending(c, last);
         return Subj::Here(na.max(a), nb.max(b));
     }
-    if (a..b).any(|x| is(c.low(x), GROUP_NOUNS) || is(c.low(x), &["it", "its", "they", "their"]))
-    {
+    if (a..b).any(|x| is(c.low(x), GROUP_NOUNS) || is(c.low(x), &["it", "its", "they", "their"])) {
         return Subj::Anaphor;
     }
     Subj::None
@@ -1204,7 +1248,12 @@ fn subject_left(c: &Ctx<'_, '_>, q: usize, doc_has_subject: bool) -> Subj {
             && c.t.get(k).is_some_and(|t| t.time.is_none())
             && !is(w, events::DETS)
             && !is(w, events::PRONOUNS)
-            && !is(w, &["of", "about", "some", "nearly", "more", "at", "since", "our", "we"])
+            && !is(
+                w,
+                &[
+                    "of", "about", "some", "nearly", "more", "at", "since", "our", "we",
+                ],
+            )
         {
             let (a, b) = name_ending(c, k);
             return Subj::Here(a, b);
@@ -1212,7 +1261,9 @@ fn subject_left(c: &Ctx<'_, '_>, q: usize, doc_has_subject: bool) -> Subj {
         if w == "," {
             // An apposition ("Its leader, Dario Okoro, controlled") is read through; any
             // other comma ends the clause.
-            let back = (k.saturating_sub(4).max(c.sa)..k).rev().find(|&x| c.low(x) == ",");
+            let back = (k.saturating_sub(4).max(c.sa)..k)
+                .rev()
+                .find(|&x| c.low(x) == ",");
             if back.is_none() && !(k > c.sa && c.cap(k - 1)) {
                 return Subj::None;
             }
@@ -1240,18 +1291,39 @@ fn name_right(c: &Ctx<'_, '_>, from: usize) -> Subj {
 
 /// Verbs that introduce whose claim it is.
 const CUES: &[&str] = &[
-    "say", "says", "said", "estimate", "estimates", "estimated", "believe", "believes",
-    "believed", "put", "puts", "told", "found", "reported", "argue", "argues", "argued",
-    "claims", "claimed", "according", "shows", "show", "suggest", "suggests",
+    "say",
+    "says",
+    "said",
+    "estimate",
+    "estimates",
+    "estimated",
+    "believe",
+    "believes",
+    "believed",
+    "put",
+    "puts",
+    "told",
+    "found",
+    "reported",
+    "argue",
+    "argues",
+    "argued",
+    "claims",
+    "claimed",
+    "according",
+    "shows",
+    "show",
+    "suggest",
+    "suggests",
 ];
 
 /// The speaker of a cue before the quantity: "Western diplomats believe the real number is
 /// nearer four", "Independent monitors put the number closer to 800".
 fn cue_source(c: &Ctx<'_, '_>, q: usize) -> Option<Arg> {
     let lo = q.saturating_sub(16).max(c.sa);
-    let k = (lo..q).rev().find(|&k| {
-        is(c.low(k), CUES) && !is(c.low(k), &["according", "found", "shows", "show"])
-    })?;
+    let k = (lo..q)
+        .rev()
+        .find(|&k| is(c.low(k), CUES) && !is(c.low(k), &["according", "found", "shows", "show"]))?;
     let (a, b) = events::subject(c, k).or_else(|| events::np_left(c, k))?;
     let mut a = a;
     while a < b && is(c.low(a), &["its", "their", "his", "her", "the", "a", "an"]) {
@@ -1277,9 +1349,9 @@ struct PredPhrase {
 /// Words between a noun phrase and its number: "is", "stands at", "has been revised to",
 /// "number", "put ... at".
 const LINK: &[&str] = &[
-    "is", "are", "was", "were", "be", "been", "has", "have", "had", "number", "numbers",
-    "totals", "totalled", "total", "stands", "stood", "at", "to", "risen", "rose", "revised",
-    "climbed", "reached", "now", "still", "probably", "likely", "nearer", "closer",
+    "is", "are", "was", "were", "be", "been", "has", "have", "had", "number", "numbers", "totals",
+    "totalled", "total", "stands", "stood", "at", "to", "risen", "rose", "revised", "climbed",
+    "reached", "now", "still", "probably", "likely", "nearer", "closer",
 ];
 
 /// The noun phrase a number after a predicate is about: "[the death toll from the sinking
@@ -1312,7 +1384,9 @@ fn predicate(c: &Ctx<'_, '_>, q: usize) -> Option<Predicate> {
             && x > c.sa
             && is(
                 c.low(x - 1),
-                &["the", "real", "actual", "true", "official", "this", "that", "its", "their"],
+                &[
+                    "the", "real", "actual", "true", "official", "this", "that", "its", "their",
+                ],
             )
     });
     if has(&["toll"]).is_some() {
@@ -1373,8 +1447,7 @@ fn phrase_parts(c: &Ctx<'_, '_>, a: usize, b: usize) -> Option<PredPhrase> {
             subject = Subj::Here(k, nb);
             k = nb.max(k + 1);
             continue;
-        } else if !is(w, events::DETS) && !is_punct(w) && !is(w, &["confirmed", "real", "actual"])
-        {
+        } else if !is(w, events::DETS) && !is_punct(w) && !is(w, &["confirmed", "real", "actual"]) {
             nouns.push(w);
         }
         k += 1;
@@ -1392,7 +1465,9 @@ fn phrase_parts(c: &Ctx<'_, '_>, a: usize, b: usize) -> Option<PredPhrase> {
 }
 
 fn nationality_like(w: &str) -> bool {
-    ["ian", "ish", "ese", "ean", "ch"].iter().any(|s| w.ends_with(s))
+    ["ian", "ish", "ese", "ean", "ch"]
+        .iter()
+        .any(|s| w.ends_with(s))
 }
 
 /// "Belgian nationals", "Dutch fighters": a nationality adjective before a common noun
@@ -1477,21 +1552,27 @@ fn verb_before(c: &Ctx<'_, '_>, q: usize) -> Option<String> {
     if t.cap {
         return None;
     }
-    let v = w.ends_with("ed")
-        && !is(
-            w,
-            &[
-                "estimated",
-                "reported",
-                "expected",
-                "needed",
-                "added",
-                "said",
-                "numbered",
-                "totalled",
-                "totaled",
-            ],
-        );
+    // "killing two people and injuring 11 others".
+    let participle = is(
+        w,
+        &["killing", "injuring", "wounding", "arresting", "detaining"],
+    );
+    let v = participle
+        || w.ends_with("ed")
+            && !is(
+                w,
+                &[
+                    "estimated",
+                    "reported",
+                    "expected",
+                    "needed",
+                    "added",
+                    "said",
+                    "numbered",
+                    "totalled",
+                    "totaled",
+                ],
+            );
     v.then(|| w.to_string())
 }
 
