@@ -758,6 +758,44 @@ fn demo_claims_conflicts_find_the_planted_contradiction() {
         }
     }
 
+    // Every contradiction of the answer key is one dispute holding its figures
+    // (the Rotterdam injured too: 11 first reported, 13 after the revision).
+    for want in expected["conflicting_claims"].as_array().unwrap() {
+        let subject_word = want["subject"]
+            .as_str()
+            .unwrap()
+            .split_whitespace()
+            .next()
+            .unwrap();
+        let attr_word = want["attribute"]
+            .as_str()
+            .unwrap()
+            .split_whitespace()
+            .next()
+            .unwrap();
+        let values: std::collections::BTreeSet<u64> = want["claims"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["value"].as_f64().unwrap() as u64)
+            .collect();
+        let found = disputes.iter().any(|d| {
+            let got: std::collections::BTreeSet<u64> = d["claims"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["claim"]["fact"]["value"].as_f64().unwrap() as u64)
+                .collect();
+            d["subject_name"]
+                .as_str()
+                .unwrap_or("")
+                .contains(subject_word)
+                && d["attribute"].as_str().unwrap_or("").contains(attr_word)
+                && got == values
+        });
+        assert!(found, "no dispute for {want:#}: {v:#}");
+    }
+
     // The text view shows the subject, attribute, both figures and the sentences.
     let out = run(dossier(&db).args(["claims", "--conflicts"]));
     let text = String::from_utf8_lossy(&out.stdout);

@@ -537,22 +537,49 @@ pub fn claim_conflicts(
     Ok(out)
 }
 
-/// The conflicts of [`claim_conflicts`] gathered by subject and counted thing:
-/// one dispute per figure, with every claim on either side once (oldest document
-/// first) and the pairs that conflict.
+/// The conflicts of [`claim_conflicts`] gathered into disputes: claims joined by
+/// conflicting pairs about one counted thing form one dispute (so "Binnenrotte"
+/// and "Binnenrotte market", linked to two entities, still meet), with every claim
+/// on either side once (oldest document first) and the pairs that conflict.
 pub fn claim_disputes(conflicts: &[ClaimConflict]) -> Vec<ClaimDispute> {
     use dossier_nlp::facts::claims::attribute_parts;
-    let mut out: Vec<ClaimDispute> = Vec::new();
-    let key = |c: &ClaimConflict| {
-        (
-            c.subject
-                .map_or_else(|| c.subject_name.to_lowercase(), |id| id.to_string()),
-            attribute_parts(&c.attribute).0,
-        )
+    // Union-find over claims, a claim being (document, quantity start).
+    let id = |c: &dossier_store::StoredClaim| (c.doc.as_str().to_string(), c.fact.quantity.start);
+    let mut nodes: HashMap<(String, usize), usize> = HashMap::new();
+    let mut parent: Vec<usize> = Vec::new();
+    fn root(parent: &mut [usize], mut x: usize) -> usize {
+        while let Some(&p) = parent.get(x) {
+            if p == x {
+                break;
+            }
+            let gp = parent.get(p).copied().unwrap_or(p);
+            if let Some(slot) = parent.get_mut(x) {
+                *slot = gp;
+            }
+            x = p;
+        }
+        x
+    }
+    let mut node = |c: &dossier_store::StoredClaim, parent: &mut Vec<usize>| {
+        let key = (id(c).0, id(c).1);
+        *nodes.entry(key).or_insert_with(|| {
+            parent.push(parent.len());
+            parent.len() - 1
+        })
     };
-    let mut index: HashMap<(String, String), usize> = HashMap::new();
+    let mut ends = Vec::with_capacity(conflicts.len());
     for c in conflicts {
-        let k = key(c);
+        let (x, y) = (node(&c.a, &mut parent), node(&c.b, &mut parent));
+        let (rx, ry) = (root(&mut parent, x), root(&mut parent, y));
+        if let Some(slot) = parent.get_mut(rx) {
+            *slot = ry;
+        }
+        ends.push((x, y));
+    }
+    let mut out: Vec<ClaimDispute> = Vec::new();
+    let mut index: HashMap<(usize, String), usize> = HashMap::new();
+    for (c, &(x, _)) in conflicts.iter().zip(&ends) {
+        let k = (root(&mut parent, x), attribute_parts(&c.attribute).0);
         let at = *index.entry(k).or_insert_with(|| {
             out.push(ClaimDispute {
                 subject: c.subject,
@@ -566,6 +593,11 @@ pub fn claim_disputes(conflicts: &[ClaimConflict]) -> Vec<ClaimDispute> {
         let Some(d) = out.get_mut(at) else { continue };
         if attribute_parts(&d.attribute).1.is_none() {
             d.attribute = c.attribute.clone();
+        }
+        // The longest subject name reads best ("Binnenrotte market" over "Binnenrotte").
+        if c.subject_name.len() > d.subject_name.len() {
+            d.subject_name = c.subject_name.clone();
+            d.subject = c.subject;
         }
         let mut slot = |claim: &dossier_store::StoredClaim, source: &str| {
             let same = |x: &DisputedClaim| {

@@ -623,7 +623,13 @@ fn sentence(
                         .filter(|l| !p.noun.is_empty() && l.0 == p.noun)
                         .and_then(|l| l.2.clone())
                 })
-                .or_else(|| topic(c)),
+                .or_else(|| {
+                    if is_casualty(&p.attribute) {
+                        place_back(c)
+                    } else {
+                        topic(c)
+                    }
+                }),
         };
         if let (Subj::Here(..), Some(s)) = (p.subject, &subject) {
             doc.subject = Some((s.clone(), doc.sent));
@@ -682,6 +688,54 @@ fn topic(c: &Ctx<'_, '_>) -> Option<Arg> {
 }
 
 const TOPIC_REACH: usize = 60;
+
+/// How far (tokens) a casualty figure looks back for the place it happened.
+const PLACE_REACH: usize = 240;
+
+/// "people killed", "civilians injured": figures about an event, which is known by its place.
+fn is_casualty(attribute: &str) -> bool {
+    let head = attribute.split(" in ").next().unwrap_or("");
+    head.ends_with(" killed") || head.ends_with(" injured")
+}
+
+/// A name that ends in a place noun ("Binnenrotte market") in the sentences before: where
+/// the event a casualty figure counts happened.
+fn place_back(c: &Ctx<'_, '_>) -> Option<Arg> {
+    let lo = c.sa.saturating_sub(PLACE_REACH);
+    let k = (lo + 1..c.sa)
+        .rev()
+        .find(|&k| is(c.low(k), PLACE_HEADS) && c.cap(k - 1) && !is(c.low(k - 1), events::DETS))?;
+    let mut a = k - 1;
+    while a > lo && c.cap(a - 1) && !is(c.low(a - 1), events::DETS) {
+        a -= 1;
+    }
+    arg(c, a, k + 1)
+}
+
+/// Nouns that name a place after a capitalised word.
+const PLACE_HEADS: &[&str] = &[
+    "market", "camp", "station", "square", "mosque", "church", "hotel",
+];
+
+/// The nearest "at / on / in NAME" before the quantity in the sentence, preferring a name
+/// with a place noun ("at the Binnenrotte Saturday market" over "in central Rotterdam").
+fn place_left(c: &Ctx<'_, '_>, q: usize) -> Subj {
+    let mut first = None;
+    for k in (c.sa..q).rev() {
+        if !is(c.low(k), &["at", "on", "in", "near"]) {
+            continue;
+        }
+        let Some((a, b)) = named(c, k + 1) else {
+            continue;
+        };
+        let (_, b) = name_ending(c, b.saturating_sub(1).max(a));
+        if is(c.low(b.saturating_sub(1)), PLACE_HEADS) {
+            return Subj::Here(a, b);
+        }
+        first = first.or(Some((a, b)));
+    }
+    first.map_or(Subj::None, |(a, b)| Subj::Here(a, b))
+}
 
 /// A source as an analyst reads it: "its monthly report" → "monthly report", "Officials,
 /// however" → "Officials".
@@ -1017,19 +1071,19 @@ fn claim_at(
     if scope.is_none() {
         scope = nationality_at.map(|n| nationality_scope(c.low(n)));
     }
+    let attribute = compose(&noun, verb.as_deref(), scope.as_deref());
     if subject == Subj::None {
         if let Some(p) = place_after_verb {
             subject = Subj::Here(p.0, p.1);
-        } else if verb
-            .as_deref()
-            .and_then(norm_verb)
-            .is_some_and(|v| is(v, CASUALTY))
-        {
-            // "12 people died when the ferry Aurelia capsized": the event's named thing.
+        } else if is_casualty(&attribute) {
+            // "12 people died when the ferry Aurelia capsized", "... at the Binnenrotte
+            // market, killing two people": the event's named place or thing.
             subject = name_right(c, vpos);
+            if subject == Subj::None {
+                subject = place_left(c, qstart);
+            }
         }
     }
-    let attribute = compose(&noun, verb.as_deref(), scope.as_deref());
     Some(Partial {
         clause: clause_of(c, i),
         subject,
@@ -1047,9 +1101,6 @@ fn claim_at(
 const NP_STOP: &[&str] = &[
     "include", "includes", "number", "numbers", "is", "are", "was", "were", "has", "have",
 ];
-
-/// Verbs of casualties, whose claims are about the event (and the place or thing named in it).
-const CASUALTY: &[&str] = &["killed", "injured", "died", "rescued", "missing"];
 
 /// Person nouns that say nothing about who was counted: "11 others", "persons".
 fn generic_noun(w: &str) -> Option<&'static str> {
@@ -1153,7 +1204,7 @@ const GROUP_NOUNS: &[&str] = &[
 /// Lower-case words that complete a name before them ("Okoro network", "Sarn market").
 const NAME_HEADS: &[&str] = &[
     "network", "group", "camp", "market", "refinery", "valley", "hills", "delta", "province",
-    "region", "district", "cell", "militia", "brigade", "front",
+    "region", "district", "cell", "militia", "brigade", "front", "station", "square",
 ];
 
 /// A name ending at token `b` (exclusive) and its start, with a following head noun.
