@@ -721,7 +721,7 @@ const PLACE_HEADS: &[&str] = &[
 /// with a place noun ("at the Binnenrotte Saturday market" over "in central Rotterdam").
 fn place_left(c: &Ctx<'_, '_>, q: usize) -> Subj {
     let mut first = None;
-    for k in (c.sa..q).rev() {
+    for k in (q.saturating_sub(40).max(c.sa)..q).rev() {
         if !is(c.low(k), &["at", "on", "in", "near"]) {
             continue;
         }
@@ -1905,16 +1905,16 @@ pub fn same_subject(a: &str, b: &str) -> bool {
     if wa == wb {
         return true;
     }
-    let acronym = |short: &[String], long: &str| {
-        short.len() == 1
-            && short[0].len() >= 2
-            && long
-                .split_whitespace()
+    let acronym = |short: &[String], long: &str| match short {
+        [one] if one.len() >= 2 => {
+            long.split_whitespace()
                 .filter(|w| w.starts_with(|ch: char| ch.is_uppercase()))
                 .filter_map(|w| w.chars().next())
                 .flat_map(char::to_lowercase)
                 .collect::<String>()
-                == short[0]
+                == *one
+        }
+        _ => false,
     };
     if acronym(&wa, b) || acronym(&wb, a) {
         return true;
