@@ -1223,6 +1223,28 @@ async fn neighbours_filter_and_carry_evidence() {
     }
 }
 
+/// `/claims/conflicts` answers in its documented shape; the knowledge base's two
+/// Netherlands figures ("about 300" and 280 foreign fighters) agree within the
+/// qualifier, so there is no dispute, and a bad filter is a 400.
+#[tokio::test]
+async fn claim_conflicts_route() {
+    let kb = full_kb();
+    let app = app(&kb);
+    let doc = openapi(&app).await;
+    let v = get_ok(&app, "/claims/conflicts").await;
+    validate(&doc, &schema("ClaimConflicts"), &v, "$").unwrap();
+    assert!(v["disputes"].as_array().unwrap().is_empty(), "{v:#}");
+    assert!(v["conflicts"].as_array().unwrap().is_empty(), "{v:#}");
+    expect_error(
+        &app,
+        &doc,
+        "/claims/conflicts?subject=x",
+        StatusCode::BAD_REQUEST,
+        "bad_parameter",
+    )
+    .await;
+}
+
 #[tokio::test]
 async fn claims_filter_and_paginate() {
     let kb = full_kb();
