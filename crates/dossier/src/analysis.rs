@@ -470,13 +470,17 @@ pub fn claim_conflicts(
     let mut heads: Vec<_> = groups.into_iter().collect();
     heads.sort_by(|x, y| x.0.cmp(&y.0));
     for (_, claims) in heads {
-        for (i, a) in claims.iter().enumerate() {
-            for b in claims.iter().skip(i + 1) {
-                let (_, sa) = attribute_parts(&a.fact.attribute);
-                let (_, sb) = attribute_parts(&b.fact.attribute);
+        // Scope and source once per claim; the pairwise step tests the cheap
+        // conditions (values, scope, source) before comparing subjects.
+        let facts: Vec<(Option<String>, Option<String>)> = claims
+            .iter()
+            .map(|c| (attribute_parts(&c.fact.attribute).1, norm_src(c)))
+            .collect();
+        for (i, (a, (sa, ra))) in claims.iter().zip(&facts).enumerate() {
+            for (b, (sb, rb)) in claims.iter().zip(&facts).skip(i + 1) {
                 let scoped = sa.is_none() || sb.is_none() || sa == sb;
-                let apart = a.doc != b.doc || norm_src(a) != norm_src(b);
-                if !(scoped && apart && same_about(a, b) && values_conflict(&a.fact, &b.fact)) {
+                let apart = a.doc != b.doc || ra != rb;
+                if !(values_conflict(&a.fact, &b.fact) && scoped && apart && same_about(a, b)) {
                     continue;
                 }
                 let subject = a.entity("subject").or_else(|| b.entity("subject"));
