@@ -15,6 +15,7 @@ pub mod eval;
 pub mod facts;
 pub mod features;
 pub mod gazetteer;
+pub mod pronouns;
 pub mod table;
 pub mod tagger;
 pub mod tagger_doc;
@@ -110,6 +111,9 @@ fn piece_end(text: &str, start: usize) -> usize {
 
 /// Pattern matches below this confidence (bare counts) are not emitted as entities.
 const PATTERN_MIN_CONFIDENCE: f32 = 0.5;
+
+/// Confidence of a pronoun entity: about the share annotated in re3d training.
+const PRONOUN_CONFIDENCE: f32 = 0.6;
 
 /// Which label set and which taggers an extraction uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -380,6 +384,23 @@ impl Pipeline {
                 merged.sort_by_key(|m| (m.start, m.end));
             }
         }
+        if mode == Mode::Re3d {
+            // re3d annotates personal pronouns; add those the tagger left (MODEL.md).
+            merged.sort_by_key(|m| (m.start, m.end));
+            let taken: Vec<(usize, usize)> = merged.iter().map(|m| (m.start, m.end)).collect();
+            for (i, label) in pronouns::untagged_pronouns(&doc, &taken) {
+                let Some(t) = doc.tokens.get(i) else { continue };
+                merged.push(tagger_doc::Merged {
+                    start: t.start,
+                    end: t.end,
+                    label,
+                    confidence: PRONOUN_CONFIDENCE,
+                    kind: Some("pronoun"),
+                    normalized: None,
+                    from_pattern: false,
+                });
+            }
+        }
         if want_patterns {
             merged = tagger_doc::merge_patterns(merged, &pats, PATTERN_MIN_CONFIDENCE);
         }
@@ -397,6 +418,8 @@ impl Pipeline {
                     normalized: m.normalized,
                     extractor: if m.from_pattern {
                         "pattern/1".to_string()
+                    } else if m.kind == Some("pronoun") {
+                        "pronoun/1".to_string()
                     } else {
                         self.version().to_string()
                     },
