@@ -15,6 +15,7 @@ pub mod eval;
 pub mod facts;
 pub mod features;
 pub mod gazetteer;
+pub mod heads;
 pub mod pronouns;
 pub mod table;
 pub mod tagger;
@@ -114,6 +115,10 @@ const PATTERN_MIN_CONFIDENCE: f32 = 0.5;
 
 /// Confidence of a pronoun entity: about the share annotated in re3d training.
 const PRONOUN_CONFIDENCE: f32 = 0.6;
+
+/// Confidence of a common-noun phrase entity (its head is an entity end in at least
+/// half of its training occurrences).
+const NOMINAL_CONFIDENCE: f32 = 0.5;
 
 /// Which label set and which taggers an extraction uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -385,17 +390,35 @@ impl Pipeline {
             }
         }
         if mode == Mode::Re3d {
-            // re3d annotates personal pronouns; add those the tagger left (MODEL.md).
+            // re3d annotates common-noun phrases and personal pronouns; add those the
+            // tagger left (MODEL.md).
             merged.sort_by_key(|m| (m.start, m.end));
-            let taken: Vec<(usize, usize)> = merged.iter().map(|m| (m.start, m.end)).collect();
+            let mut taken: Vec<(usize, usize)> = merged.iter().map(|m| (m.start, m.end)).collect();
+            let mut added = Vec::new();
+            for (a, b, label) in heads::untagged_heads(&doc, &taken) {
+                added.push((a, b, label, NOMINAL_CONFIDENCE, "nominal"));
+            }
+            for &(a, b, ..) in &added {
+                if let (Some(s), Some(e)) = (doc.tokens.get(a), doc.tokens.get(b.saturating_sub(1)))
+                {
+                    taken.push((s.start, e.end));
+                }
+            }
+            taken.sort_unstable();
             for (i, label) in pronouns::untagged_pronouns(&doc, &taken) {
-                let Some(t) = doc.tokens.get(i) else { continue };
+                added.push((i, i + 1, label, PRONOUN_CONFIDENCE, "pronoun"));
+            }
+            for (a, b, label, confidence, kind) in added {
+                let (Some(s), Some(e)) = (doc.tokens.get(a), doc.tokens.get(b.saturating_sub(1)))
+                else {
+                    continue;
+                };
                 merged.push(tagger_doc::Merged {
-                    start: t.start,
-                    end: t.end,
+                    start: s.start,
+                    end: e.end,
                     label,
-                    confidence: PRONOUN_CONFIDENCE,
-                    kind: Some("pronoun"),
+                    confidence,
+                    kind: Some(kind),
                     normalized: None,
                     from_pattern: false,
                 });
@@ -420,6 +443,8 @@ impl Pipeline {
                         "pattern/1".to_string()
                     } else if m.kind == Some("pronoun") {
                         "pronoun/1".to_string()
+                    } else if m.kind == Some("nominal") {
+                        "nominal/1".to_string()
                     } else {
                         self.version().to_string()
                     },
