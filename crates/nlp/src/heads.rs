@@ -53,6 +53,10 @@ fn lexicon() -> &'static HashMap<&'static str, EntityLabel> {
 
 /// The label of a head noun, if `word` is one (exact, lower-case as written).
 pub fn head_label(word: &str) -> Option<EntityLabel> {
+    // Cheap test first: every head is lower-case and at least 3 bytes long.
+    if word.len() < 3 || !word.as_bytes().first().is_some_and(u8::is_ascii_lowercase) {
+        return None;
+    }
     lexicon().get(word).copied()
 }
 

@@ -26,10 +26,10 @@ pub fn pronoun_label(word: &str) -> Option<EntityLabel> {
     if word.len() > 4 || !word.is_ascii() {
         return None;
     }
-    let w = word.to_ascii_lowercase();
-    if PERSON.contains(&w.as_str()) {
+    let is = |list: &[&str]| list.iter().any(|p| p.eq_ignore_ascii_case(word));
+    if is(&PERSON) {
         Some(EntityLabel::Person)
-    } else if GROUP.contains(&w.as_str()) {
+    } else if is(&GROUP) {
         Some(EntityLabel::Organisation)
     } else {
         None
