@@ -15,6 +15,8 @@ pub mod eval;
 pub mod facts;
 pub mod features;
 pub mod gazetteer;
+pub mod heads;
+pub mod pronouns;
 pub mod table;
 pub mod tagger;
 pub mod tagger_doc;
@@ -110,6 +112,13 @@ fn piece_end(text: &str, start: usize) -> usize {
 
 /// Pattern matches below this confidence (bare counts) are not emitted as entities.
 const PATTERN_MIN_CONFIDENCE: f32 = 0.5;
+
+/// Confidence of a pronoun entity: about the share annotated in re3d training.
+const PRONOUN_CONFIDENCE: f32 = 0.6;
+
+/// Confidence of a common-noun phrase entity (its head is an entity end in at least
+/// half of its training occurrences).
+const NOMINAL_CONFIDENCE: f32 = 0.5;
 
 /// Which label set and which taggers an extraction uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -380,6 +389,41 @@ impl Pipeline {
                 merged.sort_by_key(|m| (m.start, m.end));
             }
         }
+        if mode == Mode::Re3d {
+            // re3d annotates common-noun phrases and personal pronouns; add those the
+            // tagger left (MODEL.md).
+            merged.sort_by_key(|m| (m.start, m.end));
+            let mut taken: Vec<(usize, usize)> = merged.iter().map(|m| (m.start, m.end)).collect();
+            let mut added = Vec::new();
+            for (a, b, label) in heads::untagged_heads(&doc, &taken) {
+                added.push((a, b, label, NOMINAL_CONFIDENCE, "nominal"));
+            }
+            for &(a, b, ..) in &added {
+                if let (Some(s), Some(e)) = (doc.tokens.get(a), doc.tokens.get(b.saturating_sub(1)))
+                {
+                    taken.push((s.start, e.end));
+                }
+            }
+            taken.sort_unstable();
+            for (i, label) in pronouns::untagged_pronouns(&doc, &taken) {
+                added.push((i, i + 1, label, PRONOUN_CONFIDENCE, "pronoun"));
+            }
+            for (a, b, label, confidence, kind) in added {
+                let (Some(s), Some(e)) = (doc.tokens.get(a), doc.tokens.get(b.saturating_sub(1)))
+                else {
+                    continue;
+                };
+                merged.push(tagger_doc::Merged {
+                    start: s.start,
+                    end: e.end,
+                    label,
+                    confidence,
+                    kind: Some(kind),
+                    normalized: None,
+                    from_pattern: false,
+                });
+            }
+        }
         if want_patterns {
             merged = tagger_doc::merge_patterns(merged, &pats, PATTERN_MIN_CONFIDENCE);
         }
@@ -397,6 +441,10 @@ impl Pipeline {
                     normalized: m.normalized,
                     extractor: if m.from_pattern {
                         "pattern/1".to_string()
+                    } else if m.kind == Some("pronoun") {
+                        "pronoun/1".to_string()
+                    } else if m.kind == Some("nominal") {
+                        "nominal/1".to_string()
                     } else {
                         self.version().to_string()
                     },
