@@ -159,7 +159,9 @@ impl IntoResponse for ApiError {
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> ApiError {
         match e {
-            StoreError::NoSuchDocument(_) | StoreError::NoSuchEntity(_) => {
+            StoreError::NoSuchDocument(_)
+            | StoreError::NoSuchEntity(_)
+            | StoreError::NoSuchEvent(_) => {
                 ApiError::new(ErrorCode::NotFound, e.to_string())
             }
             StoreError::Invalid(_) => ApiError::new(ErrorCode::BadParameter, e.to_string()),
