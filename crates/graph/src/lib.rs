@@ -32,7 +32,10 @@ mod rng;
 mod strength;
 
 pub use build::{Graph, GraphBuilder, MemoryReport};
-pub use connect::{ConnectOptions, Connection, MemberLink, SharedNeighbour, SubgraphNode};
+pub use connect::{
+    ConnectOptions, Connection, MemberLink, SharedNeighbour, SubgraphNode,
+    MAX_MEMBERS as CONNECT_MAX_MEMBERS,
+};
 pub use filter::{Direction, EdgeFilter};
 pub use paths::{Hop, Path, PathOptions, QueryCtx};
 pub use query::{EdgeInfo, Neighbour, NeighbourPage, NeighbourQuery, NodeRef};

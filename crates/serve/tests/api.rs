@@ -958,6 +958,27 @@ impl Store for Slow {
     ) -> dossier_store::Result<Vec<ds::Evidence>> {
         self.inner.evidence(a, b, kind, limit)
     }
+    fn events(&self, filter: &ds::EventFilter) -> dossier_store::Result<Vec<ds::EventNode>> {
+        self.inner.events(filter)
+    }
+    fn event(&self, id: i64, page: Page) -> dossier_store::Result<ds::EventProfile> {
+        self.inner.event(id, page)
+    }
+    fn event_evidence(
+        &self,
+        entity: i64,
+        node: i64,
+        role: Option<&str>,
+        limit: usize,
+    ) -> dossier_store::Result<Vec<ds::Evidence>> {
+        self.inner.event_evidence(entity, node, role, limit)
+    }
+    fn for_each_event_edge(
+        &self,
+        f: &mut dyn FnMut(ds::EventEdgeRow),
+    ) -> dossier_store::Result<()> {
+        self.inner.for_each_event_edge(f)
+    }
     fn for_each_edge(&self, f: &mut dyn FnMut(ds::EdgeRow)) -> dossier_store::Result<()> {
         self.inner.for_each_edge(f)
     }

@@ -220,6 +220,15 @@ pub(crate) struct Mention {
     pub span: CharSpan,
 }
 
+impl Mention {
+    /// Whether the mention may start a node: it names a place the gazetteer
+    /// put in a country. Others (only a day, or an unplaced place) may only
+    /// join a node, so that "the attack on 7 June" cannot stand alone.
+    fn founds(&self) -> bool {
+        !self.countries.is_empty()
+    }
+}
+
 /// A stored mention of an entity in a document, as event derivation needs it.
 #[derive(Debug, Clone)]
 pub(crate) struct DocMention {
@@ -229,6 +238,15 @@ pub(crate) struct DocMention {
     pub label: EntityLabel,
     /// ISO country of a gazetteer place (`kind` `place:CC`).
     pub country: Option<String>,
+    /// A gazetteer place without a country (a continent, a sea): too broad to
+    /// tell events apart.
+    pub broad: bool,
+}
+
+/// Whether ingest placed a mention in no country (`kind` = `place`: a
+/// continent or a sea).
+pub(crate) fn mention_broad(kind: Option<&str>) -> bool {
+    kind == Some("place")
 }
 
 /// The country of a mention placed by ingest (`kind` = `place:CC`).
@@ -291,6 +309,7 @@ pub(crate) fn doc_event_mentions(
             .find(|m| m.entity == entity)
             .map(|m| m.label)
     };
+    let broad = |entity: i64| mentions.iter().any(|m| m.entity == entity && m.broad);
     let mut chars: Option<Vec<char>> = None;
     let mut out = Vec::new();
     for (ord, e) in events.iter().enumerate() {
@@ -317,12 +336,27 @@ pub(crate) fn doc_event_mentions(
         let mut place_ends: Vec<usize> = Vec::new();
         for (a, l) in e.arguments.iter().zip(&row.args) {
             let Some(entity) = l.entity else { continue };
+            let label = label_of(entity);
+            // Times are the node's date; values ("two people") take no part.
+            if a.role == EventRole::Time
+                || label.is_some_and(|l| {
+                    matches!(
+                        l.to_re3d(),
+                        EntityLabel::Temporal
+                            | EntityLabel::Quantity
+                            | EntityLabel::Money
+                            | EntityLabel::Frequency
+                    )
+                })
+            {
+                continue;
+            }
             let is_place = a.role == EventRole::Place
                 || (matches!(
                     a.role,
                     EventRole::Target | EventRole::Origin | EventRole::Destination
                 ) && label_of(entity).is_some_and(|l| l.to_re3d() == EntityLabel::Location));
-            if is_place {
+            if is_place && !broad(entity) {
                 if !places.contains(&entity) {
                     places.push(entity);
                 }
@@ -344,7 +378,19 @@ pub(crate) fn doc_event_mentions(
                 .filter(|m| m.start >= end && m.end <= sentence.end)
                 .min_by_key(|m| m.start);
             let Some(next) = next else { continue };
-            if next.label.to_re3d() != EntityLabel::Location || places.contains(&next.entity) {
+            if next.label.to_re3d() != EntityLabel::Location
+                || places.contains(&next.entity)
+                || next.broad
+            {
+                continue;
+            }
+            // A qualifier lies in the same country ("Malmö, Sweden"), unlike
+            // the next item of a list ("Malmö, Rotterdam").
+            let prev_country = mentions
+                .iter()
+                .find(|m| m.end == end)
+                .and_then(|m| m.country.clone());
+            if prev_country.is_some() && next.country.is_some() && prev_country != next.country {
                 continue;
             }
             let chars = chars.get_or_insert_with(|| text.chars().collect());
@@ -365,10 +411,12 @@ pub(crate) fn doc_event_mentions(
             }
         }
         let countries: BTreeSet<String> = places.iter().filter_map(|&p| country_of(p)).collect();
+        // "attacks in Malmö, Rotterdam and Lyon" names several events.
+        if countries.len() > 1 {
+            continue;
+        }
         let day = date.is_some_and(|d| d.2.is_some());
-        let month = date.is_some_and(|d| d.1.is_some());
-        let anchored = day || !countries.is_empty() || (!places.is_empty() && month);
-        if !anchored {
+        if !day && places.is_empty() {
             continue;
         }
         for m in at(sentence.start, sentence.end) {
@@ -386,6 +434,29 @@ pub(crate) fn doc_event_mentions(
             links,
             span: sentence,
         });
+    }
+    // A sentence naming several events ("the explosion in Malmö in March or
+    // the van attack in Rotterdam in June, Dumontel said") does not tell which
+    // one the people in it belong to: they are linked to none.
+    let several = |span: CharSpan| {
+        let mut places: Vec<&Vec<i64>> = out
+            .iter()
+            .filter(|m| m.span == span && !m.places.is_empty())
+            .map(|m| &m.places)
+            .collect();
+        places.dedup();
+        places.iter().enumerate().any(|(i, a)| {
+            places
+                .iter()
+                .skip(i + 1)
+                .any(|b| !a.iter().any(|p| b.contains(p)))
+        })
+    };
+    let crowded: Vec<CharSpan> = out.iter().map(|m| m.span).filter(|s| several(*s)).collect();
+    for m in &mut out {
+        if crowded.contains(&m.span) {
+            m.links.retain(|(_, r)| r != MENTIONED_ROLE);
+        }
     }
     out
 }
@@ -411,6 +482,7 @@ pub(crate) fn event_mentions(
             entity: *id,
             label: m.mention.label,
             country: mention_country(m.mention.kind.as_deref()),
+            broad: mention_broad(m.mention.kind.as_deref()),
         })
         .collect();
     dm.sort_by_key(|m| (m.start, m.end));
@@ -440,8 +512,8 @@ pub(crate) struct NodeSig {
     pub docs: usize,
     pub first_seen: Option<String>,
     pub last_seen: Option<String>,
-    /// Last document counted in `docs` (documents of a batch are new).
-    pub last_doc: Option<i64>,
+    /// Documents of this batch counted in `docs` (documents of a batch are new).
+    pub batch_docs: BTreeSet<i64>,
 }
 
 /// Backend access for clustering.
@@ -538,93 +610,114 @@ pub(crate) fn cluster(
         return Ok(batch);
     }
     let mut next_id = io.max_id()? + 1;
-    for (seq, published, mentions) in docs {
-        let date = crate::derive::edge_date(published.as_deref());
-        let mut edges = Vec::new();
-        for m in mentions {
-            let family = event_family(&m.kind).to_string();
-            let entities: Vec<i64> = m
-                .links
-                .iter()
-                .filter(|(_, r)| r != MENTIONED_ROLE)
-                .map(|x| x.0)
-                .collect();
-            let month = m
-                .date
-                .and_then(|d| d.1.map(|mm| format!("{:04}-{mm:02}", d.0)));
-            let mut ids = io.candidates(&family, &entities, month.as_deref())?;
-            ids.extend(
-                batch
-                    .nodes
-                    .values()
-                    .filter(|n| event_family(&n.kind) == family)
-                    .map(|n| n.id),
-            );
-            ids.sort_unstable();
-            ids.dedup();
-            let mut best: Option<(u32, i64, Vec<String>)> = None;
-            let mut tie = false;
-            for id in ids {
-                if !batch.nodes.contains_key(&id) {
-                    match io.load(id)? {
-                        Some(sig) => {
-                            batch.nodes.insert(id, sig);
-                        }
-                        None => continue,
-                    }
-                }
-                let Some(n) = batch.nodes.get(&id) else {
+    let mut edges: Vec<Vec<DerivedEdge>> = vec![Vec::new(); docs.len()];
+    // Mentions that can found a node go first, so that a mention naming only
+    // a day finds the node its place-naming reports make, whatever the order
+    // of documents within the batch.
+    for founding in [true, false] {
+        for (i, (seq, published, mentions)) in docs.iter().enumerate() {
+            let date = crate::derive::edge_date(published.as_deref());
+            for m in mentions.iter().filter(|m| m.founds() == founding) {
+                let Some((id, reason)) = place_mention(io, &mut batch, &mut next_id, m)? else {
                     continue;
                 };
-                if let Some((score, why)) = compatibility(&m, n) {
-                    match &best {
-                        Some((b, _, _)) if *b > score => {}
-                        Some((b, _, _)) if *b == score => tie = true,
-                        _ => {
-                            tie = false;
-                            best = Some((score, id, why));
-                        }
-                    }
+                let Some(n) = batch.nodes.get_mut(&id) else {
+                    continue;
+                };
+                absorb(n, m, *seq, date.as_deref());
+                batch.members.push((id, *seq, m.ord, reason));
+                if let Some(out) = edges.get_mut(i) {
+                    out.extend(m.links.iter().map(|(entity, role)| DerivedEdge {
+                        src: *entity,
+                        dst: id,
+                        kind: role.clone(),
+                        span: m.span,
+                    }));
                 }
-            }
-            // Two equally good nodes: the mention cannot tell them apart, and a
-            // wrong join would merge two events; it starts its own node.
-            let (id, reason) = match best {
-                Some((_, id, why)) if !tie => (id, format!("joined: {}", why.join("; "))),
-                _ => {
-                    let id = next_id;
-                    next_id += 1;
-                    batch.nodes.insert(
-                        id,
-                        NodeSig {
-                            id,
-                            kind: m.kind.clone(),
-                            ..NodeSig::default()
-                        },
-                    );
-                    (id, "new node".to_string())
-                }
-            };
-            let Some(n) = batch.nodes.get_mut(&id) else {
-                continue;
-            };
-            absorb(n, &m, seq, date.as_deref());
-            batch.members.push((id, seq, m.ord, reason));
-            for (entity, role) in &m.links {
-                edges.push(DerivedEdge {
-                    src: *entity,
-                    dst: id,
-                    kind: role.clone(),
-                    span: m.span,
-                });
             }
         }
-        batch.edges.add(seq, published.as_deref(), edges);
+    }
+    for ((seq, published, _), e) in docs.iter().zip(edges) {
+        batch.edges.add(*seq, published.as_deref(), e);
     }
     // Only nodes that took a mention need writing.
     let touched: BTreeSet<i64> = batch.members.iter().map(|m| m.0).collect();
     batch.nodes.retain(|id, _| touched.contains(id));
     Ok(batch)
+}
+
+/// The node a mention joins (with the reason), a new node when it founds one,
+/// or `None` when it can neither join nor found.
+fn place_mention(
+    io: &mut dyn EventIo,
+    batch: &mut EventBatch,
+    next_id: &mut i64,
+    m: &Mention,
+) -> Result<Option<(i64, String)>> {
+    let family = event_family(&m.kind).to_string();
+    let entities: Vec<i64> = m
+        .links
+        .iter()
+        .filter(|(_, r)| r != MENTIONED_ROLE)
+        .map(|x| x.0)
+        .collect();
+    let month = m
+        .date
+        .and_then(|d| d.1.map(|mm| format!("{:04}-{mm:02}", d.0)));
+    let mut ids = io.candidates(&family, &entities, month.as_deref())?;
+    ids.extend(
+        batch
+            .nodes
+            .values()
+            .filter(|n| event_family(&n.kind) == family)
+            .map(|n| n.id),
+    );
+    ids.sort_unstable();
+    ids.dedup();
+    let mut best: Option<(u32, i64, Vec<String>)> = None;
+    let mut tie = false;
+    for id in ids {
+        if !batch.nodes.contains_key(&id) {
+            match io.load(id)? {
+                Some(sig) => {
+                    batch.nodes.insert(id, sig);
+                }
+                None => continue,
+            }
+        }
+        let Some(n) = batch.nodes.get(&id) else {
+            continue;
+        };
+        if let Some((score, why)) = compatibility(m, n) {
+            match &best {
+                Some((b, _, _)) if *b > score => {}
+                Some((b, _, _)) if *b == score => tie = true,
+                _ => {
+                    tie = false;
+                    best = Some((score, id, why));
+                }
+            }
+        }
+    }
+    // Two equally good nodes: the mention cannot tell them apart, and a wrong
+    // join would merge two events.
+    match best {
+        Some((_, id, why)) if !tie => Ok(Some((id, format!("joined: {}", why.join("; "))))),
+        _ if m.founds() => {
+            let id = *next_id;
+            *next_id += 1;
+            batch.nodes.insert(
+                id,
+                NodeSig {
+                    id,
+                    kind: m.kind.clone(),
+                    ..NodeSig::default()
+                },
+            );
+            Ok(Some((id, "new node".to_string())))
+        }
+        _ => Ok(None),
+    }
 }
 
 /// Adds a mention to a node's signature and counts.
@@ -656,8 +749,7 @@ fn absorb(n: &mut NodeSig, m: &Mention, seq: i64, published: Option<&str>) {
             .map(|x| x.0),
     );
     n.mentions += 1;
-    if n.last_doc != Some(seq) {
-        n.last_doc = Some(seq);
+    if n.batch_docs.insert(seq) {
         n.docs += 1;
         if let Some(d) = published {
             if n.first_seen.as_deref().is_none_or(|f| d < f) {
@@ -773,6 +865,8 @@ mod tests {
     #[test]
     fn a_batch_clusters_its_own_mentions() {
         let docs = vec![
+            // Names only a day: joins the node later documents found.
+            (0, None, vec![m("Attack", Some("2025-09-19"), &[], &[])]),
             (1, None, vec![m("Bombing", None, &[7], &["SE"])]),
             (
                 2,
@@ -789,16 +883,20 @@ mod tests {
                 None,
                 vec![m("Attack", Some("2025-09-20"), &[9], &["FR"])],
             ),
+            // Neither founds nor joins.
+            (5, None, vec![m("Attack", Some("2024-01-01"), &[], &[])]),
         ];
         let b = cluster(&mut NoStore, docs).unwrap();
         assert_eq!(b.nodes.len(), 2);
         let of = |doc: i64| b.members.iter().find(|x| x.1 == doc).unwrap().0;
         assert_eq!(of(1), of(2));
         assert_eq!(of(3), of(4));
+        assert_eq!(of(0), of(3));
         assert_ne!(of(1), of(3));
+        assert!(b.members.iter().all(|x| x.1 != 5));
         let lyon = &b.nodes[&of(3)];
         assert_eq!(lyon.kind, "Shooting");
-        assert_eq!(lyon.docs, 2);
+        assert_eq!(lyon.docs, 3);
         assert!(b.members.iter().any(|x| x.3.contains("same place")));
     }
 }

@@ -302,6 +302,7 @@ pub(crate) fn stored_mentions(
             entity: m.entity_id,
             label: m.mention.label,
             country: events::mention_country(m.mention.kind.as_deref()),
+            broad: events::mention_broad(m.mention.kind.as_deref()),
         })
         .collect();
     dm.sort_by_key(|m| (m.start, m.end));
