@@ -2342,7 +2342,7 @@ pub fn hostile_fact_spans(store: &mut dyn Store) {
 /// by the gazetteer, as ingest does), `others` named in it (person or
 /// organisation), and one event of `kind` triggered by `trigger` with the
 /// place and, when given, a time (`time` text, `value` normalised).
-fn event_report(
+pub fn event_report(
     source: &str,
     text: &str,
     kind: EventType,
