@@ -213,6 +213,9 @@ pub(crate) struct Mention {
     /// Malmö, Sweden").
     pub places: Vec<i64>,
     pub countries: BTreeSet<String>,
+    /// The place to name the event after: the first the gazetteer placed in
+    /// a country (a city before its station), else the first.
+    pub main_place: Option<i64>,
     /// (entity, role) of every linked argument and of every actor named in the
     /// sentence (`mentioned`).
     pub links: Vec<(i64, String)>,
@@ -424,6 +427,11 @@ pub(crate) fn doc_event_mentions(
                 links.push((m.entity, MENTIONED_ROLE.to_string()));
             }
         }
+        let main_place = places
+            .iter()
+            .copied()
+            .find(|&p| country_of(p).is_some())
+            .or_else(|| places.first().copied());
         out.push(Mention {
             doc,
             ord,
@@ -431,6 +439,7 @@ pub(crate) fn doc_event_mentions(
             date,
             places,
             countries,
+            main_place,
             links,
             span: sentence,
         });
@@ -452,7 +461,20 @@ pub(crate) fn doc_event_mentions(
                 .any(|b| !a.iter().any(|p| b.contains(p)))
         })
     };
-    let crowded: Vec<CharSpan> = out.iter().map(|m| m.span).filter(|s| several(*s)).collect();
+    // Likewise a sentence placing things in several countries ("attacks in
+    // Malmö, Rotterdam and Lyon") is a list of events, whatever the extractor
+    // made of it.
+    let countries_in = |span: CharSpan| {
+        at(span.start, span.end)
+            .filter_map(|m| m.country.as_deref())
+            .collect::<BTreeSet<&str>>()
+            .len()
+    };
+    let crowded: Vec<CharSpan> = out
+        .iter()
+        .map(|m| m.span)
+        .filter(|s| several(*s) || countries_in(*s) > 1)
+        .collect();
     for m in &mut out {
         if crowded.contains(&m.span) {
             m.links.retain(|(_, r)| r != MENTIONED_ROLE);
@@ -734,13 +756,7 @@ fn absorb(n: &mut NodeSig, m: &Mention, seq: i64, published: Option<&str>) {
     n.countries.extend(m.countries.iter().cloned());
     n.places.extend(m.places.iter().copied());
     if n.place.is_none() {
-        // Named after a place the gazetteer knows (a city before its station).
-        n.place = m
-            .places
-            .iter()
-            .copied()
-            .find(|_| !m.countries.is_empty())
-            .or_else(|| m.places.first().copied());
+        n.place = m.main_place;
     }
     n.participants.extend(
         m.links
@@ -801,6 +817,7 @@ mod tests {
             date: date.and_then(parse_date),
             places: places.to_vec(),
             countries: countries.iter().map(|c| c.to_string()).collect(),
+            main_place: places.first().copied(),
             links: places.iter().map(|p| (*p, "place".to_string())).collect(),
             span: CharSpan { start: 0, end: 1 },
         }
