@@ -699,16 +699,12 @@ fn place_mention(
     let mut best: Option<(u32, i64, Vec<String>)> = None;
     let mut tie = false;
     for id in ids {
-        if !batch.nodes.contains_key(&id) {
-            match io.load(id)? {
-                Some(sig) => {
-                    batch.nodes.insert(id, sig);
-                }
+        let n = match batch.nodes.entry(id) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(v) => match io.load(id)? {
+                Some(sig) => v.insert(sig),
                 None => continue,
-            }
-        }
-        let Some(n) = batch.nodes.get(&id) else {
-            continue;
+            },
         };
         if let Some((score, why)) = compatibility(m, n) {
             match &best {
