@@ -8,9 +8,12 @@
 use dossier_core::EntityLabel;
 use dossier_graph::{
     ConnectOptions, Connection, EdgeRecord, Graph, GraphBuilder, GraphError, Hop, NodeInfo,
-    NodeRef, PathOptions, QueryCtx,
+    NodeKind, NodeRef, PathOptions, QueryCtx,
 };
-use dossier_store::{EntitySummary, Evidence, Page, Store, StoreError, UNDIRECTED_KINDS};
+use dossier_store::{
+    EntitySummary, EventFilter, EventNode, Evidence, Page, Store, StoreError, EVENT_EDGE_PREFIX,
+    UNDIRECTED_KINDS,
+};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -22,6 +25,8 @@ pub enum AnalysisError {
     Graph(#[from] GraphError),
     #[error("no entity named {0:?} (try `dossier entities` or an entity id)")]
     NotFound(String),
+    #[error("no event matches {0} (try `dossier events`)")]
+    NoEvent(String),
     #[error("{name:?} names {} entities: {}; give an id instead", candidates.len(), describe(candidates))]
     Ambiguous {
         name: String,
@@ -80,6 +85,118 @@ pub fn find_entity(
     }
 }
 
+/// The graph id of event node `event`: event nodes live in the same graph as
+/// entities, under negative ids (entity ids are positive), so one id names one
+/// node whatever its kind.
+pub fn event_node_id(event: i64) -> i64 {
+    -event
+}
+
+/// The event node id behind a graph id, `None` for an entity.
+pub fn event_of_node(id: i64) -> Option<i64> {
+    (id < 0).then(|| id.checked_neg()).flatten()
+}
+
+/// A graph node an argument names: `event:12` is event node 12,
+/// anything else an entity as [`find_entity`] reads it. Returns the graph id.
+pub fn find_node(store: &dyn Store, arg: &str) -> Result<i64> {
+    let t = arg.trim();
+    if let Some(id) = t
+        .strip_prefix("event:")
+        .and_then(|r| r.trim().parse::<i64>().ok())
+    {
+        return match store.event(
+            id,
+            Page {
+                limit: 0,
+                offset: 0,
+            },
+        ) {
+            Ok(_) => Ok(event_node_id(id)),
+            Err(StoreError::NoSuchEvent(_)) => Err(AnalysisError::NoEvent(format!("id {id}"))),
+            Err(e) => Err(e.into()),
+        };
+    }
+    Ok(find_entity(store, t, None)?.id)
+}
+
+/// Which events to connect: the most reported event matching `filter` at
+/// each of `places` (names or ids of place entities), or, without places, the
+/// events `filter` lists.
+#[derive(Debug, Clone, Default)]
+pub struct EventSelection {
+    pub filter: EventFilter,
+    pub places: Vec<String>,
+}
+
+/// The events a selection names, in the order of its places. A place with no
+/// matching event is an error naming it.
+pub fn select_events(store: &dyn Store, sel: &EventSelection) -> Result<Vec<EventNode>> {
+    if sel.places.is_empty() {
+        return Ok(store.events(&sel.filter)?);
+    }
+    let mut out: Vec<EventNode> = Vec::new();
+    for p in &sel.places {
+        let ids = place_entities(store, p)?;
+        let mut f = sel.filter.clone();
+        f.places = ids;
+        f.page = Page {
+            limit: 1,
+            offset: 0,
+        };
+        match store.events(&f)?.into_iter().next() {
+            Some(e) if !out.iter().any(|o| o.id == e.id) => out.push(e),
+            Some(_) => {}
+            None => {
+                return Err(AnalysisError::NoEvent(format!(
+                    "{:?} at {p:?}",
+                    sel.filter.types
+                )))
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Every entity a place argument may name: an id, or all entities answering
+/// to the name (the tagger may label one city differently in different
+/// documents).
+fn place_entities(store: &dyn Store, arg: &str) -> Result<Vec<i64>> {
+    let arg = arg.trim();
+    if let Ok(id) = arg.trim_start_matches('#').parse::<i64>() {
+        return Ok(vec![id]);
+    }
+    let found = store.find_entities(arg, None)?;
+    if found.is_empty() {
+        return Err(AnalysisError::NotFound(arg.to_string()));
+    }
+    Ok(found.into_iter().map(|e| e.id).collect())
+}
+
+/// Sentences behind one graph edge, whether between entities or an entity's
+/// part in an event (then `dst`, the event, comes back as its graph id).
+pub fn edge_evidence(
+    store: &dyn Store,
+    src: i64,
+    dst: i64,
+    kind: &str,
+    limit: usize,
+) -> Result<Vec<Evidence>> {
+    if let Some(role) = kind.strip_prefix(EVENT_EDGE_PREFIX) {
+        let (entity, event) = match (event_of_node(src), event_of_node(dst)) {
+            (None, Some(ev)) => (src, ev),
+            (Some(ev), None) => (dst, ev),
+            _ => return Ok(Vec::new()),
+        };
+        let mut out = store.event_evidence(entity, event, Some(role), limit)?;
+        for e in &mut out {
+            e.dst = event_node_id(e.dst);
+        }
+        return Ok(out);
+    }
+    Ok(store.evidence(src, dst, Some(kind), limit)?)
+}
+
 /// Days since 1970-01-01 of a `YYYY-MM-DD` (or `YYYY-MM`, `YYYY`) date.
 pub fn iso_to_day(s: &str) -> Option<i32> {
     let mut parts = s.get(..10.min(s.len()))?.split('-');
@@ -109,8 +226,10 @@ pub const NON_NODE_LABELS: [EntityLabel; 4] = [
 ];
 
 /// Builds the in-memory evidence graph from every aggregated edge in the store,
-/// with entity names and types for display. Entities of [`NON_NODE_LABELS`]
-/// and their edges are left out.
+/// with entity names and types for display, and the event nodes with their
+/// participation edges (`in_event:<role>`, entity → event, under
+/// [`event_node_id`]s). Entities of [`NON_NODE_LABELS`] and their edges are
+/// left out.
 pub fn load_graph(store: &dyn Store) -> Result<Graph> {
     let mut b = GraphBuilder::new();
     let mut kinds: HashMap<String, dossier_graph::KindId> = HashMap::new();
@@ -150,6 +269,53 @@ pub fn load_graph(store: &dyn Store) -> Result<Graph> {
     if let Some(e) = failed {
         return Err(e.into());
     }
+    let mut event_ids: Vec<i64> = Vec::new();
+    store.for_each_event_edge(&mut |row| {
+        if failed.is_some() {
+            return;
+        }
+        let name = format!("{EVENT_EDGE_PREFIX}{}", row.role);
+        let kind = match kinds.get(&name) {
+            Some(k) => *k,
+            None => match b.kind(&name) {
+                Ok(k) => {
+                    kinds.insert(name, k);
+                    k
+                }
+                Err(e) => {
+                    failed = Some(e);
+                    return;
+                }
+            },
+        };
+        ids.push(row.entity);
+        event_ids.push(row.node);
+        records.push(EdgeRecord {
+            src: row.entity,
+            dst: event_node_id(row.node),
+            kind,
+            directed: true,
+            sentences: u32::try_from(row.sentences).unwrap_or(u32::MAX),
+            docs: u32::try_from(row.documents).unwrap_or(u32::MAX),
+            first_seen: row.first_seen.as_deref().and_then(iso_to_day),
+            last_seen: row.last_seen.as_deref().and_then(iso_to_day),
+        });
+    })?;
+    if let Some(e) = failed {
+        return Err(e.into());
+    }
+    event_ids.sort_unstable();
+    event_ids.dedup();
+    for e in all_events(store)? {
+        if event_ids.binary_search(&e.id).is_ok() {
+            b.add_node(NodeInfo {
+                id: event_node_id(e.id),
+                name: e.name,
+                label: e.kind,
+                kind: NodeKind::Event,
+            });
+        }
+    }
     ids.sort_unstable();
     ids.dedup();
     // One paged scan of the entities instead of a query per node.
@@ -165,6 +331,7 @@ pub fn load_graph(store: &dyn Store) -> Result<Graph> {
                 id: e.id,
                 name: e.name,
                 label: e.label.as_str().to_string(),
+                kind: NodeKind::Entity,
             });
         }
     }
@@ -195,7 +362,7 @@ pub struct EvidencedPath {
 }
 
 fn hop_evidence(store: &dyn Store, hop: Hop, per_hop: usize) -> Result<EvidencedHop> {
-    let evidence = store.evidence(hop.from, hop.to, Some(&hop.edge.kind), per_hop)?;
+    let evidence = edge_evidence(store, hop.from, hop.to, &hop.edge.kind, per_hop)?;
     Ok(EvidencedHop { hop, evidence })
 }
 
@@ -287,7 +454,7 @@ pub fn connect(
                 src: e.src,
                 dst: e.dst,
                 kind: e.kind.clone(),
-                evidence: store.evidence(e.src, e.dst, Some(&e.kind), per_edge)?,
+                evidence: edge_evidence(store, e.src, e.dst, &e.kind, per_edge)?,
             });
         }
     }
@@ -295,6 +462,24 @@ pub fn connect(
         connection,
         evidence,
     })
+}
+
+/// Every event node, for callers that page through all of them.
+pub fn all_events(store: &dyn Store) -> std::result::Result<Vec<EventNode>, StoreError> {
+    let mut out = Vec::new();
+    loop {
+        let page = store.events(&EventFilter {
+            page: Page {
+                limit: 10_000,
+                offset: out.len(),
+            },
+            ..EventFilter::default()
+        })?;
+        if page.is_empty() {
+            return Ok(out);
+        }
+        out.extend(page);
+    }
 }
 
 /// Every entity, for callers that page through all of them.

@@ -55,6 +55,8 @@ pub const ROUTES: &[Route] = &[
     graph_routes::CLAIM_CONFLICTS,
     graph_routes::PATHS,
     graph_routes::CONNECT,
+    graph_routes::EVENTS,
+    graph_routes::EVENT,
     graph_routes::CENTRALITY,
     graph_routes::COMMUNITIES,
     graph_routes::EXPORT,
