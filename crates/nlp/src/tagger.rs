@@ -232,8 +232,20 @@ impl Prepared {
     pub fn new(doc: &Doc<'_>, clusters: Option<&Clusters>) -> Prepared {
         let n = doc.tokens.len();
         let mut toks = Vec::with_capacity(n);
+        // `TokInfo::new` depends only on the word: each distinct word of the
+        // document is analysed once (most tokens repeat an earlier word).
+        let mut seen: rustc_hash::FxHashMap<&str, usize> = Default::default();
+        seen.reserve(n / 2);
         for i in 0..n {
-            toks.push(TokInfo::new(doc.token_text(i), clusters));
+            let w = doc.token_text(i);
+            let info = match seen.get(w).and_then(|&k| toks.get(k)) {
+                Some(t) => TokInfo::clone(t),
+                None => {
+                    seen.insert(w, i);
+                    TokInfo::new(w, clusters)
+                }
+            };
+            toks.push(info);
         }
         let mut line_edges = vec![(false, false); n];
         let mut starts = Vec::new();
@@ -269,8 +281,9 @@ impl Prepared {
             let mut a = a0;
             while a < b0 {
                 let b = (a + MAX_SEGMENT).min(b0);
-                let alpha: Vec<&TokInfo> = toks[a..b].iter().filter(|t| t.has_alpha).collect();
-                let headline = alpha.len() >= 2 && alpha.iter().all(|t| t.all_caps);
+                let seg = toks.get(a..b).unwrap_or(&[]);
+                let headline = seg.iter().filter(|t| t.has_alpha).count() >= 2
+                    && seg.iter().filter(|t| t.has_alpha).all(|t| t.all_caps);
                 let s = Segment { a, b, headline };
                 if headline {
                     heads.push(s);
