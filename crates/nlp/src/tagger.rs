@@ -938,4 +938,124 @@ mod tests {
         assert!(!t.allowed(None, t.tag(Part::I, 0)));
         assert!(!t.end_ok(b_per));
     }
+
+    /// Emissions and transitions from a small integer grid, so ties are common.
+    struct Grid {
+        t: usize,
+        em: Vec<f32>,
+        tr: Vec<f32>,
+        st: Vec<f32>,
+    }
+
+    impl Scorer for Grid {
+        fn n_tags(&self) -> usize {
+            self.t
+        }
+        fn emit(&self, keys: &[u64], out: &mut [f32]) {
+            for (c, o) in out.iter_mut().enumerate() {
+                let k = keys.first().copied().unwrap_or(0) as usize;
+                *o += self.em[(k * self.t + c) % self.em.len()];
+            }
+        }
+        fn trans(&self, p: usize, c: usize) -> f32 {
+            self.tr[p * self.t + c]
+        }
+        fn start(&self, c: usize) -> f32 {
+            self.st[c]
+        }
+    }
+
+    /// The plain dense Viterbi (every predecessor, first arg max) the decoder must equal.
+    fn reference(s: &Grid, ts: &TagSet, n: usize) -> Vec<u16> {
+        let t = s.t;
+        let neg = f32::NEG_INFINITY;
+        let em: Vec<f32> = (0..n)
+            .flat_map(|i| {
+                let mut row = vec![0.0; t];
+                s.emit(&[i as u64], &mut row);
+                row
+            })
+            .collect();
+        let mut delta = vec![neg; n * t];
+        let mut back = vec![0u16; n * t];
+        for c in 0..t {
+            if ts.allowed(None, c) {
+                delta[c] = em[c] + s.start(c);
+            }
+        }
+        for i in 1..n {
+            for c in 0..t {
+                let mut best = neg;
+                let mut arg = 0;
+                for p in 0..t {
+                    let tr = if ts.allowed(Some(p), c) {
+                        s.trans(p, c)
+                    } else {
+                        neg
+                    };
+                    let v = delta[(i - 1) * t + p] + tr;
+                    if v > best {
+                        best = v;
+                        arg = p;
+                    }
+                }
+                if best > neg {
+                    delta[i * t + c] = best + em[i * t + c];
+                    back[i * t + c] = arg as u16;
+                }
+            }
+        }
+        let mut arg = 0;
+        let mut best = neg;
+        for c in 0..t {
+            if ts.end_ok(c) && delta[(n - 1) * t + c] > best {
+                best = delta[(n - 1) * t + c];
+                arg = c;
+            }
+        }
+        let mut tags = vec![0u16; n];
+        tags[n - 1] = arg as u16;
+        for i in (1..n).rev() {
+            tags[i - 1] = back[i * t + tags[i] as usize];
+        }
+        tags
+    }
+
+    #[test]
+    fn viterbi_equals_dense_reference() {
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |m: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % m) as f32 - (m / 2) as f32
+        };
+        for scheme in [Scheme::Bio, Scheme::Bilou] {
+            let ts = TagSet {
+                types: vec!["A".into(), "B".into(), "C".into()],
+                scheme,
+            };
+            let cons = Constraints::new(&ts);
+            let t = ts.n_tags();
+            for round in 0..200 {
+                let g = Grid {
+                    t,
+                    em: (0..t * 7).map(|_| next(5)).collect(),
+                    tr: (0..t * t).map(|_| next(3)).collect(),
+                    st: (0..t).map(|_| next(3)).collect(),
+                };
+                let n = 1 + round % 9;
+                let mut w = Work::default();
+                w.offs.push(0);
+                for i in 0..n {
+                    w.keys.push(i as u64);
+                    w.offs.push(w.keys.len());
+                }
+                let (mut tags, mut margins) = (Vec::new(), Vec::new());
+                viterbi(&g, &cons, &mut w, &mut tags, &mut margins);
+                assert_eq!(tags, reference(&g, &ts, n), "{scheme:?} round {round}");
+                assert_eq!(margins.len(), n);
+            }
+        }
+    }
 }
