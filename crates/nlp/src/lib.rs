@@ -326,7 +326,17 @@ impl Pipeline {
                 });
             }
             (Mode::Knowledge, Some(re3d)) => {
-                let names = tagger_doc::tag_doc(&self.conll, None, &doc, &prep, &pats);
+                // Both passes usually take the same gazetteer and pattern features:
+                // they are found once, and a re3d model stacked on the CoNLL model
+                // reuses the names pass's tags instead of tagging again.
+                let names_ex = tagger_doc::add_stack(
+                    tagger_doc::base_extra(self.conll.flags, &doc, &prep, &pats),
+                    self.conll.flags,
+                    None,
+                    None,
+                    &prep,
+                );
+                let (names_tags, names) = self.conll.tag(&prep, Some(&names_ex));
                 // MISC is nationalities, events, works...: only demonyms become Nationality.
                 let gaz = gazetteer::Gazetteer::global();
                 let name_label = |s: &tagger::TokSpan| -> Option<EntityLabel> {
@@ -364,7 +374,23 @@ impl Pipeline {
                     .into_iter()
                     .filter_map(|s| name_label(&s).map(|l| (s, l)))
                     .collect();
-                let others = tagger_doc::tag_doc(re3d, Some(&self.conll), &doc, &prep, &pats);
+                let base = tagger_doc::BASE_FLAGS;
+                let others = if (re3d.flags | self.conll.flags) & base == self.conll.flags & base {
+                    let ex = if re3d.flags & features::USE_STACK != 0 {
+                        tagger_doc::add_stack(
+                            names_ex,
+                            re3d.flags,
+                            Some(&self.conll),
+                            Some(&names_tags),
+                            &prep,
+                        )
+                    } else {
+                        names_ex
+                    };
+                    re3d.tag(&prep, Some(&ex)).1
+                } else {
+                    tagger_doc::tag_doc(re3d, Some(&self.conll), &doc, &prep, &pats)
+                };
                 let taken = |a: usize, b: usize| kept.iter().any(|(s, _)| s.a < b && a < s.b);
                 let extra: Vec<tagger::TokSpan> = others
                     .into_iter()
