@@ -14,7 +14,7 @@ REPEAT=${2:-5}
 IN=$DATA/conll2003/dev.jsonl
 [ -f "$IN" ] || { echo "no $IN" >&2; exit 1; }
 cargo build --release -q -p dossier-nlp --example extract_bench
-BIN=target/release/examples/extract_bench
+BIN=${CARGO_TARGET_DIR:-target}/release/examples/extract_bench
 TOKENS=$(python3 -c "import json,sys;print(sum(len(json.loads(l)['text'].split()) for l in open(sys.argv[1]) if l.strip()))" "$IN")
 TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
 PIN="taskset -c 0"; command -v taskset >/dev/null || PIN=""

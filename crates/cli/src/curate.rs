@@ -222,19 +222,36 @@ pub fn claims(db: &str, args: ClaimsArgs) -> anyhow::Result<ExitCode> {
     };
     if args.conflicts {
         let found = analysis::claim_conflicts(store.as_ref(), &filter)?;
+        let disputes = analysis::claim_disputes(&found);
         if args.json {
-            print_json(&found)?;
+            print_json(&serde_json::json!({ "disputes": disputes, "conflicts": found }))?;
             return Ok(ExitCode::SUCCESS);
         }
-        if found.is_empty() {
+        if disputes.is_empty() {
             println!("no conflicting claims");
         }
-        for c in &found {
-            let subject = c.a.fact.subject.as_ref().map_or("?", |s| s.text.as_str());
-            println!("{subject} — {}:", c.a.fact.attribute);
-            for x in [&c.a, &c.b] {
-                claim_line(x);
+        for d in &disputes {
+            println!(
+                "{} — {} ({} claims, {} conflicting pairs)",
+                d.subject_name,
+                d.attribute,
+                d.claims.len(),
+                d.pairs.len()
+            );
+            for (k, x) in d.claims.iter().enumerate() {
+                let against: Vec<String> = d
+                    .pairs
+                    .iter()
+                    .filter_map(|&(a, b)| match (a == k, b == k) {
+                        (true, _) => Some(b + 1),
+                        (_, true) => Some(a + 1),
+                        _ => None,
+                    })
+                    .map(|n| n.to_string())
+                    .collect();
+                dispute_line(k + 1, x, &against);
             }
+            println!();
         }
         return Ok(ExitCode::SUCCESS);
     }
@@ -247,6 +264,35 @@ pub fn claims(db: &str, args: ClaimsArgs) -> anyhow::Result<ExitCode> {
         claim_line(c);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// One side of a dispute: value with qualifier, source, document, sentence.
+fn dispute_line(n: usize, x: &analysis::DisputedClaim, against: &[String]) {
+    let c = &x.claim;
+    let f = &c.fact;
+    println!(
+        "  [{n}] {}{}{} — {}  (conflicts with {})",
+        f.qualifier
+            .as_ref()
+            .map_or(String::new(), |q| format!("{q} ")),
+        f.value,
+        f.unit.as_ref().map_or(String::new(), |u| format!(" {u}")),
+        x.source,
+        against.join(", ")
+    );
+    println!(
+        "      {} {} [{}]  subject as written: {:?}, attribute: {}",
+        c.title
+            .clone()
+            .unwrap_or_else(|| crate::output::short_id(&c.doc)),
+        c.published.as_deref().unwrap_or(""),
+        crate::output::short_id(&c.doc),
+        f.subject.as_ref().map_or("", |s| s.text.as_str()),
+        f.attribute
+    );
+    if let Some(s) = &c.sentence {
+        println!("      “{}”", truncate(&one_line(&s.text), 240));
+    }
 }
 
 fn claim_line(c: &dossier_store::StoredClaim) {

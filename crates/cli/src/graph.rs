@@ -122,10 +122,10 @@ pub struct NeighboursArgs {
 
 #[derive(clap::Args)]
 pub struct PathArgs {
-    /// From this entity (id or name).
+    /// From this entity (id or name) or event (`event:12`).
     #[arg(value_name = "FROM")]
     source: String,
-    /// To this entity (id or name).
+    /// To this entity (id or name) or event (`event:12`).
     #[arg(value_name = "TO")]
     target: String,
     /// How many paths (1 = the shortest; up to 10, by Yen's algorithm).
@@ -143,9 +143,18 @@ pub struct PathArgs {
 
 #[derive(clap::Args)]
 pub struct ConnectArgs {
-    /// Two or more entities (ids or names).
-    #[arg(required = true, num_args = 2..)]
+    /// Entities (ids or names) and events (`event:12`); two or more members in
+    /// all, counting the events selected below.
+    #[arg(num_args = 0..)]
     entities: Vec<String>,
+    /// Add events of this type as members (attack also takes bombings,
+    /// shootings, killings): the most reported one at each --place, or every
+    /// such event (at most 32) without --place.
+    #[arg(long = "events-of-type", value_name = "TYPE")]
+    events_of_type: Vec<String>,
+    /// With --events-of-type: a place (name or id) whose event to take (repeatable).
+    #[arg(long = "place", value_name = "PLACE")]
+    places: Vec<String>,
     /// Only connecting entities of this type ("which person links them?").
     #[arg(long = "type", value_name = "TYPE", value_parser = parse_label)]
     entity_type: Option<EntityLabel>,
@@ -212,7 +221,8 @@ pub struct ExportArgs {
     /// graphml or gexf (open in Gephi), or json (nodes and edges, for a UI).
     #[arg(long, value_enum)]
     format: Format,
-    /// Export the ego network of this entity (id or name) instead of the whole graph.
+    /// Export the ego network of this entity (id or name) or event (`event:12`)
+    /// instead of the whole graph.
     #[arg(long, value_name = "ENTITY")]
     ego: Option<String>,
     /// Hops around the ego entity (1 to 3).
@@ -228,7 +238,7 @@ pub struct ExportArgs {
     output: Option<PathBuf>,
 }
 
-fn evidence_line(e: &Evidence) -> String {
+pub(crate) fn evidence_line(e: &Evidence) -> String {
     format!(
         "      “{}” — {} {}",
         truncate(&one_line(&e.sentence), 200),
@@ -438,9 +448,15 @@ fn print_path(i: usize, p: &EvidencedPath) {
 
 pub fn path(db: &str, args: PathArgs) -> anyhow::Result<ExitCode> {
     let store = open(db)?;
-    let a = analysis::find_entity(store.as_ref(), &args.source, None)?;
-    let b = analysis::find_entity(store.as_ref(), &args.target, None)?;
+    let a = analysis::find_node(store.as_ref(), &args.source)?;
+    let b = analysis::find_node(store.as_ref(), &args.target)?;
     let g = load(store.as_ref())?;
+    let node = |id: i64| {
+        g.index_of(id)
+            .map(|v| g.node_ref(v))
+            .ok_or_else(|| anyhow::anyhow!("{id} has no link in the evidence graph"))
+    };
+    let (a, b) = (node(a)?, node(b)?);
     let opts = PathOptions {
         filter: args.edges.graph_filter(&g),
         ..Default::default()
@@ -462,12 +478,42 @@ pub fn path(db: &str, args: PathArgs) -> anyhow::Result<ExitCode> {
 
 pub fn connect(db: &str, args: ConnectArgs) -> anyhow::Result<ExitCode> {
     let store = open(db)?;
-    let members = args
+    let mut ids = args
         .entities
         .iter()
-        .map(|n| analysis::find_entity(store.as_ref(), n, None))
+        .map(|n| analysis::find_node(store.as_ref(), n))
         .collect::<Result<Vec<_>, _>>()?;
+    if !args.events_of_type.is_empty() {
+        let sel = analysis::EventSelection {
+            filter: dossier_store::EventFilter {
+                types: args.events_of_type.clone(),
+                page: Page {
+                    limit: dossier::graph::CONNECT_MAX_MEMBERS,
+                    offset: 0,
+                },
+                ..Default::default()
+            },
+            places: args.places.clone(),
+        };
+        for e in analysis::select_events(store.as_ref(), &sel)? {
+            ids.push(analysis::event_node_id(e.id));
+        }
+    } else if !args.places.is_empty() {
+        anyhow::bail!("--place selects events: give --events-of-type too");
+    }
+    ids.dedup();
+    if ids.len() < 2 {
+        anyhow::bail!("connect needs two or more members (entities or events)");
+    }
     let g = load(store.as_ref())?;
+    let members: Vec<dossier::graph::NodeRef> = ids
+        .iter()
+        .map(|&id| {
+            g.index_of(id)
+                .map(|v| g.node_ref(v))
+                .ok_or_else(|| anyhow::anyhow!("{id} has no link in the evidence graph"))
+        })
+        .collect::<anyhow::Result<_>>()?;
     let opts = ConnectOptions {
         filter: args.edges.graph_filter(&g),
         // With a type filter, rank more candidates so enough of that type remain.
@@ -478,7 +524,6 @@ pub fn connect(db: &str, args: ConnectArgs) -> anyhow::Result<ExitCode> {
         },
         ..Default::default()
     };
-    let ids: Vec<i64> = members.iter().map(|m| m.id).collect();
     let mut answer = analysis::connect(
         store.as_ref(),
         &g,
@@ -606,8 +651,8 @@ pub fn export(db: &str, args: ExportArgs) -> anyhow::Result<ExitCode> {
     let filter = args.edges.graph_filter(&g);
     let sub = match &args.ego {
         Some(name) => {
-            let e = analysis::find_entity(store.as_ref(), name, None)?;
-            g.ego(e.id, args.radius, &filter, args.max_nodes)?
+            let id = analysis::find_node(store.as_ref(), name)?;
+            g.ego(id, args.radius, &filter, args.max_nodes)?
         }
         None => {
             let nodes: Vec<u32> = (0..g.node_count())

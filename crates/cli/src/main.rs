@@ -4,6 +4,7 @@
 mod bench;
 mod curate;
 mod demo;
+mod events;
 mod extract;
 mod facts_view;
 mod graph;
@@ -67,12 +68,20 @@ enum Command {
     /// An entity's profile: names, roles, quotes by and about it, relations, events
     /// (as a timeline), claims and documents.
     Entity(graph::EntityArgs),
+    /// Events resolved across documents (one node per real-world event), most
+    /// reported first, filtered by type, date, place or participant.
+    Events(events::EventsArgs),
+    /// One event: type, date, place, participants with their roles, and every
+    /// report joined into it with the reason and the sentence.
+    Event(events::EventArgs),
     /// The entities linked to one entity, strongest evidence first, with the sentences.
     Neighbours(graph::NeighboursArgs),
     /// The best paths between two entities (k-shortest by evidence), a sentence per hop.
     Path(graph::PathArgs),
-    /// What connects two or more entities: shared neighbours ranked by how specific
-    /// the link is (hubs rank low), with evidence.
+    /// What connects two or more entities or events: shared neighbours ranked by how
+    /// specific the link is (hubs rank low), with evidence. Example: what connects
+    /// the attacks in four cities? `dossier connect --events-of-type attack --place
+    /// Malmö --place Rotterdam --place Lyon --place Graz --type Person`
     Connect(graph::ConnectArgs),
     /// Who sits in the middle: PageRank, betweenness or degree over the evidence graph.
     Centrality(graph::CentralityArgs),
@@ -138,6 +147,8 @@ fn main() -> ExitCode {
         Command::Entities(args) => query::entities(&cli.db, args),
         Command::Stats(args) => query::stats(&cli.db, args),
         Command::Entity(args) => graph::entity(&cli.db, args),
+        Command::Events(args) => events::events(&cli.db, args),
+        Command::Event(args) => events::event(&cli.db, args),
         Command::Neighbours(args) => graph::neighbours(&cli.db, args),
         Command::Path(args) => graph::path(&cli.db, args),
         Command::Connect(args) => graph::connect(&cli.db, args),

@@ -655,3 +655,157 @@ fn demo_graph_finds_the_planted_handler_with_evidence() {
         );
     }
 }
+
+/// The answer key's planted contradiction (corpus/demo/expected.json,
+/// "conflicting_claims"): the Northern Crescent Brigade's recruits in Europe are
+/// "about 40" for some sources and "more than 60" for others. `claims --conflicts`
+/// must report it with each side's value, qualifier, source, document and sentence,
+/// and must not pair the recruits with the returned foreign fighters (the trap in
+/// "not_conflicting").
+#[test]
+fn demo_claims_conflicts_find_the_planted_contradiction() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("demo.db");
+    let out = run(dossier(&db).arg("demo"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let expected: Value =
+        serde_json::from_str(include_str!("../../../corpus/demo/expected.json")).unwrap();
+    let planted = &expected["conflicting_claims"][0];
+    let subject = planted["subject"].as_str().unwrap();
+    let acronym: String = subject
+        .split_whitespace()
+        .filter_map(|w| w.chars().next())
+        .collect();
+    let attribute = planted["attribute"].as_str().unwrap().to_lowercase();
+    let names_subject = |s: &str| s.contains(subject) || s.trim_start_matches("the ") == acronym;
+
+    let v = json(dossier(&db).args(["claims", "--conflicts", "--json"]));
+    let disputes = v["disputes"].as_array().unwrap();
+    let d = disputes
+        .iter()
+        .find(|d| {
+            d["attribute"].as_str() == Some(attribute.as_str())
+                && (names_subject(d["subject_name"].as_str().unwrap_or(""))
+                    || d["claims"].as_array().unwrap().iter().any(|c| {
+                        names_subject(c["claim"]["fact"]["subject"]["text"].as_str().unwrap_or(""))
+                    }))
+        })
+        .unwrap_or_else(|| panic!("no dispute about {subject} / {attribute}: {v:#}"));
+    let claims = d["claims"].as_array().unwrap();
+    let pairs = d["pairs"].as_array().unwrap();
+    let side = |c: &Value| {
+        (
+            c["claim"]["fact"]["value"].as_f64().unwrap(),
+            c["claim"]["fact"]["qualifier"]
+                .as_str()
+                .unwrap_or("")
+                .to_string(),
+        )
+    };
+    // Every pair sets a figure near 40 against one above 60.
+    assert!(!pairs.is_empty(), "{d:#}");
+    for p in pairs {
+        let (a, b) = (
+            side(&claims[p[0].as_u64().unwrap() as usize]),
+            side(&claims[p[1].as_u64().unwrap() as usize]),
+        );
+        let (low, high) = if a.0 < b.0 { (a, b) } else { (b, a) };
+        assert_eq!(low.0, 40.0, "{d:#}");
+        assert_eq!((high.0, high.1.as_str()), (60.0, "more than"), "{d:#}");
+    }
+    // The answer key's claims by named people are there with their value,
+    // qualifier and source; the sides span at least two documents.
+    for want in planted["claims"].as_array().unwrap() {
+        let value = want["value"].as_f64().unwrap();
+        let qualifier = want["qualifier"].as_str().unwrap();
+        let source = want["source"].as_str().unwrap();
+        let person = source.split_whitespace().count() == 2;
+        let surname = source.split_whitespace().last().unwrap();
+        let hit = claims.iter().any(|c| {
+            side(c) == (value, qualifier.to_string())
+                && (!person || c["source"].as_str().unwrap_or("").contains(surname))
+        });
+        assert!(hit, "{value} {qualifier} ({source}) missing from {d:#}");
+    }
+    let docs: std::collections::BTreeSet<&str> = claims
+        .iter()
+        .map(|c| c["claim"]["doc"].as_str().unwrap())
+        .collect();
+    assert!(docs.len() >= 2, "{d:#}");
+    for c in claims {
+        let sentence = c["claim"]["sentence"]["text"].as_str().unwrap_or("");
+        let quantity = c["claim"]["fact"]["quantity"]["text"].as_str().unwrap();
+        assert!(
+            sentence.contains(quantity),
+            "evidence {sentence:?} lacks {quantity:?}"
+        );
+        assert!(!c["source"].as_str().unwrap_or("").is_empty(), "{c:#}");
+        // The trap: "slightly more than 60 have returned" is another attribute.
+        assert!(!sentence.contains("have returned"), "{c:#}");
+    }
+    for c in v["conflicts"].as_array().unwrap() {
+        for side in ["a", "b"] {
+            let attr = c[side]["fact"]["attribute"].as_str().unwrap_or("");
+            assert!(
+                !attr.contains("returned")
+                    || !c["attribute"].as_str().unwrap_or("").contains("recruit"),
+                "{c:#}"
+            );
+        }
+    }
+
+    // Every contradiction of the answer key is one dispute holding its figures
+    // (the Rotterdam injured too: 11 first reported, 13 after the revision).
+    for want in expected["conflicting_claims"].as_array().unwrap() {
+        let subject_word = want["subject"]
+            .as_str()
+            .unwrap()
+            .split_whitespace()
+            .next()
+            .unwrap();
+        let attr_word = want["attribute"]
+            .as_str()
+            .unwrap()
+            .split_whitespace()
+            .next()
+            .unwrap();
+        let values: std::collections::BTreeSet<u64> = want["claims"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["value"].as_f64().unwrap() as u64)
+            .collect();
+        let found = disputes.iter().any(|d| {
+            let got: std::collections::BTreeSet<u64> = d["claims"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["claim"]["fact"]["value"].as_f64().unwrap() as u64)
+                .collect();
+            d["subject_name"]
+                .as_str()
+                .unwrap_or("")
+                .contains(subject_word)
+                && d["attribute"].as_str().unwrap_or("").contains(attr_word)
+                && got == values
+        });
+        assert!(found, "no dispute for {want:#}: {v:#}");
+    }
+
+    // The text view shows the subject, attribute, both figures and the sentences.
+    let out = run(dossier(&db).args(["claims", "--conflicts"]));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains(&attribute), "{text}");
+    assert!(
+        text.contains("about 40") && text.contains("more than 60"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Lindqvist") && text.contains("Ferhat"),
+        "{text}"
+    );
+}

@@ -156,6 +156,7 @@ fn main() {
             id: ext(i),
             name: format!("Entity {i}"),
             label: labels[i % labels.len()].to_owned(),
+            kind: dossier_graph::NodeKind::Entity,
         });
     }
     let t_gen = t0.elapsed();

@@ -325,6 +325,7 @@ impl GraphBuilder {
         // Node infos.
         let mut names: Vec<Box<str>> = vec![Box::from(""); n];
         let mut labels: Vec<u16> = vec![0; n];
+        let mut events: Vec<bool> = vec![false; n];
         let mut label_names: Vec<String> = vec![String::new()];
         let mut label_map: HashMap<String, u16> = HashMap::new();
         label_map.insert(String::new(), 0);
@@ -344,6 +345,7 @@ impl GraphBuilder {
             };
             names[i] = info.name.into_boxed_str();
             labels[i] = l;
+            events[i] = info.kind == crate::NodeKind::Event;
         }
 
         let max_degree = (0..n)
@@ -354,6 +356,7 @@ impl GraphBuilder {
             ids,
             names,
             labels,
+            events,
             label_names,
             kind_names: kinds,
             e_src,
@@ -380,6 +383,8 @@ pub struct Graph {
     pub(crate) ids: Vec<i64>,
     pub(crate) names: Vec<Box<str>>,
     pub(crate) labels: Vec<u16>,
+    /// Per node: an event node (see [`crate::NodeKind`]).
+    pub(crate) events: Vec<bool>,
     pub(crate) label_names: Vec<String>,
     pub(crate) kind_names: Vec<String>,
     pub(crate) e_src: Vec<u32>,
@@ -469,6 +474,14 @@ impl Graph {
 
     pub fn name(&self, v: NodeIdx) -> &str {
         self.names.get(v as usize).map_or("", |s| s)
+    }
+
+    pub fn kind(&self, v: NodeIdx) -> crate::NodeKind {
+        if self.events.get(v as usize).copied().unwrap_or(false) {
+            crate::NodeKind::Event
+        } else {
+            crate::NodeKind::Entity
+        }
     }
 
     pub fn label(&self, v: NodeIdx) -> &str {

@@ -212,6 +212,7 @@ pub fn to_graphml(g: &Graph, sub: &Subgraph, w: &mut impl Write) -> io::Result<(
         ("type", "string"),
         ("entity_id", "long"),
         ("degree", "int"),
+        ("kind", "string"),
     ];
     for (i, (name, ty)) in node_keys.iter().enumerate() {
         writeln!(
@@ -270,6 +271,7 @@ pub fn to_graphml(g: &Graph, sub: &Subgraph, w: &mut impl Write) -> io::Result<(
         )?;
         writeln!(w, r#"      <data key="n2">{}</data>"#, g.id_of(v))?;
         writeln!(w, r#"      <data key="n3">{}</data>"#, g.degree(v))?;
+        writeln!(w, r#"      <data key="n4">{}</data>"#, g.kind(v).as_str())?;
         for (j, (_, col)) in sub.node_attrs.iter().enumerate() {
             if let Some(x) = col.get(pos).filter(|x| x.is_finite()) {
                 writeln!(w, r#"      <data key="x{j}">{}</data>"#, fmt_f64(*x))?;
@@ -341,6 +343,10 @@ pub fn to_gexf(g: &Graph, sub: &Subgraph, w: &mut impl Write) -> io::Result<()> 
         w,
         r#"      <attribute id="degree" title="degree" type="integer"/>"#
     )?;
+    writeln!(
+        w,
+        r#"      <attribute id="kind" title="kind" type="string"/>"#
+    )?;
     for (j, (name, _)) in sub.node_attrs.iter().enumerate() {
         writeln!(
             w,
@@ -382,6 +388,11 @@ pub fn to_gexf(g: &Graph, sub: &Subgraph, w: &mut impl Write) -> io::Result<()> 
             w,
             r#"          <attvalue for="degree" value="{}"/>"#,
             g.degree(v)
+        )?;
+        writeln!(
+            w,
+            r#"          <attvalue for="kind" value="{}"/>"#,
+            g.kind(v).as_str()
         )?;
         for (j, (_, col)) in sub.node_attrs.iter().enumerate() {
             if let Some(x) = col.get(pos).filter(|x| x.is_finite()) {
@@ -449,6 +460,8 @@ pub struct JsonNode {
     pub id: i64,
     pub name: String,
     pub label: String,
+    /// `entity` or `event`.
+    pub kind: crate::NodeKind,
     pub degree: u32,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub attrs: BTreeMap<String, f64>,
@@ -485,6 +498,7 @@ pub fn to_json(g: &Graph, sub: &Subgraph) -> JsonGraph {
             id: g.id_of(v),
             name: g.name(v).to_owned(),
             label: g.label(v).to_owned(),
+            kind: g.kind(v),
             degree: g.degree(v),
             attrs: sub
                 .node_attrs

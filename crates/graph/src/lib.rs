@@ -32,7 +32,10 @@ mod rng;
 mod strength;
 
 pub use build::{Graph, GraphBuilder, MemoryReport};
-pub use connect::{ConnectOptions, Connection, MemberLink, SharedNeighbour, SubgraphNode};
+pub use connect::{
+    ConnectOptions, Connection, MemberLink, SharedNeighbour, SubgraphNode,
+    MAX_MEMBERS as CONNECT_MAX_MEMBERS,
+};
 pub use filter::{Direction, EdgeFilter};
 pub use paths::{Hop, Path, PathOptions, QueryCtx};
 pub use query::{EdgeInfo, Neighbour, NeighbourPage, NeighbourQuery, NodeRef};
@@ -67,13 +70,36 @@ pub struct EdgeRecord {
     pub last_seen: Option<Day>,
 }
 
-/// Optional description of a node; nodes without one get an empty name and label.
+/// What a node stands for: a resolved entity or an event (an attack, a meeting) that entities
+/// take part in.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum NodeKind {
+    #[default]
+    Entity,
+    Event,
+}
+
+impl NodeKind {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            NodeKind::Entity => "entity",
+            NodeKind::Event => "event",
+        }
+    }
+}
+
+/// Optional description of a node; nodes without one get an empty name and label and are
+/// entities.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NodeInfo {
     pub id: i64,
     pub name: String,
-    /// Entity type ("PER", "ORG", "EVENT", ...).
+    /// Entity type ("PER", "ORG", ...) or event type ("Bombing").
     pub label: String,
+    pub kind: NodeKind,
 }
 
 /// Errors of graph construction and queries. Queries on hostile ids or arguments return these,

@@ -10,6 +10,7 @@ pub struct NodeRef {
     pub id: i64,
     pub name: String,
     pub label: String,
+    pub kind: crate::NodeKind,
     pub degree: u32,
 }
 
@@ -61,6 +62,7 @@ impl Graph {
             id: self.id_of(v),
             name: self.name(v).to_owned(),
             label: self.label(v).to_owned(),
+            kind: self.kind(v),
             degree: self.degree(v),
         }
     }

@@ -26,6 +26,11 @@ fn node(id: i64, name: &str, label: &str) -> NodeInfo {
         id,
         name: name.to_owned(),
         label: label.to_owned(),
+        kind: if label == "EVENT" {
+            dossier_graph::NodeKind::Event
+        } else {
+            dossier_graph::NodeKind::Entity
+        },
     }
 }
 
@@ -494,6 +499,7 @@ fn export_graph() -> Graph {
     b.add_edge(rec(9, 10, k, 1, 1));
     b.add_node(node(-7, NASTY, "PER"));
     b.add_node(node(8, "Brüssel", "LOC"));
+    b.add_node(node(9, "bombing · Malmö", "EVENT"));
     b.build().expect("build")
 }
 
@@ -581,6 +587,23 @@ fn json_export_has_nodes_edges_and_attributes() {
     assert_eq!(edges[0]["source"], -7);
     assert_eq!(edges[0]["directed"], true);
     assert_eq!(edges[0]["last_seen"], "2023-01-01");
+    // Every node says what it stands for.
+    let kind_of = |id: i64| {
+        nodes
+            .iter()
+            .find(|n| n["id"] == id)
+            .map(|n| n["kind"].clone())
+    };
+    assert_eq!(kind_of(9), Some(serde_json::json!("event")));
+    assert_eq!(kind_of(8), Some(serde_json::json!("entity")));
+    let mut xml = Vec::new();
+    to_graphml(&g, &sub, &mut xml).expect("graphml");
+    let xml = String::from_utf8(xml).expect("utf8");
+    assert!(xml.contains(r#"attr.name="kind""#) && xml.contains(">event</data>"));
+    let mut gexf = Vec::new();
+    to_gexf(&g, &sub, &mut gexf).expect("gexf");
+    let gexf = String::from_utf8(gexf).expect("utf8");
+    assert!(gexf.contains(r#"<attvalue for="kind" value="event"/>"#));
     assert!(xml_escape("plain").len() == 5);
     // Limits are enforced.
     assert!(g.ego(-7, 9, &EdgeFilter::default(), 100).is_err());

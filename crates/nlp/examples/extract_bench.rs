@@ -1,7 +1,12 @@
 //! `dossier extract` stand-in for benchmarks: JSON Lines in (`{"id","text"}`),
 //! contract JSON Lines out, single-threaded. Prints timing to stderr.
 //!
-//! usage: extract_bench [--schema re3d|conll] [--models DIR] [--repeat N] < in.jsonl > out.jsonl
+//! usage: extract_bench [--schema re3d|conll|knowledge] [--full] [--models DIR] [--repeat N]
+//!        < in.jsonl > out.jsonl
+//!
+//! `--schema knowledge` runs `Pipeline::extract_knowledge` (what ingest stores);
+//! `--full` prints the whole extraction (facts and sentences too), for checking
+//! that a speed-up leaves the output unchanged.
 
 use dossier_core::Schema;
 use dossier_nlp::{DocContext, Pipeline};
@@ -15,7 +20,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .and_then(|i| args.get(i + 1))
             .cloned()
     };
-    let schema: Schema = get("--schema").unwrap_or_else(|| "re3d".into()).parse()?;
+    let schema_arg = get("--schema").unwrap_or_else(|| "re3d".into());
+    let knowledge = schema_arg == "knowledge";
+    let schema: Schema = if knowledge {
+        Schema::Re3d
+    } else {
+        schema_arg.parse()?
+    };
+    let full = args.iter().any(|a| a == "--full");
     let repeat: usize = get("--repeat").map(|s| s.parse()).transpose()?.unwrap_or(1);
     let t0 = std::time::Instant::now();
     let p = match get("--models") {
@@ -55,8 +67,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 continue;
             };
             ws_tokens += text.split_whitespace().count();
-            let x = p.extract(text, &ctx, schema);
-            if r == 0 {
+            let x = if knowledge {
+                p.extract_knowledge(text, &ctx)
+            } else {
+                p.extract(text, &ctx, schema)
+            };
+            if r == 0 && full {
+                writeln!(out, "{}", serde_json::json!({"id": id, "extraction": x}))?;
+            } else if r == 0 {
                 writeln!(
                     out,
                     "{}",

@@ -4,7 +4,7 @@
 //!                     [--no-clusters] [--no-gaz] [--no-patterns] [--no-history] [--gold-history]
 //!                     [--max-docs N] [--stack-conll] [--stack CONLL.bin] [--keep-bbc] [--runs N]
 //!                     [--no-dev] [--augment-with-conll|--no-augment] [--aux-weight W]
-//!                     [--aux-fraction F] [--max-features N]
+//!                     [--aux-fraction F] [--max-features N] [--aux-free-rate R]
 
 use dossier_nlp::{train, ModelKind, TrainConfig};
 use std::path::PathBuf;
@@ -64,6 +64,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     if let Some(f) = get("--aux-fraction") {
         cfg.aux_fraction = f.parse()?;
+    }
+    if let Some(r) = get("--aux-free-rate") {
+        cfg.aux_free_rate = r.parse()?;
     }
     if let Some(m) = get("--max-features") {
         cfg.max_features = Some(m.parse()?);

@@ -15,6 +15,8 @@ pub mod eval;
 pub mod facts;
 pub mod features;
 pub mod gazetteer;
+pub mod heads;
+pub mod pronouns;
 pub mod table;
 pub mod tagger;
 pub mod tagger_doc;
@@ -110,6 +112,13 @@ fn piece_end(text: &str, start: usize) -> usize {
 
 /// Pattern matches below this confidence (bare counts) are not emitted as entities.
 const PATTERN_MIN_CONFIDENCE: f32 = 0.5;
+
+/// Confidence of a pronoun entity: about the share annotated in re3d training.
+const PRONOUN_CONFIDENCE: f32 = 0.6;
+
+/// Confidence of a common-noun phrase entity (its head is an entity end in at least
+/// half of its training occurrences).
+const NOMINAL_CONFIDENCE: f32 = 0.5;
 
 /// Which label set and which taggers an extraction uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -317,7 +326,17 @@ impl Pipeline {
                 });
             }
             (Mode::Knowledge, Some(re3d)) => {
-                let names = tagger_doc::tag_doc(&self.conll, None, &doc, &prep, &pats);
+                // Both passes usually take the same gazetteer and pattern features:
+                // they are found once, and a re3d model stacked on the CoNLL model
+                // reuses the names pass's tags instead of tagging again.
+                let names_ex = tagger_doc::add_stack(
+                    tagger_doc::base_extra(self.conll.flags, &doc, &prep, &pats),
+                    self.conll.flags,
+                    None,
+                    None,
+                    &prep,
+                );
+                let (names_tags, names) = self.conll.tag(&prep, Some(&names_ex));
                 // MISC is nationalities, events, works...: only demonyms become Nationality.
                 let gaz = gazetteer::Gazetteer::global();
                 let name_label = |s: &tagger::TokSpan| -> Option<EntityLabel> {
@@ -355,7 +374,23 @@ impl Pipeline {
                     .into_iter()
                     .filter_map(|s| name_label(&s).map(|l| (s, l)))
                     .collect();
-                let others = tagger_doc::tag_doc(re3d, Some(&self.conll), &doc, &prep, &pats);
+                let base = tagger_doc::BASE_FLAGS;
+                let others = if (re3d.flags | self.conll.flags) & base == self.conll.flags & base {
+                    let ex = if re3d.flags & features::USE_STACK != 0 {
+                        tagger_doc::add_stack(
+                            names_ex,
+                            re3d.flags,
+                            Some(&self.conll),
+                            Some(&names_tags),
+                            &prep,
+                        )
+                    } else {
+                        names_ex
+                    };
+                    re3d.tag(&prep, Some(&ex)).1
+                } else {
+                    tagger_doc::tag_doc(re3d, Some(&self.conll), &doc, &prep, &pats)
+                };
                 let taken = |a: usize, b: usize| kept.iter().any(|(s, _)| s.a < b && a < s.b);
                 let extra: Vec<tagger::TokSpan> = others
                     .into_iter()
@@ -380,6 +415,41 @@ impl Pipeline {
                 merged.sort_by_key(|m| (m.start, m.end));
             }
         }
+        if mode == Mode::Re3d {
+            // re3d annotates common-noun phrases and personal pronouns; add those the
+            // tagger left (MODEL.md).
+            merged.sort_by_key(|m| (m.start, m.end));
+            let mut taken: Vec<(usize, usize)> = merged.iter().map(|m| (m.start, m.end)).collect();
+            let mut added = Vec::new();
+            for (a, b, label) in heads::untagged_heads(&doc, &taken) {
+                added.push((a, b, label, NOMINAL_CONFIDENCE, "nominal"));
+            }
+            for &(a, b, ..) in &added {
+                if let (Some(s), Some(e)) = (doc.tokens.get(a), doc.tokens.get(b.saturating_sub(1)))
+                {
+                    taken.push((s.start, e.end));
+                }
+            }
+            taken.sort_unstable();
+            for (i, label) in pronouns::untagged_pronouns(&doc, &taken) {
+                added.push((i, i + 1, label, PRONOUN_CONFIDENCE, "pronoun"));
+            }
+            for (a, b, label, confidence, kind) in added {
+                let (Some(s), Some(e)) = (doc.tokens.get(a), doc.tokens.get(b.saturating_sub(1)))
+                else {
+                    continue;
+                };
+                merged.push(tagger_doc::Merged {
+                    start: s.start,
+                    end: e.end,
+                    label,
+                    confidence,
+                    kind: Some(kind),
+                    normalized: None,
+                    from_pattern: false,
+                });
+            }
+        }
         if want_patterns {
             merged = tagger_doc::merge_patterns(merged, &pats, PATTERN_MIN_CONFIDENCE);
         }
@@ -397,6 +467,10 @@ impl Pipeline {
                     normalized: m.normalized,
                     extractor: if m.from_pattern {
                         "pattern/1".to_string()
+                    } else if m.kind == Some("pronoun") {
+                        "pronoun/1".to_string()
+                    } else if m.kind == Some("nominal") {
+                        "nominal/1".to_string()
                     } else {
                         self.version().to_string()
                     },

@@ -196,6 +196,12 @@ pub trait Scorer {
     fn trans(&self, prev: usize, cur: usize) -> f32;
     /// Score of `cur` at a segment start.
     fn start(&self, cur: usize) -> f32;
+    /// The dense transposed transition matrix (`[cur * t + prev]`, -inf where
+    /// `cons` forbids the step), if the scorer keeps one built for `cons`:
+    /// saves rebuilding it for every segment.
+    fn trans_matrix(&self, _cons: &Constraints) -> Option<&[f32]> {
+        None
+    }
 }
 
 /// Longest segment decoded as one sequence (no training sentence is longer).
@@ -226,8 +232,20 @@ impl Prepared {
     pub fn new(doc: &Doc<'_>, clusters: Option<&Clusters>) -> Prepared {
         let n = doc.tokens.len();
         let mut toks = Vec::with_capacity(n);
+        // `TokInfo::new` depends only on the word: each distinct word of the
+        // document is analysed once (most tokens repeat an earlier word).
+        let mut seen: rustc_hash::FxHashMap<&str, usize> = Default::default();
+        seen.reserve(n / 2);
         for i in 0..n {
-            toks.push(TokInfo::new(doc.token_text(i), clusters));
+            let w = doc.token_text(i);
+            let info = match seen.get(w).and_then(|&k| toks.get(k)) {
+                Some(t) => TokInfo::clone(t),
+                None => {
+                    seen.insert(w, i);
+                    TokInfo::new(w, clusters)
+                }
+            };
+            toks.push(info);
         }
         let mut line_edges = vec![(false, false); n];
         let mut starts = Vec::new();
@@ -263,8 +281,9 @@ impl Prepared {
             let mut a = a0;
             while a < b0 {
                 let b = (a + MAX_SEGMENT).min(b0);
-                let alpha: Vec<&TokInfo> = toks[a..b].iter().filter(|t| t.has_alpha).collect();
-                let headline = alpha.len() >= 2 && alpha.iter().all(|t| t.all_caps);
+                let seg = toks.get(a..b).unwrap_or(&[]);
+                let headline = seg.iter().filter(|t| t.has_alpha).count() >= 2
+                    && seg.iter().filter(|t| t.has_alpha).all(|t| t.all_caps);
                 let s = Segment { a, b, headline };
                 if headline {
                     heads.push(s);
@@ -365,6 +384,11 @@ pub struct Constraints {
     allowed: Vec<bool>,
     start: Vec<bool>,
     end: Vec<bool>,
+    /// Per tag `cur`, the tags allowed before it, ascending:
+    /// `prev_idx[prev_off[cur]..prev_off[cur + 1]]`. Viterbi scans only these
+    /// (inside an entity only two tags may come before).
+    prev_off: Vec<usize>,
+    prev_idx: Vec<u16>,
 }
 
 impl Constraints {
@@ -376,45 +400,46 @@ impl Constraints {
                 allowed[p * t + c] = ts.allowed(Some(p), c);
             }
         }
+        let mut prev_off = Vec::with_capacity(t + 1);
+        let mut prev_idx = Vec::new();
+        prev_off.push(0);
+        for c in 0..t {
+            prev_idx.extend((0..t).filter(|&p| allowed[p * t + c]).map(|p| p as u16));
+            prev_off.push(prev_idx.len());
+        }
         Constraints {
             t,
             allowed,
             start: (0..t).map(|c| ts.allowed(None, c)).collect(),
             end: (0..t).map(|c| ts.end_ok(c)).collect(),
+            prev_off,
+            prev_idx,
         }
     }
-}
 
-/// `max_p prev[p] + row[p]` and its first arg max. The max runs in 8 lanes so the
-/// compiler can vectorise it; the arg max is then a scan for the first equal value.
-#[inline]
-fn best_prev(prev: &[f32], row: &[f32]) -> (f32, u16) {
-    let mut lanes = [f32::NEG_INFINITY; 8];
-    let n = prev.len().min(row.len());
-    let (pc, pr) = prev[..n].split_at(n - n % 8);
-    let (rc, rr) = row[..n].split_at(n - n % 8);
-    for (a, b) in pc.chunks_exact(8).zip(rc.chunks_exact(8)) {
-        for k in 0..8 {
-            let v = a[k] + b[k];
-            lanes[k] = if v > lanes[k] { v } else { lanes[k] };
+    /// The dense transposed transition matrix of `s` under these constraints:
+    /// `[cur * t + prev]`, -inf where the step is forbidden.
+    fn dense_trans<S: Scorer + ?Sized>(&self, s: &S, out: &mut Vec<f32>) {
+        let t = self.t;
+        out.clear();
+        out.resize(t * t, f32::NEG_INFINITY);
+        for p in 0..t {
+            for c in 0..t {
+                if self.allowed[p * t + c] {
+                    out[c * t + p] = s.trans(p, c);
+                }
+            }
         }
     }
-    let mut best = lanes.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-    for (a, b) in pr.iter().zip(rr) {
-        let v = a + b;
-        if v > best {
-            best = v;
+
+    /// The tags allowed before `cur`.
+    #[inline]
+    fn prevs(&self, cur: usize) -> &[u16] {
+        match (self.prev_off.get(cur), self.prev_off.get(cur + 1)) {
+            (Some(&a), Some(&b)) => self.prev_idx.get(a..b).unwrap_or(&[]),
+            _ => &[],
         }
     }
-    if best == f32::NEG_INFINITY {
-        return (best, 0);
-    }
-    let arg = prev[..n]
-        .iter()
-        .zip(&row[..n])
-        .position(|(a, b)| a + b == best)
-        .unwrap_or(0);
-    (best, arg as u16)
 }
 
 /// Viterbi decoding of the segment whose keys are in `w`; tags and per-token margins out.
@@ -432,45 +457,65 @@ pub fn viterbi<S: Scorer + ?Sized>(
     if n == 0 || cons.t != t {
         return;
     }
-    w.em.clear();
-    w.em.resize(n * t, 0.0);
-    s.emit_all(&w.keys, &w.offs, &mut w.em);
+    let Work {
+        keys,
+        offs,
+        em,
+        tr: tr_buf,
+        delta,
+        back,
+    } = w;
+    em.clear();
+    em.resize(n * t, 0.0);
+    s.emit_all(keys, offs, em);
     const NEG: f32 = f32::NEG_INFINITY;
-    // Dense transposed transition matrix, -inf where forbidden: tr[cur * t + prev].
-    w.tr.clear();
-    w.tr.resize(t * t, NEG);
-    for p in 0..t {
-        for c in 0..t {
-            if cons.allowed[p * t + c] {
-                w.tr[c * t + p] = s.trans(p, c);
-            }
+    let tr: &[f32] = match s.trans_matrix(cons) {
+        Some(m) if m.len() == t * t => m,
+        _ => {
+            cons.dense_trans(s, tr_buf);
+            tr_buf
         }
-    }
-    w.delta.clear();
-    w.delta.resize(n * t, NEG);
-    w.back.clear();
-    w.back.resize(n * t, 0);
+    };
+    delta.clear();
+    delta.resize(n * t, NEG);
+    back.clear();
+    back.resize(n * t, 0);
     for c in 0..t {
         if cons.start[c] {
-            w.delta[c] = w.em[c] + s.start(c);
+            delta[c] = em[c] + s.start(c);
         }
     }
     for i in 1..n {
-        let (prev, cur) = w.delta.split_at_mut(i * t);
-        let prev = &prev[(i - 1) * t..];
+        let (done, cur) = delta.split_at_mut(i * t);
+        let prev = &done[(i - 1) * t..];
+        let em_row = &em[i * t..(i + 1) * t];
+        let back_row = &mut back[i * t..(i + 1) * t];
         for (c, cell) in cur.iter_mut().enumerate().take(t) {
-            let row = &w.tr[c * t..(c + 1) * t];
-            let (best, arg) = best_prev(prev, row);
+            let row = &tr[c * t..(c + 1) * t];
+            // The first best predecessor among the allowed ones: forbidden steps
+            // score -inf, so this is the first arg max over all tags.
+            let mut best = NEG;
+            let mut arg = 0u16;
+            for &p in cons.prevs(c) {
+                let (Some(&a), Some(&b)) = (prev.get(p as usize), row.get(p as usize)) else {
+                    continue;
+                };
+                let v = a + b;
+                if v > best {
+                    best = v;
+                    arg = p;
+                }
+            }
             if best > NEG {
-                *cell = best + w.em[i * t + c];
-                w.back[i * t + c] = arg;
+                *cell = best + em_row[c];
+                back_row[c] = arg;
             }
         }
     }
     let mut best = NEG;
     let mut arg = 0usize;
     for c in 0..t {
-        let d = w.delta[(n - 1) * t + c];
+        let d = delta[(n - 1) * t + c];
         if cons.end[c] && d > best {
             best = d;
             arg = c;
@@ -479,10 +524,10 @@ pub fn viterbi<S: Scorer + ?Sized>(
     tags.resize(n, 0);
     tags[n - 1] = arg as u16;
     for i in (1..n).rev() {
-        tags[i - 1] = w.back[i * t + tags[i] as usize];
+        tags[i - 1] = back[i * t + tags[i] as usize];
     }
     for i in 0..n {
-        let row = &w.em[i * t..(i + 1) * t];
+        let row = &em[i * t..(i + 1) * t];
         let chosen = row[tags[i] as usize];
         let mut other = NEG;
         for (c, &v) in row.iter().enumerate() {
@@ -575,6 +620,8 @@ pub struct Model {
     cons: Constraints,
     table: Table,
     trans: Vec<f32>,
+    /// `cons` applied to `trans`, transposed (see [`Scorer::trans_matrix`]).
+    trans_t: Vec<f32>,
     start: Vec<f32>,
     /// Subtracted from the score of `O` (stored units): trades precision for
     /// recall, tuned on dev at training time.
@@ -694,17 +741,22 @@ impl Model {
         }
         let margin_scale = table.scale();
         let cons = Constraints::new(&tagset);
-        Ok(Model {
+        let mut model = Model {
             tagset,
             flags,
             cons,
             table,
             trans,
+            trans_t: Vec::new(),
             start,
             o_penalty,
             o_penalty_offset,
             margin_scale,
-        })
+        };
+        let mut trans_t = Vec::new();
+        model.cons.dense_trans(&model, &mut trans_t);
+        model.trans_t = trans_t;
+        Ok(model)
     }
 
     pub fn byte_len(&self) -> usize {
@@ -756,14 +808,21 @@ impl Scorer for Model {
         for &k in keys.iter().take(AHEAD) {
             self.table.prefetch(k);
         }
-        let mut acc = vec![0i32; t];
+        let mut small = [0i32; 64];
+        let mut big = Vec::new();
+        let acc: &mut [i32] = if t <= small.len() {
+            &mut small[..t]
+        } else {
+            big.resize(t, 0);
+            &mut big
+        };
         for i in 0..offs.len().saturating_sub(1) {
             acc.iter_mut().for_each(|a| *a = 0);
             for j in offs[i]..offs[i + 1] {
                 if let Some(&n) = keys.get(j + AHEAD) {
                     self.table.prefetch(n);
                 }
-                self.table.add_row(keys[j], &mut acc);
+                self.table.add_row(keys[j], acc);
             }
             if let Some(out) = em.get_mut(i * t..(i + 1) * t) {
                 for (o, a) in out.iter_mut().zip(acc.iter()) {
@@ -816,6 +875,10 @@ impl Scorer for Model {
     #[inline]
     fn start(&self, cur: usize) -> f32 {
         self.start.get(cur).copied().unwrap_or(0.0)
+    }
+
+    fn trans_matrix(&self, cons: &Constraints) -> Option<&[f32]> {
+        std::ptr::eq(cons, &self.cons).then_some(self.trans_t.as_slice())
     }
 }
 
@@ -874,5 +937,125 @@ mod tests {
         assert!(!t.allowed(Some(b_per), t.tag(Part::L, 1)));
         assert!(!t.allowed(None, t.tag(Part::I, 0)));
         assert!(!t.end_ok(b_per));
+    }
+
+    /// Emissions and transitions from a small integer grid, so ties are common.
+    struct Grid {
+        t: usize,
+        em: Vec<f32>,
+        tr: Vec<f32>,
+        st: Vec<f32>,
+    }
+
+    impl Scorer for Grid {
+        fn n_tags(&self) -> usize {
+            self.t
+        }
+        fn emit(&self, keys: &[u64], out: &mut [f32]) {
+            for (c, o) in out.iter_mut().enumerate() {
+                let k = keys.first().copied().unwrap_or(0) as usize;
+                *o += self.em[(k * self.t + c) % self.em.len()];
+            }
+        }
+        fn trans(&self, p: usize, c: usize) -> f32 {
+            self.tr[p * self.t + c]
+        }
+        fn start(&self, c: usize) -> f32 {
+            self.st[c]
+        }
+    }
+
+    /// The plain dense Viterbi (every predecessor, first arg max) the decoder must equal.
+    fn reference(s: &Grid, ts: &TagSet, n: usize) -> Vec<u16> {
+        let t = s.t;
+        let neg = f32::NEG_INFINITY;
+        let em: Vec<f32> = (0..n)
+            .flat_map(|i| {
+                let mut row = vec![0.0; t];
+                s.emit(&[i as u64], &mut row);
+                row
+            })
+            .collect();
+        let mut delta = vec![neg; n * t];
+        let mut back = vec![0u16; n * t];
+        for c in 0..t {
+            if ts.allowed(None, c) {
+                delta[c] = em[c] + s.start(c);
+            }
+        }
+        for i in 1..n {
+            for c in 0..t {
+                let mut best = neg;
+                let mut arg = 0;
+                for p in 0..t {
+                    let tr = if ts.allowed(Some(p), c) {
+                        s.trans(p, c)
+                    } else {
+                        neg
+                    };
+                    let v = delta[(i - 1) * t + p] + tr;
+                    if v > best {
+                        best = v;
+                        arg = p;
+                    }
+                }
+                if best > neg {
+                    delta[i * t + c] = best + em[i * t + c];
+                    back[i * t + c] = arg as u16;
+                }
+            }
+        }
+        let mut arg = 0;
+        let mut best = neg;
+        for c in 0..t {
+            if ts.end_ok(c) && delta[(n - 1) * t + c] > best {
+                best = delta[(n - 1) * t + c];
+                arg = c;
+            }
+        }
+        let mut tags = vec![0u16; n];
+        tags[n - 1] = arg as u16;
+        for i in (1..n).rev() {
+            tags[i - 1] = back[i * t + tags[i] as usize];
+        }
+        tags
+    }
+
+    #[test]
+    fn viterbi_equals_dense_reference() {
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |m: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % m) as f32 - (m / 2) as f32
+        };
+        for scheme in [Scheme::Bio, Scheme::Bilou] {
+            let ts = TagSet {
+                types: vec!["A".into(), "B".into(), "C".into()],
+                scheme,
+            };
+            let cons = Constraints::new(&ts);
+            let t = ts.n_tags();
+            for round in 0..200 {
+                let g = Grid {
+                    t,
+                    em: (0..t * 7).map(|_| next(5)).collect(),
+                    tr: (0..t * t).map(|_| next(3)).collect(),
+                    st: (0..t).map(|_| next(3)).collect(),
+                };
+                let n = 1 + round % 9;
+                let mut w = Work::default();
+                w.offs.push(0);
+                for i in 0..n {
+                    w.keys.push(i as u64);
+                    w.offs.push(w.keys.len());
+                }
+                let (mut tags, mut margins) = (Vec::new(), Vec::new());
+                viterbi(&g, &cons, &mut w, &mut tags, &mut margins);
+                assert_eq!(tags, reference(&g, &ts, n), "{scheme:?} round {round}");
+                assert_eq!(margins.len(), n);
+            }
+        }
     }
 }

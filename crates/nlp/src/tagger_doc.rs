@@ -14,17 +14,9 @@ pub fn token_range(doc: &Doc<'_>, start: usize, end: usize) -> Option<(usize, us
     (a < b).then_some((a, b))
 }
 
-/// The extra features `model` needs for `doc` (stacking on `stack` if it uses it).
-/// `pats` are the document's pattern matches (used when the model wants them).
-pub fn build_extra(
-    model_flags: u32,
-    stack: Option<&Model>,
-    doc: &Doc<'_>,
-    prep: &Prepared,
-    pats: &[PatternMatch],
-) -> Extra {
-    let n = prep.toks.len();
-    let flags = model_flags | stack.map_or(0, |s| s.flags);
+/// The gazetteer and pattern features that `flags` ask for (not yet grouped by
+/// token: see [`Extra::finish`]). They depend only on `flags & BASE_FLAGS`.
+pub fn base_extra(flags: u32, doc: &Doc<'_>, prep: &Prepared, pats: &[PatternMatch]) -> Extra {
     let mut ex = Extra::default();
     if flags & USE_GAZ != 0 {
         let m = Gazetteer::global().matches_doc(doc);
@@ -37,11 +29,50 @@ pub fn build_extra(
             .collect();
         features::pattern_keys(&spans, &prep.toks, &mut ex);
     }
+    ex
+}
+
+/// The flags [`base_extra`] depends on.
+pub const BASE_FLAGS: u32 = USE_GAZ | USE_PATTERNS;
+
+/// The extra features `model` needs for `doc` (stacking on `stack` if it uses it).
+/// `pats` are the document's pattern matches (used when the model wants them).
+pub fn build_extra(
+    model_flags: u32,
+    stack: Option<&Model>,
+    doc: &Doc<'_>,
+    prep: &Prepared,
+    pats: &[PatternMatch],
+) -> Extra {
+    let flags = model_flags | stack.map_or(0, |s| s.flags);
+    let ex = base_extra(flags, doc, prep, pats);
+    add_stack(ex, model_flags, stack, None, prep)
+}
+
+/// Adds the stacking features of `stack` to `ex` (gazetteer and pattern
+/// features, unfinished) if `model_flags` use stacking, and groups the keys by
+/// token. `stack_tags`: the stacked model's tags for this document if already
+/// known for exactly these features (they are computed otherwise).
+pub fn add_stack(
+    mut ex: Extra,
+    model_flags: u32,
+    stack: Option<&Model>,
+    stack_tags: Option<&[u16]>,
+    prep: &Prepared,
+) -> Extra {
+    let n = prep.toks.len();
     if let Some(s) = stack.filter(|_| model_flags & USE_STACK != 0) {
-        let mut sx = ex.clone();
-        sx.finish(n);
-        let (tags, _) = s.tag(prep, Some(&sx));
-        tagger::stack_features(&s.tagset, &tags, &prep.toks, &mut ex);
+        let computed;
+        let tags = match stack_tags {
+            Some(t) => t,
+            None => {
+                let mut sx = ex.clone();
+                sx.finish(n);
+                computed = s.tag(prep, Some(&sx)).0;
+                &computed
+            }
+        };
+        tagger::stack_features(&s.tagset, tags, &prep.toks, &mut ex);
     }
     ex.finish(n);
     ex

@@ -159,9 +159,9 @@ impl IntoResponse for ApiError {
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> ApiError {
         match e {
-            StoreError::NoSuchDocument(_) | StoreError::NoSuchEntity(_) => {
-                ApiError::new(ErrorCode::NotFound, e.to_string())
-            }
+            StoreError::NoSuchDocument(_)
+            | StoreError::NoSuchEntity(_)
+            | StoreError::NoSuchEvent(_) => ApiError::new(ErrorCode::NotFound, e.to_string()),
             StoreError::Invalid(_) => ApiError::new(ErrorCode::BadParameter, e.to_string()),
             StoreError::AmbiguousId(_) => ApiError::new(ErrorCode::AmbiguousId, e.to_string()),
             StoreError::InvalidQuery(_) => ApiError::new(ErrorCode::BadQuery, e.to_string()),

@@ -121,13 +121,76 @@ const K: Param = Param {
 const IDS: Param = Param {
     name: "ids",
     location: In::Query,
-    required: true,
+    required: false,
     kind: Kind::IdList {
-        min: 2,
+        min: 0,
         max: MAX_MEMBERS,
     },
-    description: "Comma-separated entity ids to connect (2 to 32).",
+    description: "Comma-separated entity ids to connect; with `events`, 2 to 32 members in all.",
     example: "1,3",
+};
+
+const EVENT_IDS: Param = Param {
+    name: "events",
+    location: In::Query,
+    required: false,
+    kind: Kind::IdList {
+        min: 0,
+        max: MAX_MEMBERS,
+    },
+    description: "Comma-separated event ids (as listed by /events) to connect, alone or with                   entities: \"what connects these attacks?\". In the answer an event node's id                   is the negated event id.",
+    example: "",
+};
+
+const EVENT_ID: Param = Param {
+    name: "id",
+    location: In::Path,
+    required: true,
+    kind: Kind::Id,
+    description: "Event id (as listed by /events).",
+    example: "",
+};
+
+const EVENT_TYPES: Param = Param {
+    name: "type",
+    location: In::Query,
+    required: false,
+    kind: Kind::Text { max_chars: 200 },
+    description: "Comma-separated event types; attack also matches bombings, shootings and \
+                  killings. Default: all.",
+    example: "attack",
+};
+
+const EVENT_FROM: Param = Param {
+    description: "Only events dated on or after this date (YYYY, YYYY-MM or YYYY-MM-DD).",
+    ..FROM
+};
+
+const EVENT_TO: Param = Param {
+    description: "Only events dated on or before this date (inclusive: 2025 includes all of \
+                  2025).",
+    ..TO
+};
+
+const PLACES: Param = Param {
+    name: "place",
+    location: In::Query,
+    required: false,
+    kind: Kind::IdList {
+        min: 0,
+        max: MAX_MEMBERS,
+    },
+    description: "Only events at one of these place entities (comma-separated ids).",
+    example: "",
+};
+
+const PARTICIPANT: Param = Param {
+    name: "participant",
+    location: In::Query,
+    required: false,
+    kind: Kind::Id,
+    description: "Only events this entity takes part in (any role).",
+    example: "",
 };
 
 const SHARED: Param = Param {
@@ -228,8 +291,19 @@ const NEIGHBOURS_PARAMS: &[Param] = &[
     OFFSET,
 ];
 const CLAIMS_PARAMS: &[Param] = &[SUBJECT, ATTRIBUTE, DOC, LIMIT, OFFSET];
+const CLAIM_CONFLICT_PARAMS: &[Param] = &[SUBJECT, ATTRIBUTE, DOC];
 const PATHS_PARAMS: &[Param] = &[SOURCE_ID, TARGET_ID, K, KINDS, MIN_EVIDENCE, EVIDENCE];
-const CONNECT_PARAMS: &[Param] = &[IDS, KINDS, MIN_EVIDENCE, SHARED, EVIDENCE];
+const CONNECT_PARAMS: &[Param] = &[IDS, EVENT_IDS, KINDS, MIN_EVIDENCE, SHARED, EVIDENCE];
+const EVENTS_PARAMS: &[Param] = &[
+    EVENT_TYPES,
+    EVENT_FROM,
+    EVENT_TO,
+    PLACES,
+    PARTICIPANT,
+    LIMIT,
+    OFFSET,
+];
+const EVENT_PARAMS: &[Param] = &[EVENT_ID, LIMIT, OFFSET];
 const CENTRALITY_PARAMS: &[Param] = &[MEASURE, ENTITY_TYPE, LIMIT, OFFSET];
 const COMMUNITIES_PARAMS: &[Param] = &[LIMIT, OFFSET];
 const EXPORT_PARAMS: &[Param] = &[FORMAT, EGO_ID, RADIUS, MAX_NODES, KINDS, MIN_EVIDENCE];
@@ -261,6 +335,39 @@ pub const ENTITY: Route = Route {
     handler: || get(entity),
 };
 
+pub const EVENTS: Route = Route {
+    path: "/events",
+    method: "get",
+    operation_id: "listEvents",
+    tag: "events",
+    summary: "Events resolved across documents (one node per real-world event), most \
+              reported first, filtered by type, date, place or participant.",
+    description: "Reports of one event join one node (compatible type, place and date ±1 day, \
+                  a shared place, day or participant); different events never share one.",
+    params: EVENTS_PARAMS,
+    response: "EventPage",
+    media: JSON,
+    errors: &[ErrorCode::BadParameter],
+    public: false,
+    handler: || get(events),
+};
+
+pub const EVENT: Route = Route {
+    path: "/events/{id}",
+    method: "get",
+    operation_id: "getEvent",
+    tag: "events",
+    summary: "Event profile: type, date, place, participants with their roles and evidence \
+              counts, and its reports (paginated), each with its sentence and why it joined.",
+    description: "`limit`/`offset` page the reports (mentions).",
+    params: EVENT_PARAMS,
+    response: "EventProfile",
+    media: JSON,
+    errors: NOT_FOUND_ERRORS,
+    public: false,
+    handler: || get(event),
+};
+
 pub const NEIGHBOURS: Route = Route {
     path: "/entities/{id}/neighbours",
     method: "get",
@@ -290,6 +397,24 @@ pub const CLAIMS: Route = Route {
     errors: NOT_FOUND_ERRORS,
     public: false,
     handler: || get(claims),
+};
+
+pub const CLAIM_CONFLICTS: Route = Route {
+    path: "/claims/conflicts",
+    method: "get",
+    operation_id: "claimConflicts",
+    tag: "graph",
+    summary: "Contradictions: claims about the same subject and attribute whose values cannot \
+              both be true, from different documents or sources, each side with its value, \
+              qualifier, source, document and sentence.",
+    description: "`disputes` gathers the conflicting pairs by subject and attribute (every \
+                  claim once, `pairs` indexing them); `conflicts` lists the pairs.",
+    params: CLAIM_CONFLICT_PARAMS,
+    response: "ClaimConflicts",
+    media: JSON,
+    errors: NOT_FOUND_ERRORS,
+    public: false,
+    handler: || get(claim_conflicts),
 };
 
 pub const PATHS: Route = Route {
@@ -540,6 +665,100 @@ async fn claims(
     Ok(Json(PageOf::probe(rows, &p, "/claims", limit, offset)))
 }
 
+async fn events(
+    State(st): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<PageOf<dossier_store::EventNode>>> {
+    let p = Params::parse(raw.as_deref(), EVENTS_PARAMS)?;
+    let (limit, offset) = p.page()?;
+    let types: Vec<String> = p
+        .text("type")?
+        .map(|t| {
+            t.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default();
+    let filter = dossier_store::EventFilter {
+        types,
+        from: p.date("from")?,
+        to: p.date("to")?,
+        places: p.ids("place")?,
+        participant: p.id("participant")?,
+        page: Page {
+            limit: limit + 1,
+            offset,
+        },
+    };
+    let rows = st.pool.run(move |s| s.events(&filter)).await?;
+    Ok(Json(PageOf::probe(rows, &p, "/events", limit, offset)))
+}
+
+#[derive(Serialize)]
+struct EventOut {
+    node: dossier_store::EventNode,
+    participants: Vec<dossier_store::EventParticipant>,
+    mentions: PageOf<dossier_store::EventMention>,
+}
+
+async fn event(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<EventOut>> {
+    let p = Params::parse(raw.as_deref(), EVENT_PARAMS)?;
+    let (limit, offset) = p.page()?;
+    let id = parse_id(&id)
+        .ok_or_else(|| ApiError::bad_parameter(format!("{id:?} is not an event id")))?;
+    let prof = st
+        .pool
+        .run(move |s| {
+            s.event(
+                id,
+                Page {
+                    limit: limit + 1,
+                    offset,
+                },
+            )
+        })
+        .await?;
+    let path = format!("/events/{id}");
+    Ok(Json(EventOut {
+        node: prof.node,
+        participants: prof.participants,
+        mentions: PageOf::probe(prof.mentions, &p, &path, limit, offset),
+    }))
+}
+
+#[derive(Serialize)]
+struct ClaimConflicts {
+    disputes: Vec<dossier::analysis::ClaimDispute>,
+    conflicts: Vec<dossier::analysis::ClaimConflict>,
+}
+
+async fn claim_conflicts(
+    State(st): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<ClaimConflicts>> {
+    let p = Params::parse(raw.as_deref(), CLAIM_CONFLICT_PARAMS)?;
+    let filter = ClaimFilter {
+        subject: p.id("subject")?,
+        attribute: p.text("attribute")?,
+        doc: p.text("doc")?,
+        page: Page::default(),
+    };
+    let conflicts = st
+        .pool
+        .run(move |s| dossier::analysis::claim_conflicts(s, &filter).map_err(analysis_err))
+        .await?;
+    Ok(Json(ClaimConflicts {
+        disputes: dossier::analysis::claim_disputes(&conflicts),
+        conflicts,
+    }))
+}
+
 #[derive(Serialize)]
 struct PathList {
     source: i64,
@@ -595,7 +814,18 @@ async fn connect(
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Json<dossier::analysis::ConnectAnswer>> {
     let p = Params::parse(raw.as_deref(), CONNECT_PARAMS)?;
-    let ids = p.ids("ids")?;
+    let mut ids = p.ids("ids")?;
+    ids.extend(
+        p.ids("events")?
+            .into_iter()
+            .map(dossier::analysis::event_node_id),
+    );
+    if !(2..=MAX_MEMBERS).contains(&ids.len()) {
+        return Err(ApiError::bad_parameter(format!(
+            "connect takes 2 to {MAX_MEMBERS} members (ids and events), not {}",
+            ids.len()
+        )));
+    }
     let (kinds, min_ev, shared, per_edge) = (
         p.kinds("kinds")?,
         p.int("min_evidence")?,

@@ -360,6 +360,29 @@ fn schemas() -> Value {
             }
         },
         "ClaimPage": page("Fact", false),
+        "ClaimConflict": object(json!({
+            "subject": nullable("integer"),
+            "subject_name": {"type": "string"},
+            "attribute": {"type": "string"},
+            "a": schema_ref("Fact"),
+            "b": schema_ref("Fact"),
+            "a_source": {"type": "string"},
+            "b_source": {"type": "string"}
+        })),
+        "ClaimDispute": object(json!({
+            "subject": nullable("integer"),
+            "subject_name": {"type": "string"},
+            "attribute": {"type": "string"},
+            "claims": array_of(object(json!({
+                "source": {"type": "string", "description": "the claim's source, else the document's author or outlet"},
+                "claim": schema_ref("Fact")
+            }))),
+            "pairs": array_of(json!({"type": "array", "items": {"type": "integer", "minimum": 0}, "minItems": 2, "maxItems": 2}))
+        })),
+        "ClaimConflicts": object(json!({
+            "disputes": array_of(schema_ref("ClaimDispute")),
+            "conflicts": array_of(schema_ref("ClaimConflict"))
+        })),
         "Alias": object(json!({
             "text": {"type": "string"},
             "count": {"type": "integer", "minimum": 1}
@@ -381,8 +404,45 @@ fn schemas() -> Value {
             "id": {"type": "integer"},
             "name": {"type": "string"},
             "label": {"type": "string"},
+            "kind": {"type": "string", "enum": ["entity", "event"], "description": "event nodes have negative ids (-event id)"},
             "degree": {"type": "integer", "minimum": 0}
         })),
+        "EventNode": object(json!({
+            "id": {"type": "integer"},
+            "type": {"type": "string", "description": "the most specific type of its mentions (Bombing before Attack)"},
+            "name": {"type": "string", "description": "type · place · date"},
+            "date": nullable("string"),
+            "place": nullable("integer"),
+            "place_name": nullable("string"),
+            "countries": array_of(json!({"type": "string"})),
+            "mentions": {"type": "integer", "minimum": 0},
+            "documents": {"type": "integer", "minimum": 0},
+            "first_seen": nullable("string"),
+            "last_seen": nullable("string")
+        })),
+        "EventPage": page("EventNode", false),
+        "EventParticipant": object(json!({
+            "entity": schema_ref("EntitySummary"),
+            "role": {"type": "string", "description": "agent, target, participant, place, origin, destination or mentioned"},
+            "sentences": {"type": "integer", "minimum": 0},
+            "documents": {"type": "integer", "minimum": 0},
+            "first_seen": nullable("string"),
+            "last_seen": nullable("string")
+        })),
+        "EventMention": object(json!({
+            "doc": {"type": "string"},
+            "title": nullable("string"),
+            "published": nullable("string"),
+            "sentence": {"type": ["object", "null"]},
+            "event": {"type": "object", "description": "the event fact as extracted"},
+            "reason": {"type": "string", "description": "why it joined the node (or: new node)"}
+        })),
+        "EventProfile": object(json!({
+            "node": schema_ref("EventNode"),
+            "participants": array_of(schema_ref("EventParticipant")),
+            "mentions": schema_ref("EventMentionPage")
+        })),
+        "EventMentionPage": page("EventMention", false),
         "GraphEdge": object(json!({
             "edge": {"type": "integer", "minimum": 0},
             "src": {"type": "integer"},
@@ -472,11 +532,12 @@ fn schemas() -> Value {
         "GraphExport": object(json!({
             "nodes": array_of(json!({
                 "type": "object",
-                "required": ["id", "name", "label", "degree"],
+                "required": ["id", "name", "label", "kind", "degree"],
                 "properties": {
                     "id": {"type": "integer"},
                     "name": {"type": "string"},
                     "label": {"type": "string"},
+                    "kind": {"type": "string", "enum": ["entity", "event"]},
                     "degree": {"type": "integer"},
                     "attrs": {"type": "object", "description": "numeric columns, e.g. pagerank"}
                 }

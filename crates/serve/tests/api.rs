@@ -44,6 +44,16 @@ fn full_kb() -> Kb {
     let mut docs = corpus();
     docs.push(dossier_store::conformance::facts_doc());
     docs.push(dossier_store::conformance::facts_doc_later());
+    // One event node, on entities of its own (the routes' examples need one).
+    docs.push(dossier_store::conformance::event_report(
+        "ev/aleppo.txt",
+        "A car bomb exploded in Aleppo on 2 May 2024.",
+        dossier_core::EventType::Bombing,
+        "car bomb",
+        Some(("Aleppo", "SY")),
+        Some(("2 May 2024", "2024-05-02")),
+        &[],
+    ));
     kb_with(docs)
 }
 
@@ -256,6 +266,8 @@ fn fill(path: &str, doc_id: &str) -> String {
     let value = |name: &str| match name {
         "format" => "json".to_string(),
         "id" if path.starts_with("/entities") => "2".to_string(),
+        // The first event node of `full_kb` (its event reports).
+        "id" if path.starts_with("/events") => "1".to_string(),
         _ => doc_id.to_string(),
     };
     let mut out = String::new();
@@ -958,6 +970,27 @@ impl Store for Slow {
     ) -> dossier_store::Result<Vec<ds::Evidence>> {
         self.inner.evidence(a, b, kind, limit)
     }
+    fn events(&self, filter: &ds::EventFilter) -> dossier_store::Result<Vec<ds::EventNode>> {
+        self.inner.events(filter)
+    }
+    fn event(&self, id: i64, page: Page) -> dossier_store::Result<ds::EventProfile> {
+        self.inner.event(id, page)
+    }
+    fn event_evidence(
+        &self,
+        entity: i64,
+        node: i64,
+        role: Option<&str>,
+        limit: usize,
+    ) -> dossier_store::Result<Vec<ds::Evidence>> {
+        self.inner.event_evidence(entity, node, role, limit)
+    }
+    fn for_each_event_edge(
+        &self,
+        f: &mut dyn FnMut(ds::EventEdgeRow),
+    ) -> dossier_store::Result<()> {
+        self.inner.for_each_event_edge(f)
+    }
     fn for_each_edge(&self, f: &mut dyn FnMut(ds::EdgeRow)) -> dossier_store::Result<()> {
         self.inner.for_each_edge(f)
     }
@@ -1223,6 +1256,28 @@ async fn neighbours_filter_and_carry_evidence() {
     }
 }
 
+/// `/claims/conflicts` answers in its documented shape; the knowledge base's two
+/// Netherlands figures ("about 300" and 280 foreign fighters) agree within the
+/// qualifier, so there is no dispute, and a bad filter is a 400.
+#[tokio::test]
+async fn claim_conflicts_route() {
+    let kb = full_kb();
+    let app = app(&kb);
+    let doc = openapi(&app).await;
+    let v = get_ok(&app, "/claims/conflicts").await;
+    validate(&doc, &schema("ClaimConflicts"), &v, "$").unwrap();
+    assert!(v["disputes"].as_array().unwrap().is_empty(), "{v:#}");
+    assert!(v["conflicts"].as_array().unwrap().is_empty(), "{v:#}");
+    expect_error(
+        &app,
+        &doc,
+        "/claims/conflicts?subject=x",
+        StatusCode::BAD_REQUEST,
+        "bad_parameter",
+    )
+    .await;
+}
+
 #[tokio::test]
 async fn claims_filter_and_paginate() {
     let kb = full_kb();
@@ -1246,7 +1301,15 @@ async fn claims_filter_and_paginate() {
             .iter()
             .any(|l| l["role"] == "subject" && l["entity"] == nl));
     }
-    let later = &kb.docs.last().unwrap().document.id.0;
+    let later = &kb
+        .docs
+        .iter()
+        .rev()
+        .find(|d| !d.facts.claims.is_empty())
+        .unwrap()
+        .document
+        .id
+        .0;
     let of_doc = get_ok(&app, &format!("/claims?doc={}", &later[..10])).await;
     assert_eq!(of_doc["items"].as_array().unwrap().len(), 1);
     assert_eq!(of_doc["items"][0]["doc"], *later);
@@ -1552,4 +1615,60 @@ async fn ego_network_exports() {
         "bad_parameter",
     )
     .await;
+}
+
+/// Event nodes over HTTP: the list filters and pages, the profile pages its
+/// reports, and connect takes events as members (negated ids in the answer).
+#[tokio::test]
+async fn events_are_listed_profiled_and_connectable() {
+    let kb = kb_with(dossier_store::conformance::event_reports());
+    let app = app(&kb);
+    let list = get_ok(&app, "/events?type=attack&limit=2").await;
+    let items = list["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "{list}");
+    assert!(
+        list["next"].as_str().unwrap().contains("offset=2"),
+        "{list}"
+    );
+    assert_eq!(items[0]["name"], "bombing · Raqqa · 2025-03-14");
+    let rest = get_ok(&app, "/events?type=attack&limit=2&offset=2").await;
+    assert_eq!(rest["items"].as_array().unwrap().len(), 1);
+    let none = get_ok(&app, "/events?type=shooting").await;
+    assert!(none["items"].as_array().unwrap().is_empty());
+    let (status, body) = get(&app, "/events?type=picnic").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+
+    let id = items[0]["id"].as_i64().unwrap();
+    let one = get_ok(&app, &format!("/events/{id}?limit=1")).await;
+    assert_eq!(one["node"]["mentions"], 2);
+    assert_eq!(one["mentions"]["items"].as_array().unwrap().len(), 1);
+    assert!(one["mentions"]["next"].is_string(), "{one}");
+    let (status, body) = get(&app, "/events/99999").await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+
+    // Raqqa's bombing and an entity it involves: the event is a graph node.
+    let raqqa = one["participants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["role"] == "place")
+        .map(|p| p["entity"]["id"].as_i64().unwrap())
+        .unwrap();
+    let is = one["participants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["role"] == "mentioned")
+        .map(|p| p["entity"]["id"].as_i64().unwrap())
+        .unwrap();
+    let c = get_ok(&app, &format!("/connect?ids={raqqa},{is}&events={id}")).await;
+    let nodes = c["nodes"].as_array().unwrap();
+    assert!(
+        nodes.iter().any(|n| n["node"]["id"] == -id
+            && n["node"]["kind"] == "event"
+            && n["terminal"] == true),
+        "{c}"
+    );
+    let (status, body) = get(&app, &format!("/connect?events={id}")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
 }

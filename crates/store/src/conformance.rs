@@ -16,7 +16,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::*;
-use dossier_core::{Format, Query, SearchFilters};
+use dossier_core::{Arg, Event, EventArgument, EventRole, EventType, Format, Query, SearchFilters};
 
 /// Generates one `#[test]` per conformance check, in a module named `$name`.
 #[macro_export]
@@ -36,7 +36,8 @@ macro_rules! conformance_suite {
                 hostile_text_round_trips, facts_round_trip_with_links, sentence_lookup,
                 evidence_graph_from_facts, comention_is_capped_per_sentence, entity_profile_and_lookup,
                 claims_by_subject_attribute_and_doc, bulk_import_and_stream,
-                decisions_merge_split_rename_replay, many_facts_in_one_batch, hostile_fact_spans);
+                decisions_merge_split_rename_replay, many_facts_in_one_batch, hostile_fact_spans,
+                event_nodes_resolve_across_documents);
         }
     };
     (@tests $make:block; $($test:ident),* $(,)?) => {
@@ -2335,4 +2336,296 @@ pub fn hostile_fact_spans(store: &mut dyn Store) {
     let ev = store.evidence(alpha, beta, None, 10).unwrap();
     assert!(!ev.is_empty());
     assert!(ev.iter().all(|e| e.sentence.starts_with("Alpha")));
+}
+
+/// A report of an event: `text` with the place `place` (placed in `country`
+/// by the gazetteer, as ingest does), `others` named in it (person or
+/// organisation), and one event of `kind` triggered by `trigger` with the
+/// place and, when given, a time (`time` text, `value` normalised).
+pub fn event_report(
+    source: &str,
+    text: &str,
+    kind: EventType,
+    trigger: &str,
+    place: Option<(&str, &str)>,
+    time: Option<(&str, &str)>,
+    others: &[(&str, EntityLabel)],
+) -> AnalysedDocument {
+    let mut d = doc(source, Some(source), None, text);
+    let mut arguments = Vec::new();
+    if let Some((name, country)) = place {
+        mention(&mut d, name, 0, EntityLabel::Location, name);
+        if let Some(m) = d.mentions.last_mut() {
+            m.mention.kind = Some(format!("place:{country}"));
+        }
+        let s = span_of(text, name, 0);
+        arguments.push(EventArgument {
+            role: EventRole::Place,
+            start: s.start,
+            end: s.end,
+            text: name.into(),
+            value: None,
+        });
+    }
+    if let Some((t, value)) = time {
+        let s = span_of(text, t, 0);
+        arguments.push(EventArgument {
+            role: EventRole::Time,
+            start: s.start,
+            end: s.end,
+            text: t.into(),
+            value: Some(value.into()),
+        });
+    }
+    for (name, label) in others {
+        mention(&mut d, name, 0, *label, name);
+    }
+    let tr = span_of(text, trigger, 0);
+    d.facts.events.push(Event {
+        kind,
+        trigger: Arg {
+            start: tr.start,
+            end: tr.end,
+            text: trigger.into(),
+        },
+        arguments,
+        modality: None,
+        confidence: 0.8,
+        extractor: "test-events/1".into(),
+    });
+    d
+}
+
+/// Five reports: two of one bombing in Raqqa (a day apart in their dates),
+/// one of a bombing in Mosul the same day, one of a later bombing in Raqqa,
+/// and one naming only the day (which fits Raqqa and Mosul alike).
+pub fn event_reports() -> Vec<AnalysedDocument> {
+    use EntityLabel::{Organisation, Person};
+    vec![
+        event_report(
+            "ev/raqqa-1.txt",
+            "A car bomb exploded in Raqqa on 14 March 2025. Police arrested Ali Hassan near the square.",
+            EventType::Bombing,
+            "car bomb",
+            Some(("Raqqa", "SY")),
+            Some(("14 March 2025", "2025-03-14")),
+            &[("Ali Hassan", Person)],
+        ),
+        event_report(
+            "ev/mosul.txt",
+            "A bomb exploded in Mosul on 14 March 2025.",
+            EventType::Bombing,
+            "bomb",
+            Some(("Mosul", "IQ")),
+            Some(("14 March 2025", "2025-03-14")),
+            &[],
+        ),
+        event_report(
+            "ev/raqqa-2.txt",
+            "Islamic State claimed the explosion in Raqqa on 15 March 2025.",
+            EventType::Attack,
+            "explosion",
+            Some(("Raqqa", "SY")),
+            Some(("15 March 2025", "2025-03-15")),
+            &[("Islamic State", Organisation)],
+        ),
+        event_report(
+            "ev/raqqa-2026.txt",
+            "Another bomb exploded in Raqqa on 20 April 2026.",
+            EventType::Bombing,
+            "bomb",
+            Some(("Raqqa", "SY")),
+            Some(("20 April 2026", "2026-04-20")),
+            &[],
+        ),
+        event_report(
+            "ev/ambiguous.txt",
+            "Abu Bakr ordered the attack of 14 March 2025.",
+            EventType::Attack,
+            "attack",
+            None,
+            Some(("14 March 2025", "2025-03-14")),
+            &[("Abu Bakr", Person)],
+        ),
+    ]
+}
+
+/// Event nodes: reports of one event join one node across batches, other
+/// events (another country, another date) get their own, an ambiguous
+/// report joins none; lists filter and page; profiles carry participants,
+/// reasons and evidence.
+pub fn event_nodes_resolve_across_documents(store: &mut dyn Store) {
+    let docs = event_reports();
+    store.put_batch(&docs[..2]).unwrap();
+    store.put_batch(&docs[2..]).unwrap();
+    let all = store
+        .events(&EventFilter {
+            page: Page {
+                limit: 50,
+                offset: 0,
+            },
+            ..EventFilter::default()
+        })
+        .unwrap();
+    assert_eq!(all.len(), 3, "{all:#?}");
+    let raqqa = &all[0];
+    assert_eq!(
+        (
+            raqqa.kind.as_str(),
+            raqqa.date.as_deref(),
+            raqqa.mentions,
+            raqqa.documents
+        ),
+        ("Bombing", Some("2025-03-14"), 2, 2),
+        "{all:#?}"
+    );
+    assert_eq!(raqqa.name, "bombing · Raqqa · 2025-03-14");
+    assert_eq!(raqqa.countries, vec!["SY".to_string()]);
+    let names: Vec<&str> = all.iter().map(|e| e.name.as_str()).collect();
+    assert!(names.contains(&"bombing · Mosul · 2025-03-14"), "{names:?}");
+    assert!(names.contains(&"bombing · Raqqa · 2026-04-20"), "{names:?}");
+
+    // The profile: participants with roles, both reports with their reasons.
+    let p = store.event(raqqa.id, Page::default()).unwrap();
+    let role_of = |name: &str| {
+        p.participants
+            .iter()
+            .find(|x| x.entity.name == name)
+            .map(|x| x.role.clone())
+    };
+    assert_eq!(role_of("Raqqa").as_deref(), Some("place"));
+    assert_eq!(role_of("Islamic State").as_deref(), Some(MENTIONED_ROLE));
+    assert_eq!(role_of("Ali Hassan"), None, "named in another sentence");
+    assert_eq!(
+        role_of("Abu Bakr"),
+        None,
+        "the ambiguous report joined no node"
+    );
+    assert_eq!(p.mentions.len(), 2);
+    assert!(p.mentions.iter().any(|m| m.reason == "new node"));
+    assert!(
+        p.mentions
+            .iter()
+            .any(|m| m.reason.contains("same place") && m.reason.contains("same day")),
+        "{:?}",
+        p.mentions
+    );
+    assert!(p.mentions.iter().all(|m| m
+        .sentence
+        .as_ref()
+        .is_some_and(|s| s.text.contains("Raqqa"))));
+    let paged = store
+        .event(
+            raqqa.id,
+            Page {
+                limit: 1,
+                offset: 1,
+            },
+        )
+        .unwrap();
+    assert_eq!(paged.mentions.len(), 1);
+
+    // Evidence of a participation edge: the sentences, both reports.
+    let place = entity_named(store, "Raqqa");
+    let ev = store
+        .event_evidence(place, raqqa.id, Some("place"), 10)
+        .unwrap();
+    assert_eq!(ev.len(), 2, "{ev:?}");
+    assert!(ev
+        .iter()
+        .all(|e| e.sentence.contains("Raqqa") && e.kind == "in_event:place" && e.dst == raqqa.id));
+
+    // The stream has every participation edge once.
+    let mut streamed = 0;
+    store
+        .for_each_event_edge(&mut |r| {
+            assert!(r.sentences >= 1 && r.documents >= 1);
+            streamed += 1;
+        })
+        .unwrap();
+    let listed: usize = all
+        .iter()
+        .map(|e| {
+            store
+                .event(e.id, Page::default())
+                .unwrap()
+                .participants
+                .len()
+        })
+        .sum();
+    assert_eq!(streamed, listed);
+
+    // Filters and pages.
+    let list = |f: EventFilter| store.events(&f).unwrap();
+    let page = Page {
+        limit: 50,
+        offset: 0,
+    };
+    let by_type = |t: &str| {
+        list(EventFilter {
+            types: vec![t.into()],
+            page,
+            ..EventFilter::default()
+        })
+        .len()
+    };
+    assert_eq!(by_type("attack"), 3, "attack takes the bombings");
+    assert_eq!(by_type("Bombing"), 3);
+    assert_eq!(by_type("shooting"), 0);
+    assert!(matches!(
+        store.events(&EventFilter {
+            types: vec!["picnic".into()],
+            ..EventFilter::default()
+        }),
+        Err(StoreError::Invalid(_))
+    ));
+    let later = list(EventFilter {
+        from: Some("2026".into()),
+        page,
+        ..EventFilter::default()
+    });
+    assert_eq!(later.len(), 1);
+    assert_eq!(later[0].date.as_deref(), Some("2026-04-20"));
+    let to_2025 = list(EventFilter {
+        to: Some("2025".into()),
+        page,
+        ..EventFilter::default()
+    });
+    assert_eq!(to_2025.len(), 2);
+    let at_mosul = list(EventFilter {
+        places: vec![entity_named(store, "Mosul")],
+        page,
+        ..EventFilter::default()
+    });
+    assert_eq!(at_mosul.len(), 1);
+    let with_is = list(EventFilter {
+        participant: Some(entity_named(store, "Islamic State")),
+        page,
+        ..EventFilter::default()
+    });
+    assert_eq!(with_is.len(), 1);
+    assert_eq!(with_is[0].id, raqqa.id);
+    let second = list(EventFilter {
+        page: Page {
+            limit: 1,
+            offset: 1,
+        },
+        ..EventFilter::default()
+    });
+    assert_eq!(second.len(), 1);
+    assert_eq!(second[0].id, all[1].id);
+    assert!(matches!(
+        store.event(999_999, Page::default()),
+        Err(StoreError::NoSuchEvent(999_999))
+    ));
+
+    // Re-ingesting changes nothing.
+    store.put_batch(&docs).unwrap();
+    let again = store
+        .events(&EventFilter {
+            page,
+            ..EventFilter::default()
+        })
+        .unwrap();
+    assert_eq!(again, all);
 }

@@ -24,10 +24,13 @@
 #[cfg(feature = "testing")]
 pub mod conformance;
 mod derive;
+pub mod events;
 #[cfg(feature = "postgres")]
 pub mod postgres;
 #[cfg(feature = "postgres")]
 mod postgres_decisions;
+#[cfg(feature = "postgres")]
+mod postgres_events;
 #[cfg(feature = "postgres")]
 mod postgres_facts;
 #[cfg(feature = "postgres")]
@@ -37,6 +40,7 @@ mod postgres_schema;
 pub mod snippet;
 pub mod sqlite;
 mod sqlite_decisions;
+mod sqlite_events;
 mod sqlite_facts;
 mod sqlite_query;
 mod sqlite_schema;
@@ -50,6 +54,10 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 pub use derive::{COMENTION_ENTITY_CAP, UNDIRECTED_KINDS};
+pub use events::{
+    event_family, EventEdgeRow, EventFilter, EventMention, EventNode, EventParticipant,
+    EventProfile, EVENT_EDGE_PREFIX, MENTIONED_ROLE,
+};
 
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresStore;
@@ -74,6 +82,8 @@ pub enum StoreError {
     AmbiguousId(String),
     #[error("no entity has id {0}")]
     NoSuchEntity(i64),
+    #[error("no event has id {0}")]
+    NoSuchEvent(i64),
     /// A request the store refuses as given (bad import indexes, a decision
     /// that contradicts itself); the message says why.
     #[error("invalid request: {0}")]
@@ -768,6 +778,43 @@ pub trait Store: Send {
     /// kind or all, newest document first (undated last), then by document and
     /// position; at most `limit`.
     fn evidence(&self, a: i64, b: i64, kind: Option<&str>, limit: usize) -> Result<Vec<Evidence>>;
+
+    /// Event nodes matching `filter`, most reported first (documents, then
+    /// mentions, then id).
+    ///
+    /// [`Store::put_batch`] maintains them (rules in the `events` module):
+    /// every event fact that is not a statement, not negated, hypothetical,
+    /// denied or foiled, and anchored (a place the gazetteer put in a country,
+    /// or a day, or a place and a month) joins the most compatible node —
+    /// compatible types (a generic attack or killing joins a bombing or a
+    /// shooting), no contradicting date (days more than one apart, other
+    /// month or year) or place (countries disjoint), and a strong link: the
+    /// same place entity, the same day ±1, or a shared argument participant;
+    /// two equally good nodes leave the mention on its own. Participation
+    /// edges entity → node carry the argument role (`agent`, `target`,
+    /// `participant`, `place`, `origin`, `destination`) or `mentioned` for
+    /// actors named in the mention's sentence, with that sentence as evidence.
+    /// Unknown type names are [`StoreError::Invalid`].
+    fn events(&self, filter: &EventFilter) -> Result<Vec<EventNode>>;
+
+    /// One event node with its participants and its mentions (`page` pages
+    /// the mentions, newest document first), each with the reason it joined.
+    /// [`StoreError::NoSuchEvent`] when the id is unknown.
+    fn event(&self, id: i64, page: Page) -> Result<EventProfile>;
+
+    /// Sentences supporting the participation edge `entity` → event `node`,
+    /// of one role or all, newest document first; at most `limit`. `kind` is
+    /// `in_event:<role>`, `src` the entity and `dst` the node id.
+    fn event_evidence(
+        &self,
+        entity: i64,
+        node: i64,
+        role: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<Evidence>>;
+
+    /// Calls `f` once per participation edge, streaming.
+    fn for_each_event_edge(&self, f: &mut dyn FnMut(EventEdgeRow)) -> Result<()>;
 
     /// Calls `f` once per aggregated edge, in no particular order, streaming
     /// (memory does not grow with the number of edges).

@@ -8,7 +8,9 @@
 //! weighted ten times body words.
 
 use crate::derive::{derive_edges, fact_rows, EdgeBatch, MentionIndex};
+use crate::events::event_mentions;
 use crate::postgres_decisions;
+use crate::postgres_events;
 use crate::postgres_facts::{
     self, doc_summary, entity_row, resolve_seq, DOC_SUMMARY_COLUMNS, ENTITY_COLUMNS,
 };
@@ -128,16 +130,24 @@ impl PostgresStore {
         if !create && stored_version(&mut client)?.is_none() {
             return Err(StoreError::Missing { path: shown });
         }
-        migrate(&mut client, &shown, migrations)?;
-        Ok(PostgresStore {
+        let version = migrate(&mut client, &shown, migrations)?;
+        let store = PostgresStore {
             client: RefCell::new(client),
             shown,
-        })
+        };
+        if version >= 3 {
+            postgres_events::backfill_if_pending(&store)?;
+        }
+        Ok(store)
     }
 
     /// The URL this store was opened from, without password.
     pub fn url(&self) -> &str {
         &self.shown
+    }
+
+    pub(crate) fn client_mut(&self) -> Result<std::cell::RefMut<'_, Client>> {
+        self.client()
     }
 
     fn client(&self) -> Result<std::cell::RefMut<'_, Client>> {
@@ -560,6 +570,7 @@ impl Store for PostgresStore {
         // Facts and the evidence graph, from the mentions' entities.
         let mut fact_docs = Vec::with_capacity(stored.len());
         let mut edges = EdgeBatch::default();
+        let mut event_docs = Vec::with_capacity(stored.len());
         for (seq, a, keys) in &stored {
             let ids: Vec<i64> = keys
                 .iter()
@@ -572,10 +583,12 @@ impl Store for PostgresStore {
                 a.document.published.as_deref(),
                 derive_edges(&a.sentences, &index, &rows),
             );
+            event_docs.push(event_mentions(*seq, a, &ids, &rows));
             fact_docs.push((*seq, rows));
         }
         postgres_facts::insert_facts(&mut tx, &fact_docs)?;
         postgres_facts::insert_edges(&mut tx, &edges)?;
+        postgres_events::put_events(&mut tx, event_docs)?;
 
         // Links last: the earlier document may come later in the same batch.
         if !links.is_empty() {
@@ -935,6 +948,43 @@ impl Store for PostgresStore {
         let out = postgres_facts::evidence(&mut tx, a, b, kind, limit)?;
         tx.commit().map_err(backend)?;
         Ok(out)
+    }
+
+    fn events(&self, filter: &EventFilter) -> Result<Vec<EventNode>> {
+        let mut client = self.client()?;
+        let mut tx = snapshot(&mut client)?;
+        let out = postgres_events::list(&mut tx, filter)?;
+        tx.commit().map_err(backend)?;
+        Ok(out)
+    }
+
+    fn event(&self, id: i64, page: Page) -> Result<EventProfile> {
+        let mut client = self.client()?;
+        let mut tx = snapshot(&mut client)?;
+        let out = postgres_events::profile(&mut tx, id, page)?;
+        tx.commit().map_err(backend)?;
+        Ok(out)
+    }
+
+    fn event_evidence(
+        &self,
+        entity: i64,
+        node: i64,
+        role: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<Evidence>> {
+        let mut client = self.client()?;
+        let mut tx = snapshot(&mut client)?;
+        let out = postgres_events::evidence(&mut tx, entity, node, role, limit)?;
+        tx.commit().map_err(backend)?;
+        Ok(out)
+    }
+
+    fn for_each_event_edge(&self, f: &mut dyn FnMut(EventEdgeRow)) -> Result<()> {
+        let mut client = self.client()?;
+        let mut tx = snapshot(&mut client)?;
+        postgres_events::for_each_edge(&mut tx, f)?;
+        tx.commit().map_err(backend)
     }
 
     fn for_each_edge(&self, f: &mut dyn FnMut(EdgeRow)) -> Result<()> {

@@ -215,7 +215,12 @@ pub(crate) fn insert_edges(tx: &mut Transaction<'_>, batch: &EdgeBatch) -> Resul
 /// Characters `[start, end)` of document `seq`'s text. PostgreSQL's substr
 /// counts characters like our spans, except in texts holding escaped NULs
 /// (see `enc`): those are decoded whole and sliced here.
-fn text_slice(c: &mut impl GenericClient, seq: i64, start: i64, end: i64) -> Result<String> {
+pub(crate) fn text_slice(
+    c: &mut impl GenericClient,
+    seq: i64,
+    start: i64,
+    end: i64,
+) -> Result<String> {
     // Hostile spans beyond any text must not overflow substr's int arguments.
     let limit = i64::from(i32::MAX) / 2;
     let (start, end) = (start.clamp(0, limit), end.clamp(0, limit));

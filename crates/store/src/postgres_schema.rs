@@ -168,6 +168,52 @@ CREATE TABLE entity_redirects (
     into_entity BIGINT NOT NULL
 );
 "#,
+    // 3: event nodes, their members and participation edges (see the SQLite
+    // schema and events.rs).
+    r#"
+CREATE TABLE event_nodes (
+    id         BIGINT PRIMARY KEY,
+    type       TEXT COLLATE "C" NOT NULL,
+    family     TEXT COLLATE "C" NOT NULL,
+    date       TEXT COLLATE "C",
+    place      BIGINT,
+    countries  TEXT COLLATE "C" NOT NULL,
+    mentions   BIGINT NOT NULL,
+    docs       BIGINT NOT NULL,
+    first_seen TEXT COLLATE "C",
+    last_seen  TEXT COLLATE "C"
+);
+CREATE INDEX event_nodes_family_date ON event_nodes(family, date);
+CREATE TABLE event_members (
+    node   BIGINT NOT NULL,
+    doc    BIGINT NOT NULL,
+    ord    BIGINT NOT NULL,
+    reason TEXT NOT NULL,
+    PRIMARY KEY (node, doc, ord)
+);
+CREATE INDEX event_members_doc ON event_members(doc, ord);
+CREATE TABLE event_edges (
+    entity     BIGINT NOT NULL,
+    node       BIGINT NOT NULL,
+    role       TEXT COLLATE "C" NOT NULL,
+    sentences  BIGINT NOT NULL,
+    docs       BIGINT NOT NULL,
+    first_seen TEXT COLLATE "C",
+    last_seen  TEXT COLLATE "C",
+    PRIMARY KEY (entity, node, role)
+);
+CREATE INDEX event_edges_node ON event_edges(node, entity, role);
+CREATE TABLE event_evidence (
+    entity     BIGINT NOT NULL,
+    node       BIGINT NOT NULL,
+    role       TEXT COLLATE "C" NOT NULL,
+    doc        BIGINT NOT NULL,
+    char_start BIGINT NOT NULL,
+    char_end   BIGINT NOT NULL,
+    PRIMARY KEY (entity, node, role, doc, char_start, char_end)
+);
+INSERT INTO dossier_meta SELECT 'event_backfill', '1' WHERE EXISTS (SELECT 1 FROM facts WHERE kind = 'event');
+"#,
 ];
 
 /// The schema version this build writes.

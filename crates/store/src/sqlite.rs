@@ -1,8 +1,10 @@
 //! SQLite backend: one file, WAL journal, FTS5 full-text index.
 
 use crate::derive::{derive_edges, fact_rows, EdgeBatch, MentionIndex};
+use crate::events::event_mentions;
 use crate::snippet::Highlighter;
 use crate::sqlite_decisions;
+use crate::sqlite_events;
 use crate::sqlite_facts::{self, doc_summary, entity_row, DOC_SUMMARY_COLUMNS, ENTITY_COLUMNS};
 use crate::sqlite_query::to_fts;
 use crate::sqlite_schema::{backend, latest, migrate, open_error, MIGRATIONS};
@@ -101,8 +103,13 @@ impl SqliteStore {
         )
         .map_err(|e| open_error(&shown, &e))?;
         conn.set_prepared_statement_cache_capacity(128);
-        migrate(&mut conn, &shown, migrations)?;
-        Ok(SqliteStore { conn, path: shown })
+        let version = migrate(&mut conn, &shown, migrations)?;
+        let store = SqliteStore { conn, path: shown };
+        // Test builds may open with fewer migrations (an older schema).
+        if version >= 3 {
+            sqlite_events::backfill_if_pending(&store.conn, &store)?;
+        }
+        Ok(store)
     }
 
     /// The row id of a document given by id or unique prefix.
@@ -756,6 +763,7 @@ impl Store for SqliteStore {
             // Facts and the evidence graph, from the mentions' entities.
             let mut fact_docs = Vec::with_capacity(stored.len());
             let mut edges = EdgeBatch::default();
+            let mut event_docs = Vec::with_capacity(stored.len());
             for (seq, a, keys) in &stored {
                 let ids: Vec<i64> = keys
                     .iter()
@@ -768,10 +776,12 @@ impl Store for SqliteStore {
                     a.document.published.as_deref(),
                     derive_edges(&a.sentences, &index, &rows),
                 );
+                event_docs.push(event_mentions(*seq, a, &ids, &rows));
                 fact_docs.push((*seq, rows));
             }
             sqlite_facts::insert_facts(&tx, &fact_docs)?;
             sqlite_facts::insert_edges(&tx, &edges)?;
+            sqlite_events::put_events(&tx, event_docs)?;
 
             // The full-text rows of the whole batch in one statement, last: FTS5
             // flushes its in-memory index at every statement savepoint, so one
@@ -1201,6 +1211,31 @@ impl Store for SqliteStore {
         let out = sqlite_facts::evidence(&self.conn, a, b, kind, limit)?;
         snapshot.finish().map_err(backend)?;
         Ok(out)
+    }
+
+    fn events(&self, filter: &EventFilter) -> Result<Vec<EventNode>> {
+        sqlite_events::list(&self.conn, filter)
+    }
+
+    fn event(&self, id: i64, page: Page) -> Result<EventProfile> {
+        let snapshot = self.conn.unchecked_transaction().map_err(backend)?;
+        let p = sqlite_events::profile(&self.conn, id, page)?;
+        snapshot.finish().map_err(backend)?;
+        Ok(p)
+    }
+
+    fn event_evidence(
+        &self,
+        entity: i64,
+        node: i64,
+        role: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<Evidence>> {
+        sqlite_events::evidence(&self.conn, entity, node, role, limit)
+    }
+
+    fn for_each_event_edge(&self, f: &mut dyn FnMut(EventEdgeRow)) -> Result<()> {
+        sqlite_events::for_each_edge(&self.conn, f)
     }
 
     fn for_each_edge(&self, f: &mut dyn FnMut(EdgeRow)) -> Result<()> {

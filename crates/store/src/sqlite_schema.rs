@@ -200,6 +200,63 @@ CREATE TABLE entity_redirects (
     into_entity INTEGER NOT NULL
 );
 "#,
+    // 3: event nodes (one per real-world event, resolved across documents),
+    // the event facts joined into each with the reason, and participation
+    // edges entity → event with their evidence sentences (see events.rs).
+    r#"
+CREATE TABLE event_nodes (
+    id         INTEGER PRIMARY KEY,
+    type       TEXT NOT NULL,
+    -- the clustering family: Attack for attack, bombing, shooting, killing
+    family     TEXT NOT NULL,
+    date       TEXT,
+    -- the place entity the node is named after
+    place      INTEGER,
+    -- ISO codes of its places' countries, comma-separated
+    countries  TEXT NOT NULL,
+    mentions   INTEGER NOT NULL,
+    docs       INTEGER NOT NULL,
+    first_seen TEXT,
+    last_seen  TEXT
+);
+CREATE INDEX event_nodes_family_date ON event_nodes(family, date);
+CREATE TABLE event_members (
+    node   INTEGER NOT NULL,
+    doc    INTEGER NOT NULL,
+    -- position in the document's events (facts.ord)
+    ord    INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    PRIMARY KEY (node, doc, ord)
+) WITHOUT ROWID;
+CREATE INDEX event_members_doc ON event_members(doc, ord);
+CREATE TABLE event_edges (
+    entity     INTEGER NOT NULL,
+    node       INTEGER NOT NULL,
+    role       TEXT NOT NULL,
+    sentences  INTEGER NOT NULL,
+    docs       INTEGER NOT NULL,
+    first_seen TEXT,
+    last_seen  TEXT,
+    PRIMARY KEY (entity, node, role)
+) WITHOUT ROWID;
+CREATE INDEX event_edges_node ON event_edges(node, entity, role);
+CREATE TABLE event_evidence (
+    entity     INTEGER NOT NULL,
+    node       INTEGER NOT NULL,
+    role       TEXT NOT NULL,
+    doc        INTEGER NOT NULL,
+    char_start INTEGER NOT NULL,
+    char_end   INTEGER NOT NULL,
+    PRIMARY KEY (entity, node, role, doc, char_start, char_end)
+) WITHOUT ROWID;
+-- 'backfill': documents stored before this version still need their event
+-- nodes derived (done once, at the next open).
+CREATE TABLE event_state (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+INSERT INTO event_state SELECT 'backfill', '1' WHERE EXISTS (SELECT 1 FROM facts WHERE kind = 'event');
+"#,
 ];
 
 /// The schema version this build writes.

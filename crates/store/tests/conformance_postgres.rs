@@ -112,7 +112,8 @@ mod postgres_only {
             .unwrap();
         raw(&db.url)
             .batch_execute(
-                "DROP TABLE facts, fact_args, edge_kinds, edges, edge_evidence, decisions, entity_redirects; \
+                "DROP TABLE facts, fact_args, edge_kinds, edges, edge_evidence, decisions, entity_redirects, \
+                 event_nodes, event_members, event_edges, event_evidence; \
                  UPDATE dossier_meta SET value = '1' WHERE key = 'schema_version';",
             )
             .unwrap();
@@ -214,5 +215,48 @@ mod postgres_only {
         let msg = err.to_string();
         assert!(msg.contains("cannot connect"), "{msg}");
         assert!(!msg.contains("hunter2"), "{msg}");
+    }
+
+    /// A version-2 database (no event nodes) upgrades to version 3 and
+    /// derives the event nodes of the documents it holds, as SQLite does.
+    #[test]
+    fn a_version_2_database_migrates_to_event_nodes() {
+        use dossier_store::conformance::event_reports;
+        use dossier_store::EventFilter;
+        let Some(db) = pg_server::fresh_db() else {
+            return;
+        };
+        let all = || EventFilter {
+            page: Page {
+                limit: 50,
+                offset: 0,
+            },
+            ..EventFilter::default()
+        };
+        let fresh = {
+            let mut store = PostgresStore::connect(&db.url).unwrap();
+            store.put_batch(&event_reports()).unwrap();
+            store.events(&all()).unwrap()
+        };
+        assert_eq!(fresh.len(), 3);
+        raw(&db.url)
+            .batch_execute(
+                "DROP TABLE event_nodes; DROP TABLE event_members; DROP TABLE event_edges; \
+                 DROP TABLE event_evidence; \
+                 UPDATE dossier_meta SET value = '2' WHERE key = 'schema_version';",
+            )
+            .unwrap();
+        let store = PostgresStore::connect_existing(&db.url).unwrap();
+        assert_eq!(store.schema_version().unwrap(), 3);
+        assert_eq!(store.events(&all()).unwrap(), fresh);
+        drop(store);
+        let left: i64 = raw(&db.url)
+            .query_one(
+                "SELECT count(*) FROM dossier_meta WHERE key = 'event_backfill'",
+                &[],
+            )
+            .unwrap()
+            .get(0);
+        assert_eq!(left, 0);
     }
 }

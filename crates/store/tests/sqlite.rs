@@ -489,7 +489,8 @@ fn a_version_1_database_migrates_to_facts_and_graph() {
         .execute_batch(
             "DROP TABLE fact_args; DROP TABLE facts; DROP TABLE edge_kinds; DROP TABLE edges; \
              DROP TABLE edge_evidence; DROP TABLE decisions; DROP TABLE entity_redirects; \
-             PRAGMA user_version = 1;",
+             DROP TABLE event_nodes; DROP TABLE event_members; DROP TABLE event_edges; \
+             DROP TABLE event_evidence; DROP TABLE event_state; PRAGMA user_version = 1;",
         )
         .unwrap();
     let mut store = SqliteStore::open_existing(&path).unwrap();
@@ -510,4 +511,48 @@ fn a_version_1_database_migrates_to_facts_and_graph() {
         .neighbours(is, &EdgeFilter::default(), Page::default())
         .unwrap()
         .is_empty());
+}
+
+/// A version-2 database (facts and graph, no event nodes) upgrades to
+/// version 3 and derives the event nodes of the documents it holds, once.
+#[test]
+fn a_version_2_database_migrates_to_event_nodes() {
+    use dossier_store::conformance::event_reports;
+    use dossier_store::{EventFilter, Page};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kb.sqlite");
+    let docs = event_reports();
+    let all = || EventFilter {
+        page: Page {
+            limit: 50,
+            offset: 0,
+        },
+        ..EventFilter::default()
+    };
+    let fresh = {
+        let mut store = SqliteStore::open(&path).unwrap();
+        store.put_batch(&docs).unwrap();
+        store.events(&all()).unwrap()
+    };
+    assert_eq!(fresh.len(), 3);
+    raw(&path)
+        .execute_batch(
+            "DROP TABLE event_nodes; DROP TABLE event_members; DROP TABLE event_edges; \
+             DROP TABLE event_evidence; DROP TABLE event_state; PRAGMA user_version = 2;",
+        )
+        .unwrap();
+    let store = SqliteStore::open_existing(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), 3);
+    let upgraded = store.events(&all()).unwrap();
+    assert_eq!(upgraded, fresh);
+    let p = store.event(upgraded[0].id, Page::default()).unwrap();
+    assert_eq!(p.mentions.len(), 2);
+    drop(store);
+    // The backfill ran once: its marker is gone and reopening keeps the nodes.
+    let left: i64 = raw(&path)
+        .query_row("SELECT count(*) FROM event_state", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(left, 0);
+    let store = SqliteStore::open_existing(&path).unwrap();
+    assert_eq!(store.events(&all()).unwrap(), fresh);
 }

@@ -39,8 +39,10 @@ pub fn extract_all(input: &FactInput<'_>) -> Facts {
         times: input.times.to_vec(),
         ..Default::default()
     };
-    facts.roles = roles::extract(input, &facts);
-    facts.quotes = quotes::extract(input, &facts);
+    // Roles and quotes read the same token analysis: built once.
+    let an = roles::Analysis::new(input);
+    facts.roles = roles::extract_with(&an);
+    facts.quotes = quotes::extract_with(input, &an, &facts);
     facts.relations = relations::extract(input, &facts);
     facts.events = events::extract(input, &facts);
     facts.claims = claims::extract(input, &facts);

@@ -323,7 +323,12 @@ impl Ctx<'_, '_> {
 
 /// The quotes stated in one piece of text.
 pub fn extract(input: &FactInput<'_>, so_far: &Facts) -> Vec<Quote> {
-    let an = Analysis::new(input);
+    extract_with(input, &Analysis::new(input), so_far)
+}
+
+/// [`extract`] with the token analysis already built (the roles extractor
+/// builds the same one: [`crate::facts::extract_all`] shares it).
+pub(crate) fn extract_with(input: &FactInput<'_>, an: &Analysis<'_>, so_far: &Facts) -> Vec<Quote> {
     let text = input.text;
     let spans = pair(text, &marks(text));
     let n = an.len();
@@ -346,7 +351,7 @@ pub fn extract(input: &FactInput<'_>, so_far: &Facts) -> Vec<Quote> {
         }
     }
     let mut cx = Ctx {
-        an: &an,
+        an,
         in_quote,
         role_by_person,
         roles: &so_far.roles,
@@ -365,7 +370,7 @@ pub fn extract(input: &FactInput<'_>, so_far: &Facts) -> Vec<Quote> {
         }
         let content = text.get(sp.oe..sp.cs).unwrap_or("");
         let ends_comma = content.trim_end().ends_with(',');
-        let para = line_of(&an, mark_a);
+        let para = line_of(an, mark_a);
         let mut who = attribution_after(&cx, after, ends_comma);
         // A short term in quote marks without punctuation ("known as "Iron Fist"",
         // "an "iron fist"") is a name or a scare quote, not a quotation, unless it is
@@ -398,7 +403,7 @@ pub fn extract(input: &FactInput<'_>, so_far: &Facts) -> Vec<Quote> {
         }
         prev = Some((
             who,
-            line_of(&an, after.saturating_sub(1).min(n.saturating_sub(1))),
+            line_of(an, after.saturating_sub(1).min(n.saturating_sub(1))),
         ));
         if let Some(q) = make_quote(&cx, sp, QuoteKind::Direct, &who) {
             out.push((sp.oe, q));
