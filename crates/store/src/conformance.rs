@@ -2219,7 +2219,13 @@ pub fn decisions_stick_for_later_batches(store: &mut dyn Store) {
         Some("2025-09-20"),
         "Rachid Ferhat fired. Ferhat wrote the report.",
     );
-    mention(&mut a, "Rachid Ferhat", 0, EntityLabel::Person, "Rachid Ferhat");
+    mention(
+        &mut a,
+        "Rachid Ferhat",
+        0,
+        EntityLabel::Person,
+        "Rachid Ferhat",
+    );
     mention(&mut a, "Ferhat", 1, EntityLabel::Person, "Rachid Ferhat");
     store.put_batch(std::slice::from_ref(&a)).unwrap();
     let rachid = entity_named(store, "Rachid Ferhat");
@@ -2258,8 +2264,20 @@ pub fn decisions_stick_for_later_batches(store: &mut dyn Store) {
         EntityLabel::Person,
         "Rachid Ferhat (Lyon)",
     );
-    mention(&mut b, "Rachid Ferhat", 1, EntityLabel::Person, "Rachid Ferhat");
-    mention(&mut b, "Leila Ferhat", 0, EntityLabel::Person, "Leila Ferhat");
+    mention(
+        &mut b,
+        "Rachid Ferhat",
+        1,
+        EntityLabel::Person,
+        "Rachid Ferhat",
+    );
+    mention(
+        &mut b,
+        "Leila Ferhat",
+        0,
+        EntityLabel::Person,
+        "Leila Ferhat",
+    );
     store.put_batch(std::slice::from_ref(&b)).unwrap();
     let got = store.document(b.document.id.as_str()).unwrap();
     let ids: Vec<i64> = got.mentions.iter().map(|m| m.entity_id).collect();
@@ -2315,7 +2333,9 @@ pub fn resolution_index_round_trip(store: &mut dyn Store) {
         rule: "compatible-full-name".into(),
         detail: "context 1.0: org:maradan karga".into(),
     };
-    store.put_resolution(&rows, std::slice::from_ref(&why)).unwrap();
+    store
+        .put_resolution(&rows, std::slice::from_ref(&why))
+        .unwrap();
     store.put_batch(std::slice::from_ref(&a)).unwrap();
     let got = store
         .name_blocks(
@@ -2348,7 +2368,10 @@ pub fn resolution_index_round_trip(store: &mut dyn Store) {
         .unwrap()
         .is_empty());
     let karim = entity_named(store, "Karim Velasco-Oduya");
-    assert_eq!(store.resolution_reasons(karim, big_page()).unwrap(), vec![why]);
+    assert_eq!(
+        store.resolution_reasons(karim, big_page()).unwrap(),
+        vec![why]
+    );
 }
 
 pub fn many_facts_in_one_batch(store: &mut dyn Store) {

@@ -112,7 +112,8 @@ mod postgres_only {
             .unwrap();
         raw(&db.url)
             .batch_execute(
-                "DROP TABLE facts, fact_args, edge_kinds, edges, edge_evidence, decisions, entity_redirects; \
+                "DROP TABLE facts, fact_args, edge_kinds, edges, edge_evidence, decisions, entity_redirects, \
+                 name_blocks, resolution_reasons; \
                  UPDATE dossier_meta SET value = '1' WHERE key = 'schema_version';",
             )
             .unwrap();
