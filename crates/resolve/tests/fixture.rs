@@ -153,7 +153,12 @@ fn news_dev_fixture_with_nominals_and_pronouns_meets_the_bar() {
         100.0 * r,
         100.0 * f
     );
-    assert!(p >= 0.85 && f >= 0.63, "P {:.2} F1 {:.2}", 100.0 * p, 100.0 * f);
+    assert!(
+        p >= 0.85 && f >= 0.63,
+        "P {:.2} F1 {:.2}",
+        100.0 * p,
+        100.0 * f
+    );
 }
 
 /// Entity of the mention with this text in this story.
