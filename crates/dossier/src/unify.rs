@@ -30,6 +30,7 @@ use dossier_resolve::Kind;
 use dossier_store::{
     AnalysedDocument, Decision, EdgeFilter, NameBlock, Page, ResolutionReason, Store, StoreError,
 };
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 /// Candidates read per weak block (a surname shared by thousands of names is
@@ -57,6 +58,8 @@ pub struct NameUnifier {
     /// name key → context keys.
     pending_blocks: HashMap<(EntityLabel, String), Vec<String>>,
     pending_ctx: HashMap<(EntityLabel, String), HashSet<String>>,
+    /// Stored entities' graph context read during this batch.
+    neighbour_ctx: RefCell<HashMap<i64, HashSet<String>>>,
     not_same: HashSet<(i64, i64)>,
 }
 
@@ -88,6 +91,7 @@ impl NameUnifier {
         self.reasons.clear();
         self.pending_blocks.clear();
         self.pending_ctx.clear();
+        self.neighbour_ctx.borrow_mut().clear();
         Ok(())
     }
 
@@ -145,7 +149,12 @@ impl NameUnifier {
                     });
                 }
             }
-            self.remember(ch, &name, &ctx);
+            // A chain under its entity's own name adds nothing to the index (the
+            // name was recorded when it was new): only new entities and variants write.
+            let variant = ch.names.iter().any(|n| !same_key(n, &name));
+            if target.is_none() || variant {
+                self.remember(ch, &name, &ctx);
+            }
             let blocked = match entity {
                 Some(e) if self.not_same.iter().any(|&(a, b)| a == e || b == e) => Some(e),
                 _ => None,
@@ -253,18 +262,7 @@ impl NameUnifier {
                 .cloned()
                 .unwrap_or_default();
             if let Some(f) = &found {
-                let page = Page {
-                    limit: CONTEXT_NEIGHBOURS,
-                    offset: 0,
-                };
-                for nb in store.neighbours(f.id, &EdgeFilter::default(), page)? {
-                    if resolvable(nb.entity.label) {
-                        cand_ctx.insert(dossier_resolve::entity_key(
-                            nb.entity.label,
-                            &nb.entity.name,
-                        ));
-                    }
-                }
+                cand_ctx.extend(self.graph_context(store, f.id)?);
             }
             let shared: Vec<&String> = ctx.iter().filter(|k| cand_ctx.contains(*k)).collect();
             let score: f32 = shared.iter().map(|k| weight(k)).sum();
@@ -310,6 +308,29 @@ impl NameUnifier {
             }
         }
         Ok(Some(best.2))
+    }
+
+    /// Alias keys of a stored entity's neighbours in the evidence graph (cached
+    /// until the batch is committed).
+    fn graph_context(&self, store: &dyn Store, id: i64) -> Result<HashSet<String>, StoreError> {
+        if let Some(c) = self.neighbour_ctx.borrow().get(&id) {
+            return Ok(c.clone());
+        }
+        let page = Page {
+            limit: CONTEXT_NEIGHBOURS,
+            offset: 0,
+        };
+        let mut ctx = HashSet::new();
+        for nb in store.neighbours(id, &EdgeFilter::default(), page)? {
+            if resolvable(nb.entity.label) {
+                ctx.insert(dossier_resolve::entity_key(
+                    nb.entity.label,
+                    &nb.entity.name,
+                ));
+            }
+        }
+        self.neighbour_ctx.borrow_mut().insert(id, ctx.clone());
+        Ok(ctx)
     }
 
     /// Blocking-index rows from the uncommitted batch first, then the store.
