@@ -28,7 +28,8 @@ use dossier_resolve::chains::{chain_document, Chain, MentionInput};
 use dossier_resolve::normalize::{fold, initials, is_acronym, match_key, name_tokens, skeleton};
 use dossier_resolve::Kind;
 use dossier_store::{
-    AnalysedDocument, Decision, EdgeFilter, NameBlock, Page, ResolutionReason, Store, StoreError,
+    AnalysedDocument, Decision, EdgeFilter, EntitySummary, NameBlock, Page, ResolutionReason,
+    Store, StoreError,
 };
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
@@ -58,8 +59,12 @@ pub struct NameUnifier {
     /// name key → context keys.
     pending_blocks: HashMap<(EntityLabel, String), Vec<String>>,
     pending_ctx: HashMap<(EntityLabel, String), HashSet<String>>,
-    /// Stored entities' graph context read during this batch.
+    /// Store answers read during this batch (the store does not change until
+    /// the batch is committed): graph context by entity, entity by name key,
+    /// index rows by block.
     neighbour_ctx: RefCell<HashMap<i64, HashSet<String>>>,
+    found: RefCell<HashMap<(EntityLabel, String), Option<EntitySummary>>>,
+    block_rows: RefCell<HashMap<(EntityLabel, String, usize), Vec<String>>>,
     not_same: HashSet<(i64, i64)>,
 }
 
@@ -92,6 +97,8 @@ impl NameUnifier {
         self.pending_blocks.clear();
         self.pending_ctx.clear();
         self.neighbour_ctx.borrow_mut().clear();
+        self.found.borrow_mut().clear();
+        self.block_rows.borrow_mut().clear();
         Ok(())
     }
 
@@ -196,7 +203,7 @@ impl NameUnifier {
             if kind == Kind::Person && name_tokens(kind, n).len() < 2 {
                 continue;
             }
-            if let Some(found) = store.find_entities(n, Some(label))?.into_iter().next() {
+            if let Some(found) = self.find(store, n, label)? {
                 return Ok(Some(Target {
                     name: found.name,
                     entity: Some(found.id),
@@ -209,10 +216,7 @@ impl NameUnifier {
         let strong: Vec<String> = ch.names.iter().map(|n| strong_block(label, n)).collect();
         let rows = self.lookup(store, label, &strong, 1)?;
         if let Some(row) = rows.first() {
-            let found = store
-                .find_entities(&row.name, Some(label))?
-                .into_iter()
-                .next();
+            let found = self.find(store, &row.name, label)?;
             return Ok(Some(Target {
                 entity: found.as_ref().map(|f| f.id),
                 name: found.map(|f| f.name).unwrap_or_else(|| row.name.clone()),
@@ -252,10 +256,7 @@ impl NameUnifier {
             else {
                 continue;
             };
-            let found = store
-                .find_entities(&row.name, Some(label))?
-                .into_iter()
-                .next();
+            let found = self.find(store, &row.name, label)?;
             let mut cand_ctx: HashSet<String> = self
                 .pending_ctx
                 .get(&(label, dossier_store::entity_key(&row.name)))
@@ -310,6 +311,22 @@ impl NameUnifier {
         Ok(Some(best.2))
     }
 
+    /// The stored entity answering to `name` (most mentioned first), cached.
+    fn find(
+        &self,
+        store: &dyn Store,
+        name: &str,
+        label: EntityLabel,
+    ) -> Result<Option<EntitySummary>, StoreError> {
+        let key = (label, dossier_store::entity_key(name));
+        if let Some(f) = self.found.borrow().get(&key) {
+            return Ok(f.clone());
+        }
+        let f = store.find_entities(name, Some(label))?.into_iter().next();
+        self.found.borrow_mut().insert(key, f.clone());
+        Ok(f)
+    }
+
     /// Alias keys of a stored entity's neighbours in the evidence graph (cached
     /// until the batch is committed).
     fn graph_context(&self, store: &dyn Store, id: i64) -> Result<HashSet<String>, StoreError> {
@@ -351,10 +368,37 @@ impl NameUnifier {
                 }));
             }
         }
-        if blocks.is_empty() {
-            return Ok(out);
+        let mut missing: Vec<String> = Vec::new();
+        {
+            let cache = self.block_rows.borrow();
+            for b in blocks {
+                if !cache.contains_key(&(label, b.clone(), limit)) {
+                    missing.push(b.clone());
+                }
+            }
         }
-        out.extend(store.name_blocks(label, blocks, limit)?);
+        if !missing.is_empty() {
+            let rows = store.name_blocks(label, &missing, limit)?;
+            let mut cache = self.block_rows.borrow_mut();
+            for b in &missing {
+                cache.insert((label, b.clone(), limit), Vec::new());
+            }
+            for r in rows {
+                if let Some(v) = cache.get_mut(&(label, r.block.clone(), limit)) {
+                    v.push(r.name);
+                }
+            }
+        }
+        let cache = self.block_rows.borrow();
+        for b in blocks {
+            for name in cache.get(&(label, b.clone(), limit)).into_iter().flatten() {
+                out.push(NameBlock {
+                    block: b.clone(),
+                    label,
+                    name: name.clone(),
+                });
+            }
+        }
         Ok(out)
     }
 
