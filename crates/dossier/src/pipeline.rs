@@ -422,7 +422,7 @@ fn writer(
                     consider(&mut best, &doc, id, sig, t);
                 }
                 doc.near_duplicate_of = best;
-                names.unify(&mut doc);
+                names.unify(&mut doc, &*store)?;
                 if doc.near_duplicate_of.is_some() {
                     report.near_duplicates += 1;
                 }
@@ -438,7 +438,15 @@ fn writer(
                 report.errors.push(e);
             }
             Some(ToWriter::Fatal(e)) => {
-                flush(store, &mut pending, &mut recent, claimed, progress, report)?;
+                flush(
+                    store,
+                    &mut names,
+                    &mut pending,
+                    &mut recent,
+                    claimed,
+                    progress,
+                    report,
+                )?;
                 return Err(e);
             }
             None => {}
@@ -446,15 +454,32 @@ fn writer(
         if pending.len() >= opts.batch_size
             || (!pending.is_empty() && last_flush.elapsed() >= flush_every)
         {
-            flush(store, &mut pending, &mut recent, claimed, progress, report)?;
+            flush(
+                store,
+                &mut names,
+                &mut pending,
+                &mut recent,
+                claimed,
+                progress,
+                report,
+            )?;
             last_flush = Instant::now();
         }
     }
-    flush(store, &mut pending, &mut recent, claimed, progress, report)
+    flush(
+        store,
+        &mut names,
+        &mut pending,
+        &mut recent,
+        claimed,
+        progress,
+        report,
+    )
 }
 
 fn flush(
     store: &mut dyn Store,
+    names: &mut crate::unify::NameUnifier,
     pending: &mut Vec<AnalysedDocument>,
     recent: &mut VecDeque<(DocId, Vec<u32>)>,
     claimed: &Mutex<HashSet<DocId>>,
@@ -464,6 +489,9 @@ fn flush(
     if pending.is_empty() {
         return Ok(());
     }
+    // The resolver's index rows go first: a crash in between leaves rows naming
+    // entities not stored yet, which lookups skip.
+    names.persist(store)?;
     let outcome = store.put_batch(pending)?;
     // Committed: the store now answers for these ids, so they need no claim.
     let mut claims = claimed.lock().unwrap_or_else(|e| e.into_inner());

@@ -994,6 +994,28 @@ impl Store for Slow {
     fn for_each_edge(&self, f: &mut dyn FnMut(ds::EdgeRow)) -> dossier_store::Result<()> {
         self.inner.for_each_edge(f)
     }
+    fn put_resolution(
+        &mut self,
+        blocks: &[ds::NameBlock],
+        reasons: &[ds::ResolutionReason],
+    ) -> dossier_store::Result<()> {
+        self.inner.put_resolution(blocks, reasons)
+    }
+    fn name_blocks(
+        &self,
+        label: dossier_core::EntityLabel,
+        blocks: &[String],
+        limit_per_block: usize,
+    ) -> dossier_store::Result<Vec<ds::NameBlock>> {
+        self.inner.name_blocks(label, blocks, limit_per_block)
+    }
+    fn resolution_reasons(
+        &self,
+        entity: i64,
+        page: Page,
+    ) -> dossier_store::Result<Vec<ds::ResolutionReason>> {
+        self.inner.resolution_reasons(entity, page)
+    }
     fn bulk_import_graph(
         &mut self,
         kinds: &[&str],

@@ -37,7 +37,8 @@ macro_rules! conformance_suite {
                 evidence_graph_from_facts, comention_is_capped_per_sentence, entity_profile_and_lookup,
                 claims_by_subject_attribute_and_doc, bulk_import_and_stream,
                 decisions_merge_split_rename_replay, many_facts_in_one_batch, hostile_fact_spans,
-                event_nodes_resolve_across_documents);
+                event_nodes_resolve_across_documents, decisions_stick_for_later_batches,
+                resolution_index_round_trip);
         }
     };
     (@tests $make:block; $($test:ident),* $(,)?) => {
@@ -2207,6 +2208,171 @@ pub fn decisions_merge_split_rename_replay(store: &mut dyn Store) {
         .into_iter()
         .collect();
     assert_eq!(ops, vec!["not-same", "merge", "split", "rename"]);
+}
+
+/// Later batches after a rename and a split: mentions of the new name join the
+/// renamed entity, and a name only split-off mentions had answers for the new
+/// entity alone.
+pub fn decisions_stick_for_later_batches(store: &mut dyn Store) {
+    let mut a = doc(
+        "news/ferhat.txt",
+        None,
+        Some("2025-09-20"),
+        "Rachid Ferhat fired. Ferhat wrote the report.",
+    );
+    mention(
+        &mut a,
+        "Rachid Ferhat",
+        0,
+        EntityLabel::Person,
+        "Rachid Ferhat",
+    );
+    mention(&mut a, "Ferhat", 1, EntityLabel::Person, "Rachid Ferhat");
+    store.put_batch(std::slice::from_ref(&a)).unwrap();
+    let rachid = entity_named(store, "Rachid Ferhat");
+    assert_eq!(entity_named(store, "Ferhat"), rachid);
+
+    // Split the lone "Ferhat" off: "Ferhat" now answers for the new entity only.
+    let span = span_of(&a.document.text, "Ferhat", 1);
+    store
+        .add_decision(&Decision::Split {
+            entity: rachid,
+            mentions: vec![(a.document.id.clone(), span)],
+            name: "Leila Ferhat".into(),
+        })
+        .unwrap();
+    let leila = entity_named(store, "Leila Ferhat");
+    assert_eq!(entity_named(store, "Ferhat"), leila);
+    assert_eq!(entity_named(store, "Rachid Ferhat"), rachid);
+
+    // Rename: the old and the new name both reach the entity in later batches.
+    store
+        .add_decision(&Decision::Rename {
+            entity: rachid,
+            name: "Rachid Ferhat (Lyon)".into(),
+        })
+        .unwrap();
+    let mut b = doc(
+        "news/later.txt",
+        None,
+        Some("2025-10-01"),
+        "Rachid Ferhat (Lyon) and Rachid Ferhat and Leila Ferhat.",
+    );
+    mention(
+        &mut b,
+        "Rachid Ferhat (Lyon)",
+        0,
+        EntityLabel::Person,
+        "Rachid Ferhat (Lyon)",
+    );
+    mention(
+        &mut b,
+        "Rachid Ferhat",
+        1,
+        EntityLabel::Person,
+        "Rachid Ferhat",
+    );
+    mention(
+        &mut b,
+        "Leila Ferhat",
+        0,
+        EntityLabel::Person,
+        "Leila Ferhat",
+    );
+    store.put_batch(std::slice::from_ref(&b)).unwrap();
+    let got = store.document(b.document.id.as_str()).unwrap();
+    let ids: Vec<i64> = got.mentions.iter().map(|m| m.entity_id).collect();
+    assert_eq!(ids, vec![rachid, rachid, leila]);
+    let s = store.entity_summary(rachid).unwrap().unwrap();
+    assert_eq!(s.name, "Rachid Ferhat (Lyon)");
+    assert_eq!((s.mentions, s.documents), (3, 2));
+    assert!(
+        store
+            .entities(None, big_page())
+            .unwrap()
+            .iter()
+            .filter(|e| e.name.starts_with("Rachid"))
+            .count()
+            == 1,
+        "the renamed entity is listed once"
+    );
+    // Renaming to a name another entity has leaves that entity alone.
+    store
+        .add_decision(&Decision::Rename {
+            entity: rachid,
+            name: "Leila Ferhat".into(),
+        })
+        .unwrap();
+    assert_eq!(store.entity_summary(leila).unwrap().unwrap().mentions, 2);
+}
+
+pub fn resolution_index_round_trip(store: &mut dyn Store) {
+    let mut a = doc("news/k.txt", None, None, "Karim Velasco-Oduya left.");
+    mention(
+        &mut a,
+        "Karim Velasco-Oduya",
+        0,
+        EntityLabel::Person,
+        "Karim Velasco-Oduya",
+    );
+    let block = |b: &str, name: &str| NameBlock {
+        block: b.into(),
+        label: EntityLabel::Person,
+        name: name.into(),
+    };
+    let rows = vec![
+        block("p:valasca", "Karim Velasco-Oduya"),
+        block("p:valasca", "Ana Velasco"),
+        block("p:valasca", "Karim Velasco-Oduya"),
+        block("p:karam", "Karim Velasco-Oduya \u{0}"),
+    ];
+    let why = ResolutionReason {
+        doc: a.document.id.clone(),
+        label: EntityLabel::Person,
+        name: "K. Velasco-Oduja".into(),
+        into: "Karim Velasco-Oduya".into(),
+        rule: "compatible-full-name".into(),
+        detail: "context 1.0: org:maradan karga".into(),
+    };
+    store
+        .put_resolution(&rows, std::slice::from_ref(&why))
+        .unwrap();
+    store.put_batch(std::slice::from_ref(&a)).unwrap();
+    let got = store
+        .name_blocks(
+            EntityLabel::Person,
+            &["p:valasca".into(), "p:karam".into(), "p:none".into()],
+            10,
+        )
+        .unwrap();
+    let names: Vec<(&str, &str)> = got
+        .iter()
+        .map(|b| (b.block.as_str(), b.name.as_str()))
+        .collect();
+    assert_eq!(
+        names,
+        vec![
+            ("p:valasca", "Karim Velasco-Oduya"),
+            ("p:valasca", "Ana Velasco"),
+            ("p:karam", "Karim Velasco-Oduya \u{0}"),
+        ]
+    );
+    assert_eq!(
+        store
+            .name_blocks(EntityLabel::Person, &["p:valasca".into()], 1)
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(store
+        .name_blocks(EntityLabel::Organisation, &["p:valasca".into()], 10)
+        .unwrap()
+        .is_empty());
+    let karim = entity_named(store, "Karim Velasco-Oduya");
+    assert_eq!(
+        store.resolution_reasons(karim, big_page()).unwrap(),
+        vec![why]
+    );
 }
 
 pub fn many_facts_in_one_batch(store: &mut dyn Store) {

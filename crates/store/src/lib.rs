@@ -538,6 +538,35 @@ pub struct StoredDecision {
     pub note: String,
 }
 
+/// One row of the persisted blocking index of ingest's cross-document resolver:
+/// names that share a `block` key (a surname, initials, an alias key) are
+/// compared when a new document arrives, so candidates come from the store, not
+/// from an in-memory copy of every entity.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct NameBlock {
+    pub block: String,
+    pub label: EntityLabel,
+    /// The canonical name written for the entity (keys to it in `put_batch`).
+    pub name: String,
+}
+
+/// Why ingest put a name of one document into an existing entity: the answer to
+/// "why are these the same?" (see [`Store::resolution_reasons`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResolutionReason {
+    pub doc: DocId,
+    pub label: EntityLabel,
+    /// The name as the document gave it ("K. Velasco-Oduja").
+    pub name: String,
+    /// The canonical name it was resolved to ("Karim Velasco-Oduya").
+    pub into: String,
+    /// The rule (`same-name`, `known-alias`, `compatible-full-name`,
+    /// `surname-and-context`, ...).
+    pub rule: String,
+    /// The evidence: shared context items and scores, as text.
+    pub detail: String,
+}
+
 /// A near-duplicate candidate: a stored document sharing a MinHash band.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DupCandidate {
@@ -852,6 +881,25 @@ pub trait Store: Send {
 
     /// Every recorded decision, oldest first.
     fn decisions(&self) -> Result<Vec<StoredDecision>>;
+
+    /// Adds rows to the resolver's blocking index (repeats ignored) and records
+    /// resolution reasons, in one transaction. Written by ingest's single writer
+    /// just before the batch whose names they describe.
+    fn put_resolution(&mut self, blocks: &[NameBlock], reasons: &[ResolutionReason]) -> Result<()>;
+
+    /// Names recorded under any of `blocks` for `label`, at most
+    /// `limit_per_block` per block (the earliest recorded first), blocks in the
+    /// order given.
+    fn name_blocks(
+        &self,
+        label: EntityLabel,
+        blocks: &[String],
+        limit_per_block: usize,
+    ) -> Result<Vec<NameBlock>>;
+
+    /// Why names were resolved into `entity` (by the key of any name the entity
+    /// answers to), oldest first.
+    fn resolution_reasons(&self, entity: i64, page: Page) -> Result<Vec<ResolutionReason>>;
 
     /// Housekeeping after a large ingest: compacts the full-text index and
     /// refreshes the query planner's statistics, so searches stay fast. Never

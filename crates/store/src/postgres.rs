@@ -1023,6 +1023,29 @@ impl Store for PostgresStore {
         postgres_decisions::list(&mut *self.client()?)
     }
 
+    fn put_resolution(&mut self, blocks: &[NameBlock], reasons: &[ResolutionReason]) -> Result<()> {
+        if blocks.is_empty() && reasons.is_empty() {
+            return Ok(());
+        }
+        let mut client = self.client()?;
+        let mut tx = client.transaction().map_err(backend)?;
+        postgres_decisions::put_resolution(&mut tx, blocks, reasons)?;
+        tx.commit().map_err(backend)
+    }
+
+    fn name_blocks(
+        &self,
+        label: EntityLabel,
+        blocks: &[String],
+        limit_per_block: usize,
+    ) -> Result<Vec<NameBlock>> {
+        postgres_decisions::name_blocks(&mut *self.client()?, label, blocks, limit_per_block)
+    }
+
+    fn resolution_reasons(&self, entity: i64, page: Page) -> Result<Vec<ResolutionReason>> {
+        postgres_decisions::resolution_reasons(&mut *self.client()?, entity, page)
+    }
+
     fn stats(&self) -> Result<Stats> {
         let mut client = self.client()?;
         let mut tx = snapshot(&mut client)?;

@@ -417,6 +417,32 @@ pub(crate) fn apply<C: GenericClient>(c: &mut C, decision: &Decision) -> Result<
                     .map_err(backend)?;
                 }
             }
+            // Names only the moved mentions had leave the old entity (see SQLite).
+            c.execute(
+                "DELETE FROM entity_names WHERE entity = $1 AND key <> $2 AND key IN \
+                 (SELECT key FROM entity_names WHERE entity = $3)",
+                &[entity, &enc(&key), &new_id],
+            )
+            .map_err(backend)?;
+            let kept: Vec<String> = c
+                .query(
+                    "SELECT DISTINCT text FROM mentions WHERE entity = $1",
+                    &[entity],
+                )
+                .map_err(backend)?
+                .iter()
+                .map(|r| get::<String>(r, 0).map(dec))
+                .collect::<Result<_>>()?;
+            for t in kept {
+                let k = entity_key(&t);
+                if !k.is_empty() {
+                    c.execute(
+                        "INSERT INTO entity_names(key, entity) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                        &[&enc(&k), entity],
+                    )
+                    .map_err(backend)?;
+                }
+            }
             recount(c, &BTreeSet::from([*entity, new_id]))?;
             format!("created entity {new_id} with {} mentions", targets.len())
         }
@@ -436,6 +462,27 @@ pub(crate) fn apply<C: GenericClient>(c: &mut C, decision: &Decision) -> Result<
                 &[&enc(&key), entity],
             )
             .map_err(backend)?;
+            // A tombstone under the new key redirecting to the entity: later
+            // mentions of the new name join it (see the SQLite backend).
+            let (label, old_key) = live_entity(c, *entity)?;
+            if key != old_key {
+                let tomb = c
+                    .query_opt(
+                        "INSERT INTO entities(label, name, key) VALUES ($1, $2, $3) \
+                         ON CONFLICT (label, key) DO NOTHING RETURNING id",
+                        &[&label, &enc(name.trim()), &enc(&key)],
+                    )
+                    .map_err(backend)?;
+                if let Some(row) = tomb {
+                    let tomb: i64 = get(&row, 0)?;
+                    c.execute(
+                        "INSERT INTO entity_redirects(entity, into_entity) VALUES ($1, $2) \
+                         ON CONFLICT (entity) DO UPDATE SET into_entity = EXCLUDED.into_entity",
+                        &[&tomb, entity],
+                    )
+                    .map_err(backend)?;
+                }
+            }
             format!("renamed to {:?}", name.trim())
         }
         Decision::NotSame { a, b } => {
@@ -522,4 +569,92 @@ pub(crate) fn list(c: &mut impl GenericClient) -> Result<Vec<StoredDecision>> {
             })
         })
         .collect()
+}
+
+/// Writes blocking-index rows and resolution reasons (see
+/// [`Store::put_resolution`]).
+pub(crate) fn put_resolution(
+    c: &mut impl GenericClient,
+    blocks: &[NameBlock],
+    reasons: &[ResolutionReason],
+) -> Result<()> {
+    for b in blocks {
+        c.execute(
+            "INSERT INTO name_blocks(block, label, name) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            &[&enc(&b.block), &b.label.as_str(), &enc(&b.name)],
+        )
+        .map_err(backend)?;
+    }
+    for r in reasons {
+        c.execute(
+            "INSERT INTO resolution_reasons(label, into_key, doc, name, into_name, rule, detail) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            &[
+                &r.label.as_str(),
+                &enc(&entity_key(&r.into)),
+                &enc(r.doc.as_str()),
+                &enc(&r.name),
+                &enc(&r.into),
+                &enc(&r.rule),
+                &enc(&r.detail),
+            ],
+        )
+        .map_err(backend)?;
+    }
+    Ok(())
+}
+
+pub(crate) fn name_blocks(
+    c: &mut impl GenericClient,
+    label: EntityLabel,
+    blocks: &[String],
+    limit_per_block: usize,
+) -> Result<Vec<NameBlock>> {
+    let mut out = Vec::new();
+    for b in blocks {
+        let rows = c
+            .query(
+                "SELECT name FROM name_blocks WHERE block = $1 AND label = $2 ORDER BY ctid LIMIT $3",
+                &[&enc(b), &label.as_str(), &to_i64(limit_per_block)],
+            )
+            .map_err(backend)?;
+        for r in rows {
+            out.push(NameBlock {
+                block: b.clone(),
+                label,
+                name: dec(get(&r, 0)?),
+            });
+        }
+    }
+    Ok(out)
+}
+
+pub(crate) fn resolution_reasons(
+    c: &mut impl GenericClient,
+    entity: i64,
+    page: Page,
+) -> Result<Vec<ResolutionReason>> {
+    c.query(
+        "SELECT r.doc, r.label, r.name, r.into_name, r.rule, r.detail FROM resolution_reasons r \
+         JOIN entities e ON e.id = $1 AND e.label = r.label \
+         WHERE r.into_key IN (SELECT key FROM entity_names WHERE entity = $1) \
+         ORDER BY r.id LIMIT $2 OFFSET $3",
+        &[&entity, &to_i64(page.limit), &to_i64(page.offset)],
+    )
+    .map_err(backend)?
+    .iter()
+    .map(|r| {
+        let label: String = get(r, 1)?;
+        Ok(ResolutionReason {
+            doc: DocId(dec(get(r, 0)?)),
+            label: label
+                .parse()
+                .map_err(|e| StoreError::Backend(format!("stored label {label:?}: {e}")))?,
+            name: dec(get(r, 2)?),
+            into: dec(get(r, 3)?),
+            rule: dec(get(r, 4)?),
+            detail: dec(get(r, 5)?),
+        })
+    })
+    .collect()
 }

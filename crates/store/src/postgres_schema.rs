@@ -214,6 +214,26 @@ CREATE TABLE event_evidence (
 );
 INSERT INTO dossier_meta SELECT 'event_backfill', '1' WHERE EXISTS (SELECT 1 FROM facts WHERE kind = 'event');
 "#,
+    // 4: cross-document resolution at ingest (see the SQLite schema).
+    r#"
+CREATE TABLE name_blocks (
+    block TEXT COLLATE "C" NOT NULL,
+    label TEXT COLLATE "C" NOT NULL,
+    name  TEXT NOT NULL,
+    PRIMARY KEY (block, label, name)
+);
+CREATE TABLE resolution_reasons (
+    id        BIGSERIAL PRIMARY KEY,
+    label     TEXT COLLATE "C" NOT NULL,
+    into_key  TEXT COLLATE "C" NOT NULL,
+    doc       TEXT NOT NULL,
+    name      TEXT NOT NULL,
+    into_name TEXT NOT NULL,
+    rule      TEXT NOT NULL,
+    detail    TEXT NOT NULL
+);
+CREATE INDEX resolution_reasons_into ON resolution_reasons(into_key, label);
+"#,
 ];
 
 /// The schema version this build writes.

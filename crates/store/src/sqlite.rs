@@ -1296,6 +1296,31 @@ impl Store for SqliteStore {
         sqlite_decisions::list(&self.conn)
     }
 
+    fn put_resolution(&mut self, blocks: &[NameBlock], reasons: &[ResolutionReason]) -> Result<()> {
+        if blocks.is_empty() && reasons.is_empty() {
+            return Ok(());
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(backend)?;
+        sqlite_decisions::put_resolution(&tx, blocks, reasons)?;
+        tx.commit().map_err(backend)
+    }
+
+    fn name_blocks(
+        &self,
+        label: EntityLabel,
+        blocks: &[String],
+        limit_per_block: usize,
+    ) -> Result<Vec<NameBlock>> {
+        sqlite_decisions::name_blocks(&self.conn, label, blocks, limit_per_block)
+    }
+
+    fn resolution_reasons(&self, entity: i64, page: Page) -> Result<Vec<ResolutionReason>> {
+        sqlite_decisions::resolution_reasons(&self.conn, entity, page)
+    }
+
     fn stats(&self) -> Result<Stats> {
         let c = &self.conn;
         let one =

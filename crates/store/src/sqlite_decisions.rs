@@ -390,6 +390,29 @@ pub(crate) fn apply(conn: &Connection, decision: &Decision) -> Result<StoredDeci
                     name.execute(params![k, new_id]).map_err(backend)?;
                 }
             }
+            // Names only the moved mentions had no longer answer for the old
+            // entity, so later mentions of them are not sent back there.
+            conn.execute(
+                "DELETE FROM entity_names WHERE entity = ?1 AND key <> ?2 AND key IN                  (SELECT key FROM entity_names WHERE entity = ?3)",
+                params![entity, key, new_id],
+            )
+            .map_err(backend)?;
+            let kept: Vec<String> = conn
+                .prepare_cached("SELECT DISTINCT text FROM mentions WHERE entity = ?1")
+                .map_err(backend)?
+                .query_map([entity], |r| r.get(0))
+                .map_err(backend)?
+                .collect::<rusqlite::Result<_>>()
+                .map_err(backend)?;
+            let mut back = conn
+                .prepare_cached("INSERT OR IGNORE INTO entity_names(key, entity) VALUES (?1, ?2)")
+                .map_err(backend)?;
+            for t in kept {
+                let k = entity_key(&t);
+                if !k.is_empty() {
+                    back.execute(params![k, entity]).map_err(backend)?;
+                }
+            }
             recount(conn, &BTreeSet::from([*entity, new_id]))?;
             format!("created entity {new_id} with {} mentions", targets.len())
         }
@@ -409,6 +432,25 @@ pub(crate) fn apply(conn: &Connection, decision: &Decision) -> Result<StoredDeci
                 params![key, entity],
             )
             .map_err(backend)?;
+            // New mentions are keyed by name: a tombstone under the new key that
+            // redirects to the entity makes later mentions of the new name join it
+            // (unless another entity already has that name).
+            let (label, old_key) = live_entity(conn, *entity)?;
+            if key != old_key {
+                conn.execute(
+                    "INSERT OR IGNORE INTO entities(label, name, key) VALUES (?1, ?2, ?3)",
+                    params![label, name.trim(), key],
+                )
+                .map_err(backend)?;
+                if conn.changes() > 0 {
+                    let tomb = conn.last_insert_rowid();
+                    conn.execute(
+                        "INSERT OR REPLACE INTO entity_redirects(entity, into_entity) VALUES (?1, ?2)",
+                        params![tomb, entity],
+                    )
+                    .map_err(backend)?;
+                }
+            }
             format!("renamed to {:?}", name.trim())
         }
         Decision::NotSame { a, b } => {
@@ -508,6 +550,115 @@ pub(crate) fn list(conn: &Connection) -> Result<Vec<StoredDecision>> {
                 decision: serde_json::from_str(&body)
                     .map_err(|e| StoreError::Backend(format!("stored decision {id}: {e}")))?,
                 note,
+            })
+        })
+        .collect()
+}
+
+/// Writes blocking-index rows and resolution reasons (see
+/// [`Store::put_resolution`]).
+pub(crate) fn put_resolution(
+    conn: &Connection,
+    blocks: &[NameBlock],
+    reasons: &[ResolutionReason],
+) -> Result<()> {
+    let mut ins = conn
+        .prepare_cached("INSERT OR IGNORE INTO name_blocks(block, label, name) VALUES (?1, ?2, ?3)")
+        .map_err(backend)?;
+    for b in blocks {
+        ins.execute(params![b.block, b.label.as_str(), b.name])
+            .map_err(backend)?;
+    }
+    let mut why = conn
+        .prepare_cached(
+            "INSERT INTO resolution_reasons(label, into_key, doc, name, into_name, rule, detail) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )
+        .map_err(backend)?;
+    for r in reasons {
+        why.execute(params![
+            r.label.as_str(),
+            entity_key(&r.into),
+            r.doc.as_str(),
+            r.name,
+            r.into,
+            r.rule,
+            r.detail
+        ])
+        .map_err(backend)?;
+    }
+    Ok(())
+}
+
+pub(crate) fn name_blocks(
+    conn: &Connection,
+    label: EntityLabel,
+    blocks: &[String],
+    limit_per_block: usize,
+) -> Result<Vec<NameBlock>> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT name FROM name_blocks WHERE block = ?1 AND label = ?2 ORDER BY rowid LIMIT ?3",
+        )
+        .map_err(backend)?;
+    let mut out = Vec::new();
+    for b in blocks {
+        let names: Vec<String> = stmt
+            .query_map(params![b, label.as_str(), to_i64(limit_per_block)], |r| {
+                r.get(0)
+            })
+            .map_err(backend)?
+            .collect::<rusqlite::Result<_>>()
+            .map_err(backend)?;
+        out.extend(names.into_iter().map(|name| NameBlock {
+            block: b.clone(),
+            label,
+            name,
+        }));
+    }
+    Ok(out)
+}
+
+pub(crate) fn resolution_reasons(
+    conn: &Connection,
+    entity: i64,
+    page: Page,
+) -> Result<Vec<ResolutionReason>> {
+    let rows: Vec<(String, String, String, String, String, String)> = conn
+        .prepare_cached(
+            "SELECT r.doc, r.label, r.name, r.into_name, r.rule, r.detail FROM resolution_reasons r \
+             JOIN entities e ON e.id = ?1 AND e.label = r.label \
+             WHERE r.into_key IN (SELECT key FROM entity_names WHERE entity = ?1) \
+             ORDER BY r.id LIMIT ?2 OFFSET ?3",
+        )
+        .map_err(backend)?
+        .query_map(
+            params![entity, to_i64(page.limit), to_i64(page.offset)],
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            },
+        )
+        .map_err(backend)?
+        .collect::<rusqlite::Result<_>>()
+        .map_err(backend)?;
+    rows.into_iter()
+        .map(|(doc, label, name, into, rule, detail)| {
+            Ok(ResolutionReason {
+                doc: DocId(doc),
+                label: label
+                    .parse()
+                    .map_err(|e| StoreError::Backend(format!("stored label {label:?}: {e}")))?,
+                name,
+                into,
+                rule,
+                detail,
             })
         })
         .collect()

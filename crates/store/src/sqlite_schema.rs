@@ -257,6 +257,27 @@ CREATE TABLE event_state (
 );
 INSERT INTO event_state SELECT 'backfill', '1' WHERE EXISTS (SELECT 1 FROM facts WHERE kind = 'event');
 "#,
+    // 4: cross-document resolution at ingest: the persisted blocking index (blocking
+    // key → canonical name written) and why names were put into existing entities.
+    r#"
+CREATE TABLE name_blocks (
+    block TEXT NOT NULL,
+    label TEXT NOT NULL,
+    name  TEXT NOT NULL,
+    PRIMARY KEY (block, label, name)
+);
+CREATE TABLE resolution_reasons (
+    id        INTEGER PRIMARY KEY,
+    label     TEXT NOT NULL,
+    into_key  TEXT NOT NULL,
+    doc       TEXT NOT NULL,
+    name      TEXT NOT NULL,
+    into_name TEXT NOT NULL,
+    rule      TEXT NOT NULL,
+    detail    TEXT NOT NULL
+);
+CREATE INDEX resolution_reasons_into ON resolution_reasons(into_key, label);
+"#,
 ];
 
 /// The schema version this build writes.

@@ -113,7 +113,7 @@ mod postgres_only {
         raw(&db.url)
             .batch_execute(
                 "DROP TABLE facts, fact_args, edge_kinds, edges, edge_evidence, decisions, entity_redirects, \
-                 event_nodes, event_members, event_edges, event_evidence; \
+                 event_nodes, event_members, event_edges, event_evidence, name_blocks, resolution_reasons; \
                  UPDATE dossier_meta SET value = '1' WHERE key = 'schema_version';",
             )
             .unwrap();
@@ -242,12 +242,15 @@ mod postgres_only {
         raw(&db.url)
             .batch_execute(
                 "DROP TABLE event_nodes; DROP TABLE event_members; DROP TABLE event_edges; \
-                 DROP TABLE event_evidence; \
+                 DROP TABLE event_evidence; DROP TABLE name_blocks; DROP TABLE resolution_reasons; \
                  UPDATE dossier_meta SET value = '2' WHERE key = 'schema_version';",
             )
             .unwrap();
         let store = PostgresStore::connect_existing(&db.url).unwrap();
-        assert_eq!(store.schema_version().unwrap(), 3);
+        assert_eq!(
+            store.schema_version().unwrap(),
+            dossier_store::postgres::latest_schema_version()
+        );
         assert_eq!(store.events(&all()).unwrap(), fresh);
         drop(store);
         let left: i64 = raw(&db.url)

@@ -490,7 +490,8 @@ fn a_version_1_database_migrates_to_facts_and_graph() {
             "DROP TABLE fact_args; DROP TABLE facts; DROP TABLE edge_kinds; DROP TABLE edges; \
              DROP TABLE edge_evidence; DROP TABLE decisions; DROP TABLE entity_redirects; \
              DROP TABLE event_nodes; DROP TABLE event_members; DROP TABLE event_edges; \
-             DROP TABLE event_evidence; DROP TABLE event_state; PRAGMA user_version = 1;",
+             DROP TABLE event_evidence; DROP TABLE event_state; DROP TABLE name_blocks; \
+             DROP TABLE resolution_reasons; PRAGMA user_version = 1;",
         )
         .unwrap();
     let mut store = SqliteStore::open_existing(&path).unwrap();
@@ -538,11 +539,15 @@ fn a_version_2_database_migrates_to_event_nodes() {
     raw(&path)
         .execute_batch(
             "DROP TABLE event_nodes; DROP TABLE event_members; DROP TABLE event_edges; \
-             DROP TABLE event_evidence; DROP TABLE event_state; PRAGMA user_version = 2;",
+             DROP TABLE event_evidence; DROP TABLE event_state; DROP TABLE name_blocks; \
+             DROP TABLE resolution_reasons; PRAGMA user_version = 2;",
         )
         .unwrap();
     let store = SqliteStore::open_existing(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 3);
+    assert_eq!(
+        store.schema_version().unwrap(),
+        dossier_store::sqlite::latest_schema_version()
+    );
     let upgraded = store.events(&all()).unwrap();
     assert_eq!(upgraded, fresh);
     let p = store.event(upgraded[0].id, Page::default()).unwrap();
